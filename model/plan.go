@@ -1,0 +1,57 @@
+package model
+
+import "time"
+
+// StepKind names a fix-wizard step (rules.md, "Fix plans"), in the order they are walked.
+type StepKind string
+
+const (
+	StepOrgEmail     StepKind = "org_email"    // 1. Organization Email (partners)
+	StepRequester    StepKind = "requester"    // 2. change the requester (or create the end user)
+	StepOrganization StepKind = "organization" // 3. set the ticket organization to org(E)
+	StepCCs          StepKind = "ccs"          // 4. keep the partner informed
+	StepAssociation  StepKind = "association"  // 5. remove an offending membership / set the Select org
+	StepNote         StepKind = "note"         // 6. the internal note recording what changed and why
+)
+
+// Step is one proposed change. Before/After are what a person reads in the wizard and the
+// review diff; the typed payload is what is submitted.
+type Step struct {
+	Kind   StepKind
+	Title  string // e.g. "Organization Email (partners)"
+	Why    string // the finding or handbook rule that asks for it
+	Before string
+	After  string
+	// Accepted is the wizard's choice; steps start accepted except optional ones
+	// (a CC step off by default outside services_engagement).
+	Accepted bool
+	// Editable: `e` may edit After (the org email, a new requester's name, the note).
+	Editable bool
+
+	// Payload, by kind.
+	OrgEmail       string             // StepOrgEmail
+	RequesterID    int64              // StepRequester: existing user …
+	NewRequester   *NewUser           // … or an end user created in the update
+	OrganizationID int64              // StepOrganization, StepAssociation (Select ticket under a customer org)
+	CCs            []CCRef            // StepCCs
+	Removal        *MembershipRemoval // StepAssociation (membership to remove)
+	Note           string             // StepNote
+}
+
+// Plan is the ordered fix for one ticket. A plan for a ticket that is already right has no steps.
+type Plan struct {
+	TicketID     int64
+	UpdatedStamp time.Time
+	Steps        []Step
+	// Refused is set when the validator refused the plan; such a plan is never submitted.
+	Refused string
+}
+
+// PlanOptions carries the agent's edits into a rebuilt plan.
+type PlanOptions struct {
+	// OrgEmail overrides the corrected Organization Email (default: the finding's suggestion,
+	// else the current E).
+	OrgEmail string
+	// NewRequesterName names the end user created when no user has the address.
+	NewRequesterName string
+}
