@@ -1,25 +1,42 @@
 package model
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Directory indexes the users, organizations and memberships known so far. It is built by
 // merging QueuePages and read by the rules; it is not safe for concurrent use.
+//
+// Besides the plain maps it keeps, lazily, the per-configuration indexes the rules need
+// (the class of every organization, partner/Select domains, customer organizations by
+// domain). They are built on the first Evaluate for a configuration and kept up to date
+// incrementally by PutOrganization/Merge, so evaluating a ticket costs a few map look-ups.
 type Directory struct {
-	users       map[int64]User
+	users       map[int64]userRec
 	orgs        map[int64]Organization
-	byEmail     map[string]int64 // lower-cased email → user id
+	byEmail     map[string]int64 // normalised email → user id
 	memberships map[int64][]Membership
-	seenMember  map[int64]struct{} // membership ids already merged
+	memberOwner map[int64]int64 // membership id → user id (membership ids already merged)
+
+	ix *ruleIndex // nil until the rules first ask; see index
+}
+
+// userRec is a user with its address normalised once, so the rules never lower-case on the hot path.
+type userRec struct {
+	User
+	email  string // trimmed, lower-cased; "" when the user has no valid address
+	domain string // the part after @ of email
 }
 
 // NewDirectory returns an empty directory.
 func NewDirectory() *Directory {
 	return &Directory{
-		users:       map[int64]User{},
+		users:       map[int64]userRec{},
 		orgs:        map[int64]Organization{},
 		byEmail:     map[string]int64{},
 		memberships: map[int64][]Membership{},
-		seenMember:  map[int64]struct{}{},
+		memberOwner: map[int64]int64{},
 	}
 }
 
@@ -29,7 +46,7 @@ func (d *Directory) Merge(p QueuePage) {
 		d.PutUser(u)
 	}
 	for _, o := range p.Organizations {
-		d.orgs[o.ID] = o
+		d.PutOrganization(o)
 	}
 	for _, m := range p.Memberships {
 		d.PutMembership(m)
@@ -38,25 +55,35 @@ func (d *Directory) Merge(p QueuePage) {
 
 // PutUser adds or replaces one user.
 func (d *Directory) PutUser(u User) {
-	if old, ok := d.users[u.ID]; ok && old.Email != "" {
-		delete(d.byEmail, strings.ToLower(old.Email))
+	if old, ok := d.users[u.ID]; ok && old.email != "" && d.byEmail[old.email] == u.ID {
+		delete(d.byEmail, old.email)
 	}
-	d.users[u.ID] = u
-	if u.Email != "" {
-		d.byEmail[strings.ToLower(strings.TrimSpace(u.Email))] = u.ID
+	rec := userRec{User: u, email: NormalizeEmail(u.Email)}
+	if rec.email != "" {
+		rec.domain = domainOf(rec.email)
+		d.byEmail[rec.email] = u.ID
 	}
+	d.users[u.ID] = rec
 }
 
 // PutOrganization adds or replaces one organization.
-func (d *Directory) PutOrganization(o Organization) { d.orgs[o.ID] = o }
+func (d *Directory) PutOrganization(o Organization) {
+	if d.ix != nil {
+		if old, ok := d.orgs[o.ID]; ok {
+			d.ix.removeOrg(old)
+		}
+		d.ix.addOrg(o)
+	}
+	d.orgs[o.ID] = o
+}
 
 // PutMembership adds a membership once (by id; id 0 memberships are keyed by user and org).
 func (d *Directory) PutMembership(m Membership) {
 	if m.ID != 0 {
-		if _, ok := d.seenMember[m.ID]; ok {
+		if _, ok := d.memberOwner[m.ID]; ok {
 			return
 		}
-		d.seenMember[m.ID] = struct{}{}
+		d.memberOwner[m.ID] = m.UserID
 	} else {
 		for _, have := range d.memberships[m.UserID] {
 			if have.OrganizationID == m.OrganizationID {
@@ -69,13 +96,16 @@ func (d *Directory) PutMembership(m Membership) {
 
 // RemoveMembership forgets a membership (after it was deleted in Zendesk).
 func (d *Directory) RemoveMembership(id int64) {
-	for uid, ms := range d.memberships {
-		for i, m := range ms {
-			if m.ID == id {
-				d.memberships[uid] = append(ms[:i:i], ms[i+1:]...)
-				delete(d.seenMember, id)
-				return
-			}
+	uid, ok := d.memberOwner[id]
+	if !ok {
+		return
+	}
+	delete(d.memberOwner, id)
+	ms := d.memberships[uid]
+	for i, m := range ms {
+		if m.ID == id {
+			d.memberships[uid] = append(ms[:i:i], ms[i+1:]...)
+			return
 		}
 	}
 }
@@ -83,7 +113,7 @@ func (d *Directory) RemoveMembership(id int64) {
 // User returns the user with id.
 func (d *Directory) User(id int64) (User, bool) {
 	u, ok := d.users[id]
-	return u, ok
+	return u.User, ok
 }
 
 // Organization returns the organization with id.
@@ -94,11 +124,11 @@ func (d *Directory) Organization(id int64) (Organization, bool) {
 
 // UserByEmail finds a user by exact address, compared case-insensitively.
 func (d *Directory) UserByEmail(email string) (User, bool) {
-	id, ok := d.byEmail[strings.ToLower(strings.TrimSpace(email))]
+	id, ok := d.byEmail[NormalizeEmail(email)]
 	if !ok {
 		return User{}, false
 	}
-	return d.users[id], true
+	return d.users[id].User, true
 }
 
 // Organizations calls fn for every known organization, in no particular order.
@@ -116,14 +146,7 @@ func (d *Directory) OrganizationIDsOf(userID int64) []int64 {
 		ids = append(ids, u.OrganizationID)
 	}
 	for _, m := range d.memberships[userID] {
-		dup := false
-		for _, id := range ids {
-			if id == m.OrganizationID {
-				dup = true
-				break
-			}
-		}
-		if !dup {
+		if m.OrganizationID != 0 && !slices.Contains(ids, m.OrganizationID) {
 			ids = append(ids, m.OrganizationID)
 		}
 	}
@@ -133,4 +156,60 @@ func (d *Directory) OrganizationIDsOf(userID int64) []int64 {
 // MembershipsOf returns the user's known memberships.
 func (d *Directory) MembershipsOf(userID int64) []Membership {
 	return d.memberships[userID]
+}
+
+// isMember reports whether the user belongs to org (default organization or a membership).
+func (d *Directory) isMember(userID, orgID int64) bool {
+	if orgID == 0 {
+		return false
+	}
+	if u, ok := d.users[userID]; ok && u.OrganizationID == orgID {
+		return true
+	}
+	for _, m := range d.memberships[userID] {
+		if m.OrganizationID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// membershipID returns the id of the user's membership record in org (0 when none is known).
+func (d *Directory) membershipID(userID, orgID int64) int64 {
+	for _, m := range d.memberships[userID] {
+		if m.OrganizationID == orgID {
+			return m.ID
+		}
+	}
+	return 0
+}
+
+// orgName names an organization for a person: its name, else "organization #id".
+func (d *Directory) orgName(id int64) string {
+	if id == 0 {
+		return "(none)"
+	}
+	if o, ok := d.orgs[id]; ok && strings.TrimSpace(o.Name) != "" {
+		return o.Name
+	}
+	return "organization #" + itoa(id)
+}
+
+// userName names a user for a person: their address, else their name, else "user #id".
+func (d *Directory) userName(id int64) string {
+	if id == 0 {
+		return "(none)"
+	}
+	u, ok := d.users[id]
+	switch {
+	case !ok:
+		return "user #" + itoa(id) + " (not found)"
+	case u.email != "":
+		return u.email
+	case strings.TrimSpace(u.Email) != "":
+		return strings.TrimSpace(u.Email)
+	case strings.TrimSpace(u.Name) != "":
+		return strings.TrimSpace(u.Name) + " (user #" + itoa(id) + ", no email)"
+	}
+	return "user #" + itoa(id)
 }

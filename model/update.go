@@ -17,8 +17,12 @@ type TicketUpdate struct {
 	NewRequester *NewUser
 	// OrganizationID sets the ticket's organization when non-nil (*0 is never sent).
 	OrganizationID *int64
+	// ClearOrganization sends organization_id: null (only an undo needs it).
+	ClearOrganization bool
 	// AddEmailCCs are added with action "put" (existing CCs are kept).
 	AddEmailCCs []CCRef
+	// RemoveEmailCCs are removed with action "delete" (only an undo needs it).
+	RemoveEmailCCs []CCRef
 	// Note is added as an internal note (public: false) when non-empty.
 	Note string
 }
@@ -38,7 +42,8 @@ type CCRef struct {
 // IsEmpty reports whether the update would change nothing.
 func (u TicketUpdate) IsEmpty() bool {
 	return len(u.CustomFields) == 0 && u.RequesterID == 0 && u.NewRequester == nil &&
-		u.OrganizationID == nil && len(u.AddEmailCCs) == 0 && u.Note == ""
+		u.OrganizationID == nil && !u.ClearOrganization && len(u.AddEmailCCs) == 0 &&
+		len(u.RemoveEmailCCs) == 0 && u.Note == ""
 }
 
 // MembershipRemoval deletes one organization membership (never a user or an organization).

@@ -1,0 +1,74 @@
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// UndoPlan is what reverting a journaled change takes: memberships to restore (first)
+// and one ticket update with safe_update against the ticket as it is now.
+type UndoPlan struct {
+	Update  TicketUpdate
+	Restore []MembershipRemoval // memberships to add back
+}
+
+// PlanUndo builds the revert of a journaled change. It refuses when the ticket moved on
+// since the change (its updated_at is not the one the change left), so an undo never
+// overwrites somebody else's later work. Users created by the change are left alone:
+// partner-triage never deletes a user.
+func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
+	if current.ID != e.TicketID {
+		return UndoPlan{}, fmt.Errorf("undo: journal entry is for ticket #%d, not #%d", e.TicketID, current.ID)
+	}
+	if !e.UpdatedAt.IsZero() && !current.UpdatedAt.Equal(e.UpdatedAt) {
+		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d changed in Zendesk since partner-triage updated it (%s, now %s); revert it by hand",
+			e.TicketID, e.UpdatedAt.UTC().Format("2006-01-02 15:04:05Z"), current.UpdatedAt.UTC().Format("2006-01-02 15:04:05Z"))
+	}
+	u := TicketUpdate{TicketID: e.TicketID, UpdatedStamp: current.UpdatedAt}
+	var what []string
+	if len(e.After.CustomFields) > 0 {
+		u.CustomFields = map[int64]string{}
+		ids := make([]int64, 0, len(e.After.CustomFields))
+		for id := range e.After.CustomFields {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		for _, id := range ids {
+			u.CustomFields[id] = e.Before.CustomFields[id]
+			what = append(what, fmt.Sprintf("field %d back to %q", id, e.Before.CustomFields[id]))
+		}
+	}
+	if e.Before.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID && e.After.RequesterID != 0 {
+		u.RequesterID = e.Before.RequesterID
+		what = append(what, fmt.Sprintf("requester back to user %d", e.Before.RequesterID))
+	}
+	if e.Before.OrganizationID != e.After.OrganizationID {
+		if e.Before.OrganizationID == 0 {
+			u.ClearOrganization = true
+			what = append(what, "organization cleared")
+		} else {
+			org := e.Before.OrganizationID
+			u.OrganizationID = &org
+			what = append(what, fmt.Sprintf("organization back to %d", org))
+		}
+	}
+	for _, id := range e.After.EmailCCIDs {
+		if !containsID(e.Before.EmailCCIDs, id) {
+			u.RemoveEmailCCs = append(u.RemoveEmailCCs, CCRef{UserID: id})
+		}
+	}
+	if len(u.RemoveEmailCCs) > 0 {
+		what = append(what, fmt.Sprintf("%d added CC(s) removed", len(u.RemoveEmailCCs)))
+	}
+	for _, m := range e.RemovedMemberships {
+		what = append(what, fmt.Sprintf("membership of user %d in organization %d restored", m.UserID, m.OrganizationID))
+	}
+	if len(what) == 0 {
+		return UndoPlan{}, fmt.Errorf("undo: the journaled change to ticket #%d changed nothing that can be reverted", e.TicketID)
+	}
+	if !u.IsEmpty() {
+		u.Note = "partner-triage undo: " + strings.Join(what, "; ") + "."
+	}
+	return UndoPlan{Update: u, Restore: e.RemovedMemberships}, nil
+}
