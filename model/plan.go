@@ -25,7 +25,10 @@ type Step struct {
 	// Accepted is the wizard's choice; steps start accepted except optional ones
 	// (a CC step off by default outside services_engagement).
 	Accepted bool
-	// Editable: `e` may edit After (the org email, a new requester's name, the note).
+	// Editable: `e` may edit the proposed value. The org email and a new requester's name
+	// are edited by rebuilding the plan with PlanOptions (OrgEmail, NewRequesterName), so
+	// the requester and organization follow; the note is edited in place by changing After
+	// (see Plan.Compile).
 	Editable bool
 
 	// Payload, by kind.
@@ -43,8 +46,19 @@ type Plan struct {
 	TicketID     int64
 	UpdatedStamp time.Time
 	Steps        []Step
-	// Refused is set when the validator refused the plan; such a plan is never submitted.
+	// Refused is set when the validator refused the plan; such a plan is never submitted
+	// (Compile returns an empty update for it).
 	Refused string
+	// Manual lists what a finding needs that the plan cannot do, one sentence each, for the
+	// agent to do by hand (e.g. "ask the submitter for the customer's address").
+	Manual []string
+}
+
+// DiffLine is one row of the review diff: a field, its value now and after the update.
+type DiffLine struct {
+	Field  string
+	Before string
+	After  string
 }
 
 // PlanOptions carries the agent's edits into a rebuilt plan.

@@ -290,14 +290,14 @@ func (f *facts) associations(t *Ticket, out []Finding) []Finding {
 	if ticketTrack == TrackSelect && f.reqOK && f.ix.emailTrack(f.req.domain) == TrackCustomer {
 		out = append(out, Finding{
 			Kind: KindSelectPartnerAssociation, Severity: SeverityError,
-			UserID: t.RequesterID, OrgID: t.OrganizationID,
+			UserID: t.RequesterID, OrgID: t.OrganizationID, AssociationForm: "c",
 			Message: fmt.Sprintf("The ticket is under Select partner organization %s but its requester %s is a customer: never associate a customer with a Select partner's organization.",
 				d.orgName(t.OrganizationID), f.req.email),
 		})
 	}
 	if f.sel && ticketTrack == TrackCustomer {
 		fd := Finding{Kind: KindSelectPartnerAssociation, Severity: SeverityError,
-			UserID: t.RequesterID, OrgID: t.OrganizationID}
+			UserID: t.RequesterID, OrgID: t.OrganizationID, AssociationForm: "d"}
 		if sel := f.selectBasis(t); sel != 0 {
 			fd.Message = fmt.Sprintf("This Select partner ticket is under customer organization %s: set it to the requester's Select organization %s.",
 				d.orgName(t.OrganizationID), d.orgName(sel))
@@ -312,11 +312,12 @@ func (f *facts) associations(t *Ticket, out []Finding) []Finding {
 
 func (f *facts) userAssociations(u userRec, role string, out []Finding) []Finding {
 	var bad Track // the organization track this user must not belong to
+	var form string
 	switch f.ix.emailTrack(u.domain) {
 	case TrackCustomer:
-		bad = TrackSelect
+		bad, form = TrackSelect, "a"
 	case TrackSelect:
-		bad = TrackCustomer
+		bad, form = TrackCustomer, "b"
 	default:
 		return out
 	}
@@ -331,7 +332,7 @@ func (f *facts) userAssociations(u userRec, role string, out []Finding) []Findin
 				role, u.email, d.orgName(orgID))
 		}
 		out = append(out, Finding{Kind: KindSelectPartnerAssociation, Severity: SeverityError,
-			Message: msg, UserID: u.ID, OrgID: orgID, MembershipID: membershipID})
+			Message: msg, UserID: u.ID, OrgID: orgID, MembershipID: membershipID, AssociationForm: form})
 	}
 	if u.OrganizationID != 0 && f.ix.class[u.OrganizationID] == bad {
 		report(u.OrganizationID, d.membershipID(u.ID, u.OrganizationID))

@@ -23,8 +23,9 @@ func fMismatch() Finding {
 func fUnknown(suggest string) Finding {
 	return Finding{Kind: KindCustomerEmailUnknown, Severity: SeverityError, SuggestedEmail: suggest}
 }
-func fAssoc(user, org, membership int64) Finding {
-	return Finding{Kind: KindSelectPartnerAssociation, Severity: SeverityError, UserID: user, OrgID: org, MembershipID: membership}
+func fAssoc(form string, user, org, membership int64) Finding {
+	return Finding{Kind: KindSelectPartnerAssociation, Severity: SeverityError, UserID: user, OrgID: org,
+		MembershipID: membership, AssociationForm: form}
 }
 func fCCMissing(addrs []string, ids []int64) Finding {
 	return Finding{Kind: KindPartnerCCMissing, Severity: SeverityWarning, MissingCCs: addrs, MissingCCUserIDs: ids}
@@ -91,13 +92,13 @@ func TestEvaluate(t *testing.T) {
 			want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, []Finding{fMismatch()}, false}},
 		{"example 6: customer also a member of a Select org, Open ticket → association (a)",
 			tk(email("bob@acme.com"), reqSub(uBob, uPat), org(orgAcme)),
-			want{ScenarioCustomerAccount, orgAcme, "bob@acme.com", orgAcme, []Finding{fAssoc(uBob, orgSelect, memBobSel)}, false}},
+			want{ScenarioCustomerAccount, orgAcme, "bob@acme.com", orgAcme, []Finding{fAssoc("a", uBob, orgSelect, memBobSel)}, false}},
 		{"example 6b: the same customer on a Select ticket under the Select org → (a) and (c)",
 			tk(form(formSelect), reqSub(uBob, uBob), org(orgSelect)),
-			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc(uBob, orgSelect, memBobSel), fAssoc(uBob, orgSelect, 0)}, false}},
+			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc("a", uBob, orgSelect, memBobSel), fAssoc("c", uBob, orgSelect, 0)}, false}},
 		{"example 7: Select ticket under a customer org → association (d)",
 			tk(form(formSelect), reqSub(uSam, uSam), org(orgAcme)),
-			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc(uSam, orgAcme, 0)}, false}},
+			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc("d", uSam, orgAcme, 0)}, false}},
 
 		// scenarios
 		{"services engagement: CC field set, partner CC'd → clean, customer's subscription",
@@ -160,25 +161,25 @@ func TestEvaluate(t *testing.T) {
 		// org(E) for a customer wrongly placed in a Select org, forms (a) with and without a record
 		{"customer with Select default org resolves to the company org; (a) with membership record",
 			tk(email("carl@globex.com"), reqSub(uCarl, uPat), org(orgGlobex)),
-			want{ScenarioCustomerAccount, orgGlobex, "carl@globex.com", orgGlobex, []Finding{fAssoc(uCarl, orgSelect, memCarlSel)}, false}},
+			want{ScenarioCustomerAccount, orgGlobex, "carl@globex.com", orgGlobex, []Finding{fAssoc("a", uCarl, orgSelect, memCarlSel)}, false}},
 		{"(a) default organization only, no membership record → membership id 0",
 			tk(email("dan@globex.com"), reqSub(uDan, uPat), org(orgGlobex)),
-			want{ScenarioCustomerAccount, orgGlobex, "dan@globex.com", orgGlobex, []Finding{fAssoc(uDan, orgSelect, 0)}, false}},
+			want{ScenarioCustomerAccount, orgGlobex, "dan@globex.com", orgGlobex, []Finding{fAssoc("a", uDan, orgSelect, 0)}, false}},
 		{"(b) Select submitter who is a member of a customer org",
 			tk(email("jane@acme.com"), reqSub(uJane, uSue), org(orgAcme)),
-			want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, []Finding{fAssoc(uSue, orgAcme, memSueAcme)}, false}},
+			want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, []Finding{fAssoc("b", uSue, orgAcme, memSueAcme)}, false}},
 		{"(a) for the requester and (b) for the submitter, requester first",
 			tk(form(formSelect), reqSub(uBob, uSue), org(orgAcme)),
-			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc(uBob, orgSelect, memBobSel), fAssoc(uSue, orgAcme, memSueAcme), fAssoc(uBob, orgAcme, 0)}, false}},
+			want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc("a", uBob, orgSelect, memBobSel), fAssoc("b", uSue, orgAcme, memSueAcme), fAssoc("d", uBob, orgAcme, 0)}, false}},
 		{"requester who is also the submitter is reported once",
 			tk(email("bob@acme.com"), reqSub(uBob, uBob), org(orgAcme)),
-			want{ScenarioCustomerAccount, orgAcme, "bob@acme.com", orgAcme, []Finding{fAssoc(uBob, orgSelect, memBobSel)}, false}},
+			want{ScenarioCustomerAccount, orgAcme, "bob@acme.com", orgAcme, []Finding{fAssoc("a", uBob, orgSelect, memBobSel)}, false}},
 		{"(c) Open ticket under a Select org (track value in another case) with a customer requester",
 			tk(email("jane@acme.com"), reqSub(uJane, uPat), org(orgSelect2)),
-			want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, []Finding{fMismatch(), fAssoc(uJane, orgSelect2, 0)}, false}},
+			want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, []Finding{fMismatch(), fAssoc("c", uJane, orgSelect2, 0)}, false}},
 		{"(d) Select ticket under a customer org, requester in no Select org",
 			tk(form(formSelect), reqSub(uJane, uJane), org(orgAcme)),
-			want{ScenarioSelectPartner, 0, "", 0, []Finding{fAssoc(uJane, orgAcme, 0)}, false}},
+			want{ScenarioSelectPartner, 0, "", 0, []Finding{fAssoc("d", uJane, orgAcme, 0)}, false}},
 		{"Select ticket under an organization not in the directory → no (d)",
 			tk(form(formSelect), reqSub(uSam, uSam), org(orgMissing)),
 			want{ScenarioSelectPartner, orgSelect, "", 0, nil, false}},
@@ -327,7 +328,7 @@ func TestEvaluateConfigVariants(t *testing.T) {
 		cfg.OpenForms = []int64{1, 2, formOpen}
 		cfg.SelectForms = []int64{3, formSelect}
 		ev := Evaluate(cfg, tk(form(formSelect), reqSub(uSam, uSam), org(orgAcme)), dir)
-		checkEvaluation(t, ev, want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc(uSam, orgAcme, 0)}, false})
+		checkEvaluation(t, ev, want{ScenarioSelectPartner, orgSelect, "", 0, []Finding{fAssoc("d", uSam, orgAcme, 0)}, false})
 		ev = Evaluate(cfg, tk(form(2), email("jane@acme.com"), reqSub(uJane, uPat), org(orgAcme)), dir)
 		checkEvaluation(t, ev, want{ScenarioCustomerAccount, orgAcme, "jane@acme.com", orgAcme, nil, false})
 	})

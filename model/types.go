@@ -149,6 +149,11 @@ type Finding struct {
 	UserID       int64
 	OrgID        int64
 	MembershipID int64
+	// AssociationForm says which form of rules.md the association takes: "a" (a customer in
+	// a Select org), "b" (a Select user in a customer org), "c" (a Select org on a customer's
+	// ticket) or "d" (a Select ticket under a customer org). For "a"/"b" a MembershipID of 0
+	// means the link is the user's default organization and its membership record is unknown.
+	AssociationForm string
 	// MissingCCs are the requested addresses (partner_cc_missing) not yet on the ticket;
 	// MissingCCUserIDs the requested users known by id only (the submitter when the field names nobody).
 	MissingCCs       []string

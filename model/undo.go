@@ -39,11 +39,14 @@ func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
 			what = append(what, fmt.Sprintf("field %d back to %q", id, e.Before.CustomFields[id]))
 		}
 	}
-	if e.Before.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID && e.After.RequesterID != 0 {
+	requesterBack := e.Before.RequesterID != 0 && e.After.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID
+	if requesterBack {
 		u.RequesterID = e.Before.RequesterID
 		what = append(what, fmt.Sprintf("requester back to user %d", e.Before.RequesterID))
 	}
-	if e.Before.OrganizationID != e.After.OrganizationID {
+	// A requester change makes Zendesk pick the requester's default organization unless one is
+	// given, so the organization is always sent with it.
+	if requesterBack || e.Before.OrganizationID != e.After.OrganizationID {
 		if e.Before.OrganizationID == 0 {
 			u.ClearOrganization = true
 			what = append(what, "organization cleared")

@@ -47,6 +47,9 @@ func (u TicketUpdate) IsEmpty() bool {
 }
 
 // MembershipRemoval deletes one organization membership (never a user or an organization).
+// MembershipID is 0 when the offending link is the user's default organization and its
+// membership record was not loaded: the client then looks it up by UserID and
+// OrganizationID (/users/{id}/organization_memberships) before deleting it.
 type MembershipRemoval struct {
 	MembershipID   int64
 	UserID         int64
