@@ -1,0 +1,425 @@
+// Package report builds and renders the result of `partner-triage scan`: the JSON
+// document of shared/spec/product.md and a table for a person. It is pure: the same
+// tickets and directory give the same bytes, whatever order the API returned them in.
+//
+// JSON shape (every key always present):
+//
+//	{"scanned": N,
+//	 "tickets": [{"id", "subject", "status", "requester", "organization", "scenario",
+//	              "support_basis", "findings": [{"kind", "severity", "message", "suggested_email"}]}]}
+//
+// requester is the requester's email and organization / support_basis are organization
+// names, each "" when unknown. findings is [] (never null) for a clean ticket.
+// suggested_email is always present and "" when there is no suggestion, so consumers
+// need not test for the key. Tickets are sorted by id; a ticket's findings are in the
+// order of rules.md's table (requester_org_mismatch, customer_email_unknown,
+// select_partner_association, partner_cc_missing), then by message.
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/mattn/go-runewidth"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Report is the scan result.
+type Report struct {
+	Scanned int      `json:"scanned"`
+	Tickets []Ticket `json:"tickets"`
+}
+
+// Ticket is one scanned ticket.
+type Ticket struct {
+	ID           int64     `json:"id"`
+	Subject      string    `json:"subject"`
+	Status       string    `json:"status"`
+	Requester    string    `json:"requester"`
+	Organization string    `json:"organization"`
+	Scenario     string    `json:"scenario"`
+	SupportBasis string    `json:"support_basis"`
+	Findings     []Finding `json:"findings"`
+}
+
+// Finding is one finding on a ticket.
+type Finding struct {
+	Kind           string `json:"kind"`
+	Severity       string `json:"severity"`
+	Message        string `json:"message"`
+	SuggestedEmail string `json:"suggested_email"`
+}
+
+// Kinds lists the finding kinds in rules.md's order, which is the order reports use.
+var Kinds = []model.FindingKind{
+	model.KindRequesterOrgMismatch,
+	model.KindCustomerEmailUnknown,
+	model.KindSelectPartnerAssociation,
+	model.KindPartnerCCMissing,
+}
+
+func kindRank(k string) int {
+	for i, x := range Kinds {
+		if string(x) == k {
+			return i
+		}
+	}
+	return len(Kinds)
+}
+
+// Build evaluates every queue ticket (model.InQueue) against the rules. Tickets outside
+// the queue (other forms, solved or closed) are left out and not counted; a ticket
+// delivered twice counts once (the most recently updated copy wins).
+func Build(cfg model.RuleConfig, tickets []model.Ticket, dir *model.Directory) Report {
+	if dir == nil {
+		dir = model.NewDirectory()
+	}
+	byID := make(map[int64]model.Ticket, len(tickets))
+	for _, t := range tickets {
+		if !model.InQueue(cfg, t) {
+			continue
+		}
+		if old, ok := byID[t.ID]; ok && !t.UpdatedAt.After(old.UpdatedAt) {
+			continue
+		}
+		byID[t.ID] = t
+	}
+	ids := make([]int64, 0, len(byID))
+	for id := range byID {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+
+	r := Report{Scanned: len(ids), Tickets: make([]Ticket, 0, len(ids))}
+	for _, id := range ids {
+		t := byID[id]
+		ev := model.Evaluate(cfg, t, dir)
+		if ev.Skipped != "" {
+			// InQueue said yes, so this should not happen; keep the ticket visible.
+			ev.Findings = nil
+		}
+		rt := Ticket{
+			ID:           t.ID,
+			Subject:      t.Subject,
+			Status:       t.Status,
+			Scenario:     string(ev.Scenario),
+			Findings:     make([]Finding, 0, len(ev.Findings)),
+			Requester:    userEmail(dir, t.RequesterID),
+			Organization: orgName(dir, t.OrganizationID),
+			SupportBasis: orgName(dir, ev.SupportBasisOrgID),
+		}
+		if rt.Scenario == "" {
+			rt.Scenario = string(model.ScenarioUnknown)
+		}
+		for _, f := range ev.Findings {
+			rt.Findings = append(rt.Findings, Finding{
+				Kind:           string(f.Kind),
+				Severity:       string(f.Severity),
+				Message:        f.Message,
+				SuggestedEmail: f.SuggestedEmail,
+			})
+		}
+		sort.SliceStable(rt.Findings, func(i, j int) bool {
+			a, b := rt.Findings[i], rt.Findings[j]
+			if ra, rb := kindRank(a.Kind), kindRank(b.Kind); ra != rb {
+				return ra < rb
+			}
+			if a.Kind != b.Kind {
+				return a.Kind < b.Kind
+			}
+			if a.Message != b.Message {
+				return a.Message < b.Message
+			}
+			return a.SuggestedEmail < b.SuggestedEmail
+		})
+		r.Tickets = append(r.Tickets, rt)
+	}
+	return r
+}
+
+func userEmail(dir *model.Directory, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if u, ok := dir.User(id); ok {
+		return u.Email
+	}
+	return ""
+}
+
+func orgName(dir *model.Directory, id int64) string {
+	if id == 0 {
+		return ""
+	}
+	if o, ok := dir.Organization(id); ok {
+		return o.Name
+	}
+	return ""
+}
+
+// WithFindings counts the tickets that have at least one finding.
+func (r Report) WithFindings() int {
+	n := 0
+	for _, t := range r.Tickets {
+		if len(t.Findings) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// KindCounts counts findings by kind.
+func (r Report) KindCounts() map[string]int {
+	m := map[string]int{}
+	for _, t := range r.Tickets {
+		for _, f := range t.Findings {
+			m[f.Kind]++
+		}
+	}
+	return m
+}
+
+// Summary is the closing line of the table, e.g.
+// "12 tickets scanned, 3 with findings (2 requester_org_mismatch, 1 customer_email_unknown)".
+// Kinds are counted per finding, in rules.md's order; kinds with none are left out.
+func (r Report) Summary() string {
+	s := fmt.Sprintf("%d %s scanned, ", r.Scanned, plural(r.Scanned, "ticket", "tickets"))
+	m := r.WithFindings()
+	if m == 0 {
+		return s + "none with findings"
+	}
+	counts := r.KindCounts()
+	var parts []string
+	for _, k := range Kinds {
+		if n := counts[string(k)]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			delete(counts, string(k))
+		}
+	}
+	// Kinds this package does not know yet, alphabetically.
+	var rest []string
+	for k := range counts {
+		rest = append(rest, k)
+	}
+	sort.Strings(rest)
+	for _, k := range rest {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+	}
+	return fmt.Sprintf("%s%d with findings (%s)", s, m, strings.Join(parts, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// WriteJSON writes the report as one indented JSON document followed by a newline.
+func WriteJSON(w io.Writer, r Report) error {
+	if r.Tickets == nil {
+		r.Tickets = []Ticket{}
+	}
+	for i := range r.Tickets {
+		if r.Tickets[i].Findings == nil {
+			// Copy before fixing up, so the caller's report is not changed.
+			r.Tickets = append([]Ticket(nil), r.Tickets...)
+			for j := range r.Tickets {
+				if r.Tickets[j].Findings == nil {
+					r.Tickets[j].Findings = []Finding{}
+				}
+			}
+			break
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// WriteTable writes the report for a person: an aligned table (id, status, scenario,
+// requester, organization, findings), the findings in words, then the summary line.
+// width is the terminal width; 0 or less means no limit. Text from Zendesk is stripped
+// of control characters so it cannot drive the terminal.
+func WriteTable(w io.Writer, r Report, width int) error {
+	var b strings.Builder
+	if len(r.Tickets) > 0 {
+		writeRows(&b, r, width)
+		if r.WithFindings() > 0 {
+			b.WriteString("\n")
+			writeFindings(&b, r, width)
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(r.Summary())
+	b.WriteString("\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+const gap = "  "
+
+func writeRows(b *strings.Builder, r Report, width int) {
+	header := []string{"ID", "STATUS", "SCENARIO", "REQUESTER", "ORGANIZATION", "FINDINGS"}
+	rows := make([][]string, 0, len(r.Tickets))
+	for _, t := range r.Tickets {
+		kinds := make([]string, 0, len(t.Findings))
+		for _, f := range t.Findings {
+			if !containsStr(kinds, f.Kind) {
+				kinds = append(kinds, f.Kind)
+			}
+		}
+		fs := "-"
+		if len(t.Findings) > 0 {
+			fs = fmt.Sprintf("%d: %s", len(t.Findings), strings.Join(kinds, ", "))
+		}
+		rows = append(rows, []string{
+			fmt.Sprint(t.ID), clean(t.Status), clean(t.Scenario),
+			orDash(clean(t.Requester)), orDash(clean(t.Organization)), fs,
+		})
+	}
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = runewidth.StringWidth(h)
+	}
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], runewidth.StringWidth(c))
+		}
+	}
+	fitWidths(widths, width)
+	line := func(cells []string) {
+		var l strings.Builder
+		for i, c := range cells {
+			if i > 0 {
+				l.WriteString(gap)
+			}
+			c = runewidth.Truncate(c, widths[i], "…")
+			l.WriteString(c)
+			if i < len(cells)-1 {
+				l.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)))
+			}
+		}
+		b.WriteString(strings.TrimRight(l.String(), " "))
+		b.WriteString("\n")
+	}
+	line(header)
+	for _, row := range rows {
+		line(row)
+	}
+}
+
+// fitWidths shrinks columns until a row fits width: first the requester and
+// organization down to 16 cells, then the findings (whose count stays visible) and
+// finally all three down to 12. Narrower than that, rows overflow.
+func fitWidths(widths []int, width int) {
+	if width <= 0 {
+		return
+	}
+	total := func() int {
+		n := len(gap) * (len(widths) - 1)
+		for _, w := range widths {
+			n += w
+		}
+		return n
+	}
+	for _, stage := range []struct {
+		cols []int
+		min  int
+	}{{[]int{3, 4}, 16}, {[]int{5}, 12}, {[]int{3, 4, 5}, 12}} {
+		for total() > width {
+			best := -1
+			for _, i := range stage.cols {
+				if widths[i] > stage.min && (best < 0 || widths[i] > widths[best]) {
+					best = i
+				}
+			}
+			if best < 0 {
+				break
+			}
+			widths[best]--
+		}
+	}
+}
+
+func writeFindings(b *strings.Builder, r Report, width int) {
+	b.WriteString("Findings:\n")
+	for _, t := range r.Tickets {
+		for _, f := range t.Findings {
+			head := fmt.Sprintf("  #%d %s %s: ", t.ID, clean(f.Severity), clean(f.Kind))
+			text := clean(f.Message)
+			if f.SuggestedEmail != "" {
+				text += " (suggested: " + clean(f.SuggestedEmail) + ")"
+			}
+			wrap(b, head, text, width)
+		}
+	}
+}
+
+// wrap writes head+text, wrapping text at width with a hanging indent.
+func wrap(b *strings.Builder, head, text string, width int) {
+	const indent = "      "
+	line := head
+	lineW := runewidth.StringWidth(head)
+	first := true
+	for _, word := range strings.Fields(text) {
+		ww := runewidth.StringWidth(word)
+		if !first && width > 0 && lineW+1+ww > width {
+			b.WriteString(line)
+			b.WriteString("\n")
+			line, lineW, first = indent+word, len(indent)+ww, false
+			continue
+		}
+		if first {
+			line += word
+			lineW += ww
+			first = false
+		} else {
+			line += " " + word
+			lineW += 1 + ww
+		}
+	}
+	b.WriteString(strings.TrimRight(line, " "))
+	b.WriteString("\n")
+}
+
+func containsStr(xs []string, x string) bool {
+	for _, y := range xs {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// clean drops control characters (escape sequences included) and folds line breaks and
+// tabs to spaces, so text from Zendesk stays on its line and cannot drive the terminal.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < ' ' || r == 0x7f || (r >= 0x80 && r <= 0x9f):
+			return -1
+		}
+		return r
+	}, s)
+}
