@@ -56,7 +56,7 @@ func ticket(id int64, form int64, status string, req, org int64, fields map[int6
 
 func fixture() ([]model.Ticket, *model.Directory) {
 	tickets := []model.Ticket{
-		ticket(4012, openForm, "open", 3, 0, map[int64]string{emailField: "jane@acme.cmo"}),   // mismatch + unknown
+		ticket(4012, openForm, "open", 3, 0, map[int64]string{emailField: "jane@acme.cmo"}),    // mismatch + unknown
 		ticket(4001, openForm, "new", 1, 100, map[int64]string{emailField: " Jane@ACME.com "}), // clean
 		ticket(4030, selectForm, "pending", 4, 100, nil),                                       // Select ticket under a customer org
 		ticket(4020, openForm, "hold", 2, 200, map[int64]string{ccField: "Ann <ann@partner.com>"}),
