@@ -1,0 +1,27 @@
+package tui
+
+import (
+	"context"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Client is everything the console needs from Zendesk. The zendesk package implements it
+// over HTTP; the console never sees go-zendesk, URLs or credentials.
+type Client interface {
+	// LoadQueue streams the queue: onPage is called once per list page, in order, and the
+	// first call happens before later pages are fetched.
+	LoadQueue(ctx context.Context, onPage func(model.QueuePage)) error
+	// ReloadTicket returns one ticket with its people, organizations and memberships.
+	ReloadTicket(ctx context.Context, id int64) (model.QueuePage, error)
+	// UpdateTicket sends one safe_update; a concurrent change yields model.ErrConflict.
+	UpdateTicket(ctx context.Context, u model.TicketUpdate) (model.Ticket, error)
+	// RemoveMembership deletes one organization membership.
+	RemoveMembership(ctx context.Context, m model.MembershipRemoval) error
+	// AddMembership restores a membership (undo of a removal).
+	AddMembership(ctx context.Context, userID, orgID int64) (model.Membership, error)
+	// TicketURL is the agent's link to a ticket.
+	TicketURL(id int64) string
+	// Source names the queue source for the status bar.
+	Source() string
+}

@@ -1,0 +1,154 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/viewport"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// handbookRule is what the support handbook says for each scenario, in its own words where
+// it has them, so the agent sees which rule applies without opening the handbook.
+var handbookRule = map[model.Scenario]string{
+	model.ScenarioServicesEngagement: "Example 2 — services engagement: the partner delivers services for its end customer and asked to be CC'd. Support is based on the customer's subscription; keep the partner in the CC list.",
+	model.ScenarioCustomerAccount:    "Example 1 — raised for an end customer: it must be under the customer's account. Support is based on the customer's subscription and we correspond with the customer directly. A mistyped email is fixed by: 1. update Organization Email (partners), 2. change the requester, 3. submit.",
+	model.ScenarioPartnerAccount:     "Examples 3 and 4 — the partner's own account: commercial work on a subscription the partner bought, or internal training and testing on NFR licences. Support is based on the partner's subscription.",
+	model.ScenarioSelectPartner:      "Select partner: support is based on the Select partner's subscription and talks to the partner. Never associate a customer with a Select partner's organization, or vice-versa.",
+	model.ScenarioUnknown:            "None of the handbook's examples fits (e.g. no Organization Email). \"If in doubt, ask questions about the situation under which the ticket is being raised.\"",
+}
+
+// detailScreen shows one ticket: fields, people, the applicable rule and the findings.
+type detailScreen struct {
+	s        *session
+	ticketID int64
+	vp       viewport.Model
+}
+
+func newDetailScreen(s *session) detailScreen {
+	return detailScreen{s: s, vp: viewport.New(0, 0)}
+}
+
+func (d *detailScreen) SetSize(width, height int) {
+	d.vp.Width, d.vp.Height = width, max(height, 3)
+	d.render()
+}
+
+// show switches the screen to a ticket.
+func (d *detailScreen) show(id int64) {
+	d.ticketID = id
+	d.vp.GotoTop()
+	d.render()
+}
+
+func (d *detailScreen) render() {
+	if d.ticketID == 0 {
+		return
+	}
+	d.vp.SetContent(renderTicket(d.s, d.ticketID, d.vp.Width))
+}
+
+func (d detailScreen) Update(msg tea.Msg) (detailScreen, tea.Cmd) {
+	var cmd tea.Cmd
+	d.vp, cmd = d.vp.Update(msg)
+	return d, cmd
+}
+
+func (d detailScreen) View() string { return d.vp.View() }
+
+// renderTicket is the detail text of a ticket, wrapped to width.
+func renderTicket(s *session, id int64, width int) string {
+	t, ok := s.tickets[id]
+	if !ok {
+		return s.styles.Muted.Render(fmt.Sprintf("Ticket #%d is no longer in the queue.", id))
+	}
+	ev := s.evals[id]
+	st := s.styles
+	wrap := lipgloss.NewStyle().Width(max(width-2, 20))
+	var b strings.Builder
+	line := func(label, value string) {
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(fmt.Sprintf("%-13s", label)), value)
+	}
+	person := func(uid int64) string {
+		if uid == 0 {
+			return st.Error.Render("none")
+		}
+		u, ok := s.dir.User(uid)
+		if !ok {
+			return st.Error.Render(fmt.Sprintf("user #%d (not found)", uid))
+		}
+		org := "no organization"
+		if u.OrganizationID != 0 {
+			org = fmt.Sprintf("%s, %s", s.orgLabel(u.OrganizationID), s.track(u.OrganizationID))
+		}
+		return fmt.Sprintf("%s <%s> — %s", u.Name, u.Email, org)
+	}
+	b.WriteString(st.Title.Render(fmt.Sprintf("#%d  %s", t.ID, t.Subject)) + "\n")
+	line("Status", fmt.Sprintf("%s · %s · opened %s ago", t.Status, formName(s.rules, t.FormID), age(s.now(), t.CreatedAt)))
+	line("Requester", person(t.RequesterID))
+	if t.SubmitterID != t.RequesterID {
+		line("Submitter", person(t.SubmitterID))
+	}
+	org := st.Error.Render("none")
+	if t.OrganizationID != 0 {
+		org = fmt.Sprintf("%s (%s)", s.orgLabel(t.OrganizationID), s.track(t.OrganizationID))
+	}
+	line("Organization", org)
+	orgEmail := t.Field(s.rules.OrgEmailField)
+	if orgEmail == "" {
+		orgEmail = st.Muted.Render("(empty)")
+	}
+	line("Org Email", orgEmail)
+	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
+		line("CC request", strings.Join(strings.Fields(cc), " "))
+	}
+	if len(t.EmailCCIDs) > 0 {
+		names := make([]string, len(t.EmailCCIDs))
+		for i, id := range t.EmailCCIDs {
+			names[i] = s.userLabel(id)
+		}
+		line("CCs", strings.Join(names, ", "))
+	}
+	b.WriteString("\n")
+	basis := "unknown — ask the submitter"
+	if ev.SupportBasisOrgID != 0 {
+		basis = s.orgLabel(ev.SupportBasisOrgID) + "'s subscription"
+	}
+	line("Scenario", fmt.Sprintf("%s · support based on %s", ev.Scenario, basis))
+	b.WriteString(wrap.Render(st.Muted.Render(handbookRule[ev.Scenario])) + "\n\n")
+	if len(ev.Findings) == 0 {
+		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
+	}
+	for _, f := range ev.Findings {
+		sev := st.Warning.Render("! " + string(f.Kind))
+		if f.Severity == model.SeverityError {
+			sev = st.Error.Render("✗ " + string(f.Kind))
+		}
+		b.WriteString(sev + "\n")
+		b.WriteString(wrap.Render("  "+f.Message) + "\n")
+		if f.SuggestedEmail != "" {
+			b.WriteString("  suggested address: " + st.After.Render(f.SuggestedEmail) + "\n")
+		}
+	}
+	if len(ev.Findings) > 0 {
+		b.WriteString("\n" + st.Muted.Render("Press f to walk through the fix.") + "\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// formName names a ticket form by the configured lists.
+func formName(cfg model.RuleConfig, id int64) string {
+	for _, f := range cfg.OpenForms {
+		if f == id {
+			return "Open partner form"
+		}
+	}
+	for _, f := range cfg.SelectForms {
+		if f == id {
+			return "Select partner form"
+		}
+	}
+	return fmt.Sprintf("form %d", id)
+}

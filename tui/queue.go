@@ -1,0 +1,279 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/table"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// sortOrder is how the queue is ordered; `s` cycles through them.
+type sortOrder int
+
+const (
+	sortFindings sortOrder = iota // findings first (errors, then warnings), then oldest first
+	sortID
+	sortAge
+)
+
+func (o sortOrder) String() string {
+	return [...]string{"findings first", "by id", "newest first"}[o]
+}
+
+// badges abbreviates finding kinds for the queue's findings column.
+var badges = map[model.FindingKind]string{
+	model.KindRequesterOrgMismatch:     "MISMATCH",
+	model.KindCustomerEmailUnknown:     "UNKNOWN",
+	model.KindSelectPartnerAssociation: "SELECT",
+	model.KindPartnerCCMissing:         "CC",
+}
+
+// queueScreen is the list of queue tickets with a filter line.
+type queueScreen struct {
+	s         *session
+	table     table.Model
+	filter    textinput.Model
+	filtering bool
+	order     sortOrder
+	ids       []int64 // the visible rows' ticket ids, in table order
+	total     int     // tickets in the queue (before the filter)
+	flagged   int     // of which with findings
+}
+
+func newQueueScreen(s *session) queueScreen {
+	t := table.New(table.WithFocused(true), table.WithStyles(s.styles.Table))
+	km := table.DefaultKeyMap()
+	// The console's own bindings for paging and jumping; the table keeps only its moves.
+	km.LineUp = s.keys.Up
+	km.LineDown = s.keys.Down
+	km.GotoTop = s.keys.Top
+	km.GotoBottom = s.keys.Bottom
+	km.HalfPageUp.SetEnabled(false)
+	km.HalfPageDown.SetEnabled(false)
+	t.KeyMap = km
+	fi := textinput.New()
+	fi.Prompt = "/"
+	fi.Placeholder = "text, finding kind or scenario"
+	q := queueScreen{s: s, table: t, filter: fi}
+	q.setColumns()
+	return q
+}
+
+// SetSize fits the table to the space the root model gives it.
+func (q *queueScreen) SetSize(width, height int) {
+	q.table.SetWidth(width)
+	q.table.SetHeight(max(height, 3))
+	q.setColumns()
+}
+
+func (q *queueScreen) setColumns() {
+	w := max(q.s.width, 40)
+	// Fixed columns, then the remaining width shared by requester, org and findings.
+	const idW, ageW, statusW, scenW = 7, 4, 7, 10
+	rest := w - (idW + ageW + statusW + scenW) - 2*7 // each cell has 1 column of padding per side
+	findW := max(rest*30/100, 8)
+	reqW := max(rest*42/100, 8)
+	orgW := max(rest-findW-reqW, 6)
+	q.table.SetColumns([]table.Column{
+		{Title: "ID", Width: idW},
+		{Title: "Age", Width: ageW},
+		{Title: "Status", Width: statusW},
+		{Title: "Scenario", Width: scenW},
+		{Title: "Requester", Width: reqW},
+		{Title: "Org", Width: orgW},
+		{Title: "Findings", Width: findW},
+	})
+}
+
+// scenarioShort keeps the scenario column narrow.
+func scenarioShort(sc model.Scenario) string {
+	switch sc {
+	case model.ScenarioServicesEngagement:
+		return "services"
+	case model.ScenarioCustomerAccount:
+		return "customer"
+	case model.ScenarioPartnerAccount:
+		return "partner"
+	case model.ScenarioSelectPartner:
+		return "select"
+	}
+	return "unknown"
+}
+
+// badge renders the findings column: "✗ MISMATCH UNKNOWN" for errors, "! CC" for warnings only.
+func badge(ev model.Evaluation) string {
+	if len(ev.Findings) == 0 {
+		return "✓"
+	}
+	mark := "!"
+	parts := make([]string, 0, len(ev.Findings))
+	for _, f := range ev.Findings {
+		if f.Severity == model.SeverityError {
+			mark = "✗"
+		}
+		parts = append(parts, badges[f.Kind])
+	}
+	return mark + " " + strings.Join(parts, " ")
+}
+
+// rank orders a verdict for "findings first": errors, then warnings, then clean.
+func rank(ev model.Evaluation) int {
+	r := 2
+	for _, f := range ev.Findings {
+		if f.Severity == model.SeverityError {
+			return 0
+		}
+		r = 1
+	}
+	return r
+}
+
+// haystack is what the filter matches: id, subject, people, org, scenario and finding kinds.
+func (q *queueScreen) haystack(t model.Ticket, ev model.Evaluation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#%d %s %s %s %s %s %s", t.ID, t.Subject, t.Status, q.s.userLabel(t.RequesterID),
+		q.s.orgLabel(t.OrganizationID), ev.Scenario, ev.OrgEmail)
+	for _, f := range ev.Findings {
+		b.WriteString(" ")
+		b.WriteString(string(f.Kind))
+		b.WriteString(" ")
+		b.WriteString(badges[f.Kind])
+	}
+	return strings.ToLower(b.String())
+}
+
+// refresh rebuilds the rows from the session, keeping the cursor on the same ticket.
+func (q *queueScreen) refresh() {
+	keep := q.selected()
+	needle := strings.ToLower(strings.TrimSpace(q.filter.Value()))
+	ids := make([]int64, 0, len(q.s.tickets))
+	q.total, q.flagged = len(q.s.tickets), 0
+	for id, t := range q.s.tickets {
+		ev := q.s.evals[id]
+		if len(ev.Findings) > 0 {
+			q.flagged++
+		}
+		if needle != "" && !matchesAll(q.haystack(t, ev), needle) {
+			continue
+		}
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return q.less(ids[i], ids[j]) })
+	now := q.s.now()
+	rows := make([]table.Row, len(ids))
+	cursor := 0
+	for i, id := range ids {
+		t, ev := q.s.tickets[id], q.s.evals[id]
+		rows[i] = table.Row{
+			itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
+			q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev),
+		}
+		if id == keep {
+			cursor = i
+		}
+	}
+	q.ids = ids
+	q.table.SetRows(rows)
+	q.table.SetCursor(cursor)
+}
+
+// matchesAll reports whether every word of the filter occurs in the haystack.
+func matchesAll(haystack, needle string) bool {
+	for _, w := range strings.Fields(needle) {
+		if !strings.Contains(haystack, w) {
+			return false
+		}
+	}
+	return true
+}
+
+func (q *queueScreen) less(a, b int64) bool {
+	ta, tb := q.s.tickets[a], q.s.tickets[b]
+	switch q.order {
+	case sortID:
+		return a < b
+	case sortAge:
+		if !ta.CreatedAt.Equal(tb.CreatedAt) {
+			return ta.CreatedAt.After(tb.CreatedAt)
+		}
+		return a > b
+	}
+	ra, rb := rank(q.s.evals[a]), rank(q.s.evals[b])
+	if ra != rb {
+		return ra < rb
+	}
+	return a < b
+}
+
+// selected is the ticket under the cursor (0 when the list is empty).
+func (q *queueScreen) selected() int64 {
+	c := q.table.Cursor()
+	if c < 0 || c >= len(q.ids) {
+		return 0
+	}
+	return q.ids[c]
+}
+
+// Update handles the keys the queue owns; the root handles the global ones first.
+func (q queueScreen) Update(msg tea.Msg) (queueScreen, tea.Cmd) {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		if q.filtering {
+			switch km.Type {
+			case tea.KeyEnter:
+				q.filtering = false
+				q.filter.Blur()
+				return q, nil
+			case tea.KeyEsc:
+				q.filtering = false
+				q.filter.Blur()
+				q.filter.SetValue("")
+				q.refresh()
+				return q, nil
+			}
+			var cmd tea.Cmd
+			q.filter, cmd = q.filter.Update(msg)
+			q.refresh()
+			return q, cmd
+		}
+		switch {
+		case key.Matches(km, q.s.keys.Filter):
+			q.filtering = true
+			return q, q.filter.Focus()
+		case key.Matches(km, q.s.keys.ClearFilter) && q.filter.Value() != "":
+			q.filter.SetValue("")
+			q.refresh()
+			return q, nil
+		case key.Matches(km, q.s.keys.Sort):
+			q.order = (q.order + 1) % 3
+			q.refresh()
+			return q, nil
+		}
+	}
+	var cmd tea.Cmd
+	q.table, cmd = q.table.Update(msg)
+	return q, cmd
+}
+
+// capturesKeys reports whether typed keys belong to the filter line.
+func (q queueScreen) capturesKeys() bool { return q.filtering }
+
+func (q queueScreen) View() string {
+	var filterLine string
+	switch {
+	case q.filtering:
+		filterLine = q.filter.View()
+	case q.filter.Value() != "":
+		filterLine = q.s.styles.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.ids), q.total))
+	default:
+		filterLine = q.s.styles.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · sorted %s", q.total, q.flagged, q.order))
+	}
+	if len(q.ids) == 0 && q.total > 0 {
+		return filterLine + "\n" + q.table.View() + "\n" + q.s.styles.Muted.Render("  no ticket matches the filter")
+	}
+	return filterLine + "\n" + q.table.View()
+}

@@ -1,0 +1,271 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// submitTimeout bounds one submit (memberships, the update and the reload).
+const submitTimeout = 2 * time.Minute
+
+// submitDoneMsg is the outcome of a submit: what was applied, what was not, and the
+// ticket as Zendesk has it now (reloaded after the write or after a conflict).
+type submitDoneMsg struct {
+	ticketID   int64
+	applied    []string
+	notApplied []string
+	reloaded   *model.QueuePage
+	conflict   bool
+	err        error
+	reloadErr  error
+}
+
+// cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
+type cancelReviewMsg struct{}
+
+type reviewPhase int
+
+const (
+	reviewing reviewPhase = iota
+	submitting
+	submitted
+)
+
+// reviewScreen shows the whole diff of a plan, submits it on `y` and shows the result.
+type reviewScreen struct {
+	s        *session
+	plan     model.Plan
+	update   model.TicketUpdate
+	removals []model.MembershipRemoval
+	phase    reviewPhase
+	spinner  spinner.Model
+	result   submitDoneMsg
+}
+
+func newReviewScreen(s *session) reviewScreen {
+	return reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// show prepares the review of a plan.
+func (r *reviewScreen) show(p model.Plan) {
+	r.plan, r.phase, r.result = p, reviewing, submitDoneMsg{}
+	r.update, r.removals = p.Compile(r.s.rules)
+}
+
+// empty reports whether the accepted steps change nothing.
+func (r reviewScreen) empty() bool { return r.update.IsEmpty() && len(r.removals) == 0 }
+
+func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if r.phase != submitting {
+			return r, nil
+		}
+		var cmd tea.Cmd
+		r.spinner, cmd = r.spinner.Update(msg)
+		return r, cmd
+	case tea.KeyMsg:
+		if r.phase != reviewing {
+			return r, nil // keys while submitting are ignored; after, the root takes esc
+		}
+		if key.Matches(msg, r.s.keys.Confirm) && !r.empty() && r.plan.Refused == "" {
+			r.phase = submitting
+			t := r.s.tickets[r.plan.TicketID]
+			return r, tea.Batch(r.spinner.Tick,
+				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now()))
+		}
+		return r, func() tea.Msg { return cancelReviewMsg{} }
+	}
+	return r, nil
+}
+
+// finish records a submit's outcome (the root merged the reloaded ticket already).
+func (r *reviewScreen) finish(m submitDoneMsg) {
+	r.phase, r.result = submitted, m
+}
+
+func (r reviewScreen) View() string {
+	st := r.s.styles
+	var b strings.Builder
+	t := r.s.tickets[r.plan.TicketID]
+	b.WriteString(st.Title.Render(fmt.Sprintf("Review #%d  %s", r.plan.TicketID, t.Subject)) + "\n\n")
+	if r.phase == submitted {
+		return b.String() + r.resultView()
+	}
+	if r.empty() {
+		b.WriteString(st.Muted.Render("Every step was skipped: nothing to submit. Press any key to go back."))
+		return b.String()
+	}
+	for _, rm := range r.removals {
+		b.WriteString(st.Label.Render("Membership") + "  " + st.Before.Render(fmt.Sprintf("- %s in %s",
+			r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))) + "  (removed first)\n")
+	}
+	for _, s := range r.plan.Steps {
+		if !s.Accepted || s.Kind == model.StepNote {
+			continue
+		}
+		b.WriteString(st.Label.Render(s.Title) + "\n")
+		b.WriteString("  " + st.Before.Render("- "+orNone(s.Before)) + "\n")
+		b.WriteString("  " + st.After.Render("+ "+orNone(s.After)) + "\n")
+	}
+	if r.update.Note != "" {
+		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
+		b.WriteString(st.Muted.Render(indent(wrapText(r.update.Note, r.s.width-4), "  ")) + "\n")
+	}
+	b.WriteString("\n")
+	if r.phase == submitting {
+		b.WriteString(r.spinner.View() + " Submitting to Zendesk…")
+	} else {
+		b.WriteString(st.Label.Render("y") + " submit with safe_update · any other key cancels")
+	}
+	return b.String()
+}
+
+func (r reviewScreen) resultView() string {
+	st := r.s.styles
+	m := r.result
+	var b strings.Builder
+	switch {
+	case m.conflict:
+		b.WriteString(st.Warning.Render("Ticket changed in Zendesk since it was loaded — nothing was overwritten.") + "\n")
+		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
+	case m.err != nil:
+		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.err.Error(), r.s.width-2) + "\n")
+	default:
+		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
+	}
+	for _, a := range m.applied {
+		b.WriteString(st.OK.Render("  applied: ") + a + "\n")
+	}
+	for _, a := range m.notApplied {
+		b.WriteString(st.Error.Render("  not applied: ") + a + "\n")
+	}
+	if m.reloadErr != nil {
+		b.WriteString(st.Warning.Render("  could not reload the ticket: ") + m.reloadErr.Error() + "\n")
+	} else if m.reloaded != nil && !m.conflict {
+		ev := r.s.evals[m.ticketID]
+		if len(ev.Findings) == 0 {
+			b.WriteString(st.OK.Render("  reloaded: no findings left on this ticket.") + "\n")
+		} else {
+			kinds := make([]string, len(ev.Findings))
+			for i, f := range ev.Findings {
+				kinds[i] = string(f.Kind)
+			}
+			b.WriteString(st.Warning.Render("  reloaded: still "+strings.Join(kinds, ", ")) + "\n")
+		}
+	}
+	b.WriteString("\n" + st.Muted.Render("esc returns to the queue."))
+	return b.String()
+}
+
+func indent(s, prefix string) string {
+	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
+}
+
+// submitCmd carries out a plan in the order that keeps Zendesk consistent if it stops part
+// way: membership removals first (each on its own), then the single ticket update with
+// safe_update, then a reload so the console shows what Zendesk now holds. Every value it
+// needs is copied in; it never reads the model.
+func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.MembershipRemoval,
+	before model.Ticket, now time.Time) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+		defer cancel()
+		res := submitDoneMsg{ticketID: upd.TicketID}
+		var done []model.MembershipRemoval
+		for i, rm := range removals {
+			if err := c.RemoveMembership(ctx, rm); err != nil {
+				res.err = fmt.Errorf("removing membership %d: %w", rm.MembershipID, err)
+				for _, left := range removals[i:] {
+					res.notApplied = append(res.notApplied, fmt.Sprintf("remove membership %d", left.MembershipID))
+				}
+				if !upd.IsEmpty() {
+					res.notApplied = append(res.notApplied, "ticket update (nothing on the ticket was changed)")
+				}
+				break
+			}
+			done = append(done, rm)
+			res.applied = append(res.applied, fmt.Sprintf("removed membership %d (user %d, organization %d)",
+				rm.MembershipID, rm.UserID, rm.OrganizationID))
+		}
+		var after model.Ticket
+		if res.err == nil && !upd.IsEmpty() {
+			var err error
+			after, err = c.UpdateTicket(ctx, upd)
+			switch {
+			case errors.Is(err, model.ErrConflict):
+				res.conflict, res.err = true, err
+				res.notApplied = append(res.notApplied, "ticket update (refused by safe_update: the ticket changed)")
+			case err != nil:
+				res.err = err
+				res.notApplied = append(res.notApplied, "ticket update")
+			default:
+				res.applied = append(res.applied, "ticket update: "+describeUpdate(upd))
+			}
+		}
+		if j != nil && (len(done) > 0 || (res.err == nil && !upd.IsEmpty())) {
+			entry := journalEntry(before, upd, done, after, now)
+			if err := j.Append(entry); err != nil && res.err == nil {
+				res.err = fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)
+			}
+		}
+		page, err := c.ReloadTicket(ctx, upd.TicketID)
+		if err != nil {
+			res.reloadErr = err
+		} else {
+			res.reloaded = &page
+		}
+		return res
+	}
+}
+
+// describeUpdate lists, in words, what a ticket update changes.
+func describeUpdate(u model.TicketUpdate) string {
+	var parts []string
+	if len(u.CustomFields) > 0 {
+		parts = append(parts, "custom fields")
+	}
+	if u.RequesterID != 0 || u.NewRequester != nil {
+		parts = append(parts, "requester")
+	}
+	if u.OrganizationID != nil {
+		parts = append(parts, "organization")
+	}
+	if len(u.AddEmailCCs) > 0 {
+		parts = append(parts, "CCs")
+	}
+	if u.Note != "" {
+		parts = append(parts, "internal note")
+	}
+	return strings.Join(parts, ", ")
+}
+
+// journalEntry records the before and after of a submitted fix.
+func journalEntry(before model.Ticket, u model.TicketUpdate, removed []model.MembershipRemoval,
+	after model.Ticket, now time.Time) model.JournalEntry {
+	e := model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: removed}
+	if after.ID != 0 {
+		e.UpdatedAt = after.UpdatedAt
+		e.After = model.TicketState{RequesterID: after.RequesterID, OrganizationID: after.OrganizationID,
+			EmailCCIDs: after.EmailCCIDs}
+	}
+	e.Before = model.TicketState{RequesterID: before.RequesterID, OrganizationID: before.OrganizationID,
+		EmailCCIDs: before.EmailCCIDs}
+	if len(u.CustomFields) > 0 {
+		e.Before.CustomFields = map[int64]string{}
+		e.After.CustomFields = map[int64]string{}
+		for id, v := range u.CustomFields {
+			e.Before.CustomFields[id] = before.Field(id)
+			e.After.CustomFields[id] = v
+		}
+	}
+	return e
+}

@@ -1,0 +1,128 @@
+package tui
+
+import (
+	"strings"
+	"time"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// session is the state every screen shares, passed by pointer (gh-dash's context): the
+// terminal size, styles and keys, and the queue as loaded so far with its verdicts.
+type session struct {
+	width, height int
+	styles        Styles
+	keys          KeyMap
+	rules         model.RuleConfig
+	client        Client
+	now           func() time.Time
+	journal       Journal
+
+	dir     *model.Directory
+	tickets map[int64]model.Ticket
+	evals   map[int64]model.Evaluation
+}
+
+func newSession(opts Options) *session {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &session{
+		styles:  DefaultStyles(opts.NoColor),
+		keys:    DefaultKeyMap(),
+		rules:   opts.Rules,
+		client:  opts.Client,
+		now:     now,
+		journal: opts.Journal,
+		dir:     model.NewDirectory(),
+		tickets: map[int64]model.Ticket{},
+		evals:   map[int64]model.Evaluation{},
+	}
+}
+
+// reset forgets the loaded queue (before a reload).
+func (s *session) reset() {
+	s.dir = model.NewDirectory()
+	s.tickets = map[int64]model.Ticket{}
+	s.evals = map[int64]model.Evaluation{}
+}
+
+// merge adds a page and returns the queue tickets it brought. Earlier verdicts are
+// recomputed only when the page brought people or organizations they may depend on.
+func (s *session) merge(p model.QueuePage) {
+	s.dir.Merge(p)
+	for _, t := range p.Tickets {
+		if model.InQueue(s.rules, t) {
+			s.tickets[t.ID] = t
+		} else {
+			delete(s.tickets, t.ID)
+			delete(s.evals, t.ID)
+		}
+	}
+	if len(p.Users) > 0 || len(p.Organizations) > 0 || len(p.Memberships) > 0 {
+		s.reevaluateAll()
+		return
+	}
+	for _, t := range p.Tickets {
+		if _, ok := s.tickets[t.ID]; ok {
+			s.evals[t.ID] = model.Evaluate(s.rules, t, s.dir)
+		}
+	}
+}
+
+func (s *session) reevaluateAll() {
+	for id, t := range s.tickets {
+		s.evals[id] = model.Evaluate(s.rules, t, s.dir)
+	}
+}
+
+// userLabel names a user for a person: the email, else the name, else the id.
+func (s *session) userLabel(id int64) string {
+	if id == 0 {
+		return "—"
+	}
+	u, ok := s.dir.User(id)
+	if !ok {
+		return "user #" + itoa(id)
+	}
+	if u.Email != "" {
+		return u.Email
+	}
+	if u.Name != "" {
+		return u.Name
+	}
+	return "user #" + itoa(id)
+}
+
+// orgLabel names an organization ("" when none).
+func (s *session) orgLabel(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	o, ok := s.dir.Organization(id)
+	if !ok {
+		return "org #" + itoa(id)
+	}
+	return o.Name
+}
+
+// track names an organization's partner track for a person.
+func (s *session) track(id int64) string {
+	o, ok := s.dir.Organization(id)
+	if !ok {
+		return ""
+	}
+	v := strings.TrimSpace(o.Fields[s.rules.TrackField])
+	for _, sv := range s.rules.SelectValues {
+		if strings.EqualFold(v, sv) {
+			return "Select partner"
+		}
+	}
+	for _, ov := range s.rules.OpenValues {
+		if strings.EqualFold(v, ov) {
+			return "Open partner"
+		}
+	}
+	return "customer"
+}

@@ -1,0 +1,212 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// reviewPlanMsg asks the root to show the review of a finished walk-through.
+type reviewPlanMsg struct{ plan model.Plan }
+
+// wizardScreen walks the agent through a fix plan one step at a time: each step shows
+// before → after and is accepted (space), skipped (n) or edited (e) before the review.
+type wizardScreen struct {
+	s        *session
+	ticketID int64
+	plan     model.Plan
+	opts     model.PlanOptions
+	decided  map[model.StepKind]bool // the agent's choices so far, kept across re-planning
+	step     int
+	editing  bool
+	input    textinput.Model
+}
+
+func newWizardScreen(s *session) wizardScreen {
+	in := textinput.New()
+	in.Prompt = "› "
+	in.CharLimit = 254
+	return wizardScreen{s: s, input: in}
+}
+
+// start plans the fix for a ticket from scratch.
+func (w *wizardScreen) start(id int64) {
+	w.ticketID, w.step, w.editing = id, 0, false
+	w.opts = model.PlanOptions{}
+	w.decided = map[model.StepKind]bool{}
+	w.replan()
+}
+
+// replan rebuilds the plan from the current options (after an edit), keeping earlier choices.
+func (w *wizardScreen) replan() {
+	t := w.s.tickets[w.ticketID]
+	w.plan = model.BuildPlan(w.s.rules, t, w.s.evals[w.ticketID], w.s.dir, w.opts)
+	for i := range w.plan.Steps {
+		if v, ok := w.decided[w.plan.Steps[i].Kind]; ok {
+			w.plan.Steps[i].Accepted = v
+		}
+	}
+	if w.step > len(w.plan.Steps) {
+		w.step = len(w.plan.Steps)
+	}
+}
+
+// capturesKeys reports whether typed keys belong to the edit line.
+func (w wizardScreen) capturesKeys() bool { return w.editing }
+
+func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		if w.editing {
+			var cmd tea.Cmd
+			w.input, cmd = w.input.Update(msg)
+			return w, cmd
+		}
+		return w, nil
+	}
+	if w.editing {
+		switch km.Type {
+		case tea.KeyEnter:
+			w.editing = false
+			w.input.Blur()
+			w.applyEdit(strings.TrimSpace(w.input.Value()))
+			return w, nil
+		case tea.KeyEsc:
+			w.editing = false
+			w.input.Blur()
+			return w, nil
+		}
+		var cmd tea.Cmd
+		w.input, cmd = w.input.Update(msg)
+		return w, cmd
+	}
+	if w.plan.Refused != "" || len(w.plan.Steps) == 0 {
+		return w, nil // only esc (handled by the root) leaves a refused or empty plan
+	}
+	switch {
+	case key.Matches(km, w.s.keys.Accept):
+		return w.decide(true)
+	case key.Matches(km, w.s.keys.Skip):
+		return w.decide(false)
+	case key.Matches(km, w.s.keys.Edit):
+		if w.step < len(w.plan.Steps) && w.plan.Steps[w.step].Editable {
+			w.editing = true
+			w.input.SetValue(w.editValue())
+			w.input.CursorEnd()
+			return w, w.input.Focus()
+		}
+	case key.Matches(km, w.s.keys.Up):
+		if w.step > 0 {
+			w.step--
+		}
+	}
+	return w, nil
+}
+
+// decide records the choice for the current step and moves on; after the last step it
+// hands the plan to the review.
+func (w wizardScreen) decide(accept bool) (wizardScreen, tea.Cmd) {
+	st := &w.plan.Steps[w.step]
+	st.Accepted = accept
+	w.decided[st.Kind] = accept
+	w.step++
+	if w.step >= len(w.plan.Steps) {
+		plan := w.plan
+		w.step = len(w.plan.Steps) - 1
+		return w, func() tea.Msg { return reviewPlanMsg{plan: plan} }
+	}
+	return w, nil
+}
+
+// editValue is the text the edit line starts from.
+func (w wizardScreen) editValue() string {
+	st := w.plan.Steps[w.step]
+	switch st.Kind {
+	case model.StepOrgEmail:
+		return st.OrgEmail
+	case model.StepRequester:
+		if st.NewRequester != nil {
+			return st.NewRequester.Name
+		}
+	case model.StepNote:
+		return st.Note
+	}
+	return st.After
+}
+
+// applyEdit feeds an edited value back into the plan. A new Organization Email re-plans
+// the requester and organization from that address.
+func (w *wizardScreen) applyEdit(v string) {
+	if v == "" {
+		return
+	}
+	st := &w.plan.Steps[w.step]
+	switch st.Kind {
+	case model.StepOrgEmail:
+		w.opts.OrgEmail = v
+		w.replan()
+	case model.StepRequester:
+		w.opts.NewRequesterName = v
+		w.replan()
+	case model.StepNote:
+		st.Note, st.After = v, v
+	}
+}
+
+func (w wizardScreen) View() string {
+	st := w.s.styles
+	var b strings.Builder
+	t := w.s.tickets[w.ticketID]
+	b.WriteString(st.Title.Render(fmt.Sprintf("Fix #%d  %s", t.ID, t.Subject)) + "\n\n")
+	if w.plan.Refused != "" {
+		b.WriteString(st.Error.Render("This fix is refused and will not be submitted:") + "\n")
+		b.WriteString(wrapText(w.plan.Refused, w.s.width-2) + "\n\n" + st.Muted.Render("esc goes back."))
+		return b.String()
+	}
+	if len(w.plan.Steps) == 0 {
+		b.WriteString(st.OK.Render("Nothing to fix: the ticket already follows the handbook.") + "\n\n" + st.Muted.Render("esc goes back."))
+		return b.String()
+	}
+	for i, s := range w.plan.Steps {
+		mark := "  "
+		switch {
+		case i == w.step:
+			mark = "▸ "
+		case i < w.step && s.Accepted:
+			mark = "✓ "
+		case i < w.step:
+			mark = "✗ "
+		}
+		label := fmt.Sprintf("%s%d. %s", mark, i+1, s.Title)
+		if i == w.step {
+			label = st.StepActive.Render(label)
+		} else if i > w.step {
+			label = st.Muted.Render(label)
+		}
+		b.WriteString(label + "\n")
+	}
+	cur := w.plan.Steps[w.step]
+	var box strings.Builder
+	box.WriteString(st.Label.Render(cur.Title) + "\n")
+	if cur.Why != "" {
+		box.WriteString(st.Muted.Render(wrapText(cur.Why, w.s.width-6)) + "\n")
+	}
+	box.WriteString(st.Before.Render("- "+orNone(cur.Before)) + "\n")
+	box.WriteString(st.After.Render("+ "+orNone(cur.After)))
+	if w.editing {
+		box.WriteString("\n" + w.input.View())
+	}
+	b.WriteString("\n" + st.Box.Width(max(w.s.width-4, 20)).Render(box.String()))
+	return b.String()
+}
+
+func orNone(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "(none)"
+	}
+	return s
+}
