@@ -196,7 +196,7 @@ func (w wizardScreen) View() string {
 		box.WriteString(st.Muted.Render(wrapText(cur.Why, w.s.width-6)) + "\n")
 	}
 	box.WriteString(st.Before.Render("- "+orNone(cur.Before)) + "\n")
-	box.WriteString(st.After.Render("+ "+orNone(cur.After)))
+	box.WriteString(st.After.Render("+ " + orNone(cur.After)))
 	if w.editing {
 		box.WriteString("\n" + w.input.View())
 	}
