@@ -197,6 +197,19 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		var cmd tea.Cmd
 		m.review, cmd = m.review.Update(msg)
 		return m, cmd
+	case undoReadyMsg:
+		if msg.page != nil {
+			m.s.merge(*msg.page)
+			m.queue.refresh()
+		}
+		if msg.err != nil {
+			m.lastErr = msg.err.Error()
+			return m, nil
+		}
+		m.status = ""
+		m.review.showUndo(msg)
+		m.screen = screenReview
+		return m, nil
 	case reviewPlanMsg:
 		m.review.show(msg.plan)
 		m.screen = screenReview
@@ -215,6 +228,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.ticketID)
 		case msg.err != nil:
 			m.lastErr = fmt.Sprintf("#%d: %v", msg.ticketID, msg.err)
+		case msg.undo:
+			m.status = fmt.Sprintf("#%d reverted", msg.ticketID)
 		default:
 			m.status = fmt.Sprintf("#%d submitted", msg.ticketID)
 		}
@@ -274,6 +289,9 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m, m.startLoad()
 		case key.Matches(msg, k.Browser):
 			return m, m.openTicket(m.queue.selected())
+		case key.Matches(msg, k.Undo):
+			m.status = "preparing undo…"
+			return m, prepareUndoCmd(m.s.client, m.s.journal)
 		}
 	case screenDetail:
 		switch {

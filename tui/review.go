@@ -26,6 +26,7 @@ type submitDoneMsg struct {
 	conflict   bool
 	err        error
 	reloadErr  error
+	undo       bool
 }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
@@ -48,6 +49,8 @@ type reviewScreen struct {
 	phase    reviewPhase
 	spinner  spinner.Model
 	result   submitDoneMsg
+	// undo is set when the screen reviews the revert of a journaled change instead of a plan.
+	undo *undoReadyMsg
 }
 
 func newReviewScreen(s *session) reviewScreen {
@@ -56,8 +59,15 @@ func newReviewScreen(s *session) reviewScreen {
 
 // show prepares the review of a plan.
 func (r *reviewScreen) show(p model.Plan) {
-	r.plan, r.phase, r.result = p, reviewing, submitDoneMsg{}
+	r.plan, r.phase, r.result, r.undo = p, reviewing, submitDoneMsg{}, nil
 	r.update, r.removals = p.Compile(r.s.rules)
+}
+
+// showUndo prepares the review of an undo.
+func (r *reviewScreen) showUndo(u undoReadyMsg) {
+	r.plan = model.Plan{TicketID: u.entry.TicketID}
+	r.phase, r.result, r.undo = reviewing, submitDoneMsg{}, &u
+	r.update, r.removals = u.plan.Update, nil
 }
 
 // empty reports whether the accepted steps change nothing.
@@ -75,6 +85,10 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 	case tea.KeyMsg:
 		if r.phase != reviewing {
 			return r, nil // keys while submitting are ignored; after, the root takes esc
+		}
+		if key.Matches(msg, r.s.keys.Confirm) && r.undo != nil {
+			r.phase = submitting
+			return r, tea.Batch(r.spinner.Tick, undoCmd(r.s.client, r.s.journal, r.undo.entry, r.undo.plan))
 		}
 		if key.Matches(msg, r.s.keys.Confirm) && !r.empty() && r.plan.Refused == "" {
 			r.phase = submitting
@@ -99,6 +113,20 @@ func (r reviewScreen) View() string {
 	b.WriteString(st.Title.Render(fmt.Sprintf("Review #%d  %s", r.plan.TicketID, t.Subject)) + "\n\n")
 	if r.phase == submitted {
 		return b.String() + r.resultView()
+	}
+	if r.undo != nil {
+		b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
+		for _, m := range r.undo.plan.Restore {
+			b.WriteString(st.After.Render(fmt.Sprintf("+ membership of %s in %s", r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID))) + "\n")
+		}
+		if r.update.Note != "" {
+			b.WriteString(wrapText(r.update.Note, r.s.width-2) + "\n")
+		}
+		b.WriteString("\n")
+		if r.phase == submitting {
+			return b.String() + r.spinner.View() + " Reverting in Zendesk…"
+		}
+		return b.String() + st.Label.Render("y") + " revert with safe_update · any other key cancels"
 	}
 	if r.empty() {
 		b.WriteString(st.Muted.Render("Every step was skipped: nothing to submit. Press any key to go back."))
@@ -139,6 +167,8 @@ func (r reviewScreen) resultView() string {
 		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
 	case m.err != nil:
 		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.err.Error(), r.s.width-2) + "\n")
+	case m.undo:
+		b.WriteString(st.OK.Render("✓ Reverted.") + "\n")
 	default:
 		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
 	}
