@@ -1,0 +1,306 @@
+// Package zendesk is partner-triage's access to the Zendesk Support API, built on
+// github.com/nukosuke/go-zendesk. It loads the partner queue with the people, organizations
+// and memberships the rules need (model.QueuePage), and carries out the fix plans' writes
+// (model.TicketUpdate, membership removal and its undo).
+//
+// go-zendesk provides the request plumbing and credentials; this package adds what it lacks:
+// a rate-limit and retry aware http.RoundTripper (see transport.go), tolerant decoding of
+// lists, search, sideloads and custom fields, explicit JSON bodies for writes, and errors that
+// are one line, typed (APIError, NetworkError, DecodeError) and never carry a secret.
+package zendesk
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	gozd "github.com/nukosuke/go-zendesk/zendesk"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Config configures a Client.
+type Config struct {
+	BaseURL    string // full API base incl. /api/v2, e.g. https://acme.zendesk.com/api/v2
+	Email      string // for API-token auth
+	APIToken   string // ZENDESK_API_TOKEN (Basic email/token:TOKEN)
+	OAuthToken string // ZENDESK_OAUTH_TOKEN (Bearer); used when set
+	ViewID     int64  // queue source: a view …
+	Search     string // … or a search query (exactly one of the two)
+	Rules      model.RuleConfig
+	HTTPClient *http.Client  // optional; the rate-limit/retry RoundTripper wraps its Transport
+	MaxWait    time.Duration // bound on total retry/back-off wait per call (default 2 min)
+	Logf       func(format string, args ...any)
+
+	// RequestTimeout bounds one HTTP attempt (default 60 s). A read that times out is retried;
+	// a write is not.
+	RequestTimeout time.Duration
+	// Concurrency bounds the requests in flight during a queue load (default 8).
+	Concurrency int
+}
+
+const (
+	defaultMaxWait        = 2 * time.Minute
+	defaultRequestTimeout = 60 * time.Second
+	defaultConcurrency    = 8
+	pageSize              = 100
+	userAgent             = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
+)
+
+// Client talks to one Zendesk account. It is safe for concurrent use.
+type Client struct {
+	cfg      Config
+	api      *gozd.Client
+	tr       *transport
+	base     *url.URL
+	credHint string
+	secrets  []string
+	sem      chan struct{}
+}
+
+// New checks the configuration and returns a client. Errors are one line and name the setting.
+func New(cfg Config) (*Client, error) {
+	c := &Client{cfg: cfg}
+	for _, s := range []string{cfg.APIToken, cfg.OAuthToken} {
+		if s = strings.TrimSpace(s); s != "" {
+			c.secrets = append(c.secrets, s)
+		}
+	}
+	raw := strings.TrimSpace(cfg.BaseURL)
+	if raw == "" {
+		return nil, errors.New("zendesk: no URL configured (set zendesk.url or zendesk.subdomain)")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("zendesk: URL %q is not an http(s) URL like https://example.zendesk.com/api/v2", c.scrub(raw))
+	}
+	if u.User != nil {
+		return nil, errors.New("zendesk: the URL must not carry a user or password; credentials come from ZENDESK_API_TOKEN or ZENDESK_OAUTH_TOKEN")
+	}
+	if u.Scheme != "https" && !isLoopback(u.Hostname()) {
+		return nil, fmt.Errorf("zendesk: URL %s must use https (http is only allowed for a loopback host)", u.Redacted())
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("zendesk: URL %s must not have a query or fragment", u.Redacted())
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	if u.Path == "" {
+		u.Path = "/api/v2"
+	}
+	u.RawPath = ""
+	c.base = u
+
+	var cred gozd.Credential
+	switch {
+	case strings.TrimSpace(cfg.OAuthToken) != "":
+		cred = gozd.NewBearerTokenCredential(strings.TrimSpace(cfg.OAuthToken))
+		c.credHint = "ZENDESK_OAUTH_TOKEN"
+	case strings.TrimSpace(cfg.APIToken) != "":
+		if strings.TrimSpace(cfg.Email) == "" {
+			return nil, errors.New("zendesk: ZENDESK_API_TOKEN is set but zendesk.email is empty (API-token auth needs the agent's email)")
+		}
+		cred = gozd.NewAPITokenCredential(strings.TrimSpace(cfg.Email), strings.TrimSpace(cfg.APIToken))
+		c.credHint = "ZENDESK_API_TOKEN and zendesk.email"
+	default:
+		return nil, errors.New("zendesk: no credentials: set ZENDESK_OAUTH_TOKEN, or ZENDESK_API_TOKEN together with zendesk.email")
+	}
+	if cfg.ViewID != 0 && strings.TrimSpace(cfg.Search) != "" {
+		return nil, errors.New("zendesk: set either queue.view_id or queue.search, not both")
+	}
+	if cfg.ViewID < 0 {
+		return nil, fmt.Errorf("zendesk: queue.view_id %d is not a view id", cfg.ViewID)
+	}
+
+	if cfg.MaxWait <= 0 {
+		c.cfg.MaxWait = defaultMaxWait
+	}
+	if cfg.RequestTimeout <= 0 {
+		c.cfg.RequestTimeout = defaultRequestTimeout
+	}
+	if cfg.Concurrency <= 0 {
+		c.cfg.Concurrency = defaultConcurrency
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		cp := *cfg.HTTPClient // never modify the caller's client
+		hc = &cp
+	}
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	c.tr = &transport{
+		base:           base,
+		maxWait:        c.cfg.MaxWait,
+		attemptTimeout: c.cfg.RequestTimeout,
+		maxRetries:     6,
+		backoffBase:    250 * time.Millisecond,
+		backoffCap:     10 * time.Second,
+		logf:           c.logf,
+		userAgent:      userAgent,
+	}
+	hc.Transport = c.tr
+	api, _ := gozd.NewClient(hc) // never fails
+	api.SetCredential(cred)
+	if err := api.SetEndpointURL(u.String()); err != nil {
+		return nil, fmt.Errorf("zendesk: URL %s: %v", u.Redacted(), err)
+	}
+	c.api = api
+	c.sem = make(chan struct{}, c.cfg.Concurrency)
+	return c, nil
+}
+
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// TicketURL is the agent-interface address of a ticket.
+func (c *Client) TicketURL(id int64) string {
+	return c.base.Scheme + "://" + c.base.Host + "/agent/tickets/" + strconv.FormatInt(id, 10)
+}
+
+// Source describes the queue source for the status bar.
+func (c *Client) Source() string {
+	if c.cfg.ViewID != 0 {
+		return "view " + strconv.FormatInt(c.cfg.ViewID, 10)
+	}
+	return "search " + strconv.Quote(strings.TrimSpace(c.cfg.Search))
+}
+
+// RequestCount is the number of HTTP requests sent so far (every attempt counts).
+func (c *Client) RequestCount() int64 { return c.tr.sent.Load() }
+
+// logf logs through Config.Logf with any secret removed.
+func (c *Client) logf(format string, args ...any) {
+	if c.cfg.Logf == nil {
+		return
+	}
+	c.cfg.Logf("%s", c.scrub(fmt.Sprintf(format, args...)))
+}
+
+// scrub removes the credentials from a text.
+func (c *Client) scrub(s string) string {
+	for _, sec := range c.secrets {
+		if len(sec) >= 3 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// errPath is the request path without its query, for error messages.
+func errPath(path string) string {
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		return path[:i]
+	}
+	return path
+}
+
+// do sends one request through go-zendesk and decodes a JSON answer into out (when non-nil).
+// path is below the API base and carries its query.
+func (c *Client) do(ctx context.Context, method, path string, body any, out any) error {
+	if ctx == nil {
+		ctx = context.Background() // go-zendesk panics on a nil context
+	}
+	select {
+	case c.sem <- struct{}{}:
+	case <-ctx.Done():
+		return c.convert(method, path, ctx.Err())
+	}
+	var data []byte
+	var err error
+	switch method {
+	case http.MethodGet:
+		data, err = c.api.Get(ctx, path)
+	case http.MethodPut:
+		data, err = c.api.Put(ctx, path, body)
+	case http.MethodPost:
+		data, err = c.api.Post(ctx, path, body)
+	case http.MethodDelete:
+		err = c.api.Delete(ctx, path)
+	}
+	<-c.sem
+	if err != nil {
+		var ze gozd.Error
+		if errors.As(err, &ze) && ze.Status() >= 200 && ze.Status() < 300 {
+			// go-zendesk wants exactly 204 from DELETE and 200/201 elsewhere; any 2xx is success.
+			if out == nil {
+				return nil
+			}
+			data = []byte(readAll(ze))
+		} else {
+			return c.convert(method, path, err)
+		}
+	}
+	if out == nil || len(data) == 0 && method == http.MethodDelete {
+		return nil
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return &DecodeError{Method: method, Path: errPath(path), Err: errors.New(c.scrub(describeJSONErr(err)))}
+	}
+	return nil
+}
+
+func (c *Client) get(ctx context.Context, path string, out any) error {
+	return c.do(ctx, http.MethodGet, path, nil, out)
+}
+
+func readAll(ze gozd.Error) string {
+	b, _ := io.ReadAll(ze.Body())
+	return string(b)
+}
+
+// convert turns go-zendesk and transport errors into this package's typed, secret-free errors.
+func (c *Client) convert(method, path string, err error) error {
+	p := errPath(path)
+	var ze gozd.Error
+	if errors.As(err, &ze) {
+		e := parseAPIError(ze.Status(), []byte(readAll(ze)), method, p)
+		e.Description = c.scrub(e.Description)
+		e.Code = c.scrub(e.Code)
+		for i := range e.Details {
+			e.Details[i] = c.scrub(e.Details[i])
+		}
+		e.credential = c.credHint
+		return e
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("%s %s: %w", method, p, context.Canceled)
+		}
+		return fmt.Errorf("%s %s: %w", method, p, context.DeadlineExceeded)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err // its text repeats the full URL; the path is enough
+	}
+	if msg := err.Error(); c.scrub(msg) != msg {
+		err = errors.New(c.scrub(msg))
+	}
+	return &NetworkError{Method: method, Path: p, Err: err}
+}
+
+// describeJSONErr shortens encoding/json errors to something a person can place.
+func describeJSONErr(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("malformed JSON at byte %d: %v", se.Offset, se)
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q has a %s where %s was expected", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}

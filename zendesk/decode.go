@@ -1,0 +1,279 @@
+package zendesk
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Wire types: the part of Zendesk's JSON this package reads, decoded tolerantly. Unknown
+// fields are ignored, nulls become zero values, ids may be numbers or numeric strings, and
+// custom field values may be any JSON type.
+
+// flexID is an id sent as a number, a numeric string or null (0).
+type flexID int64
+
+func (f *flexID) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || b[0] == 'n' {
+		*f = 0
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		b = []byte(strings.TrimSpace(s))
+		if len(b) == 0 {
+			*f = 0
+			return nil
+		}
+	}
+	n, err := strconv.ParseInt(string(b), 10, 64)
+	if err != nil {
+		// A float spelling of an integer (1.2e10) still names the id.
+		fl, ferr := strconv.ParseFloat(string(b), 64)
+		if ferr != nil {
+			return fmt.Errorf("id %s is not a number", strconv.Quote(string(b)))
+		}
+		n = int64(fl)
+	}
+	*f = flexID(n)
+	return nil
+}
+
+// flexIDs is a list of ids; null or a non-list becomes empty.
+type flexIDs []int64
+
+func (f *flexIDs) UnmarshalJSON(b []byte) error {
+	var raw []flexID
+	if err := json.Unmarshal(b, &raw); err != nil {
+		*f = nil
+		return nil //nolint:nilerr // tolerant: a malformed id list is treated as empty
+	}
+	out := make([]int64, 0, len(raw))
+	for _, id := range raw {
+		if id != 0 {
+			out = append(out, int64(id))
+		}
+	}
+	*f = out
+	return nil
+}
+
+// flexString is a string, or any other JSON value as text (null → "").
+type flexString string
+
+func (f *flexString) UnmarshalJSON(b []byte) error {
+	*f = flexString(fieldValue(b).Text)
+	return nil
+}
+
+// flexBool is a bool; null, "true"/"false" strings and numbers are accepted.
+type flexBool bool
+
+func (f *flexBool) UnmarshalJSON(b []byte) error {
+	s := strings.Trim(string(bytes.TrimSpace(b)), `"`)
+	*f = flexBool(s == "true" || s == "1")
+	return nil
+}
+
+// flexTime is an RFC 3339 time; anything else becomes the zero time.
+type flexTime time.Time
+
+func (f *flexTime) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil || s == "" {
+		*f = flexTime{}
+		return nil
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		*f = flexTime{}
+		return nil
+	}
+	*f = flexTime(t)
+	return nil
+}
+
+type wireCustomField struct {
+	ID    *flexID         `json:"id"`
+	Value json.RawMessage `json:"value"`
+}
+
+type wireTicket struct {
+	ID              flexID            `json:"id"`
+	Subject         flexString        `json:"subject"`
+	Status          flexString        `json:"status"`
+	TicketFormID    flexID            `json:"ticket_form_id"`
+	RequesterID     flexID            `json:"requester_id"`
+	SubmitterID     flexID            `json:"submitter_id"`
+	AssigneeID      flexID            `json:"assignee_id"`
+	OrganizationID  flexID            `json:"organization_id"`
+	CollaboratorIDs flexIDs           `json:"collaborator_ids"`
+	EmailCCIDs      flexIDs           `json:"email_cc_ids"`
+	CustomFields    []json.RawMessage `json:"custom_fields"`
+	CreatedAt       flexTime          `json:"created_at"`
+	UpdatedAt       flexTime          `json:"updated_at"`
+	ResultType      string            `json:"result_type"` // search results only
+}
+
+func (w *wireTicket) model() model.Ticket {
+	t := model.Ticket{
+		ID:              int64(w.ID),
+		Subject:         string(w.Subject),
+		Status:          strings.ToLower(strings.TrimSpace(string(w.Status))),
+		FormID:          int64(w.TicketFormID),
+		RequesterID:     int64(w.RequesterID),
+		SubmitterID:     int64(w.SubmitterID),
+		AssigneeID:      int64(w.AssigneeID),
+		OrganizationID:  int64(w.OrganizationID),
+		CollaboratorIDs: []int64(w.CollaboratorIDs),
+		EmailCCIDs:      []int64(w.EmailCCIDs),
+		CreatedAt:       time.Time(w.CreatedAt),
+		UpdatedAt:       time.Time(w.UpdatedAt),
+	}
+	if len(w.CustomFields) > 0 {
+		t.Fields = make(map[int64]model.FieldValue, len(w.CustomFields))
+		for _, raw := range w.CustomFields {
+			var cf wireCustomField
+			if json.Unmarshal(raw, &cf) != nil || cf.ID == nil || *cf.ID == 0 {
+				continue // a custom field without an id (or not an object) names nothing
+			}
+			t.Fields[int64(*cf.ID)] = fieldValue(cf.Value)
+		}
+	}
+	return t
+}
+
+type wireUser struct {
+	ID             flexID     `json:"id"`
+	Name           flexString `json:"name"`
+	Email          flexString `json:"email"`
+	Role           flexString `json:"role"`
+	OrganizationID flexID     `json:"organization_id"`
+}
+
+func (w *wireUser) model() model.User {
+	return model.User{
+		ID:             int64(w.ID),
+		Name:           string(w.Name),
+		Email:          strings.TrimSpace(string(w.Email)),
+		Role:           string(w.Role),
+		OrganizationID: int64(w.OrganizationID),
+	}
+}
+
+type wireOrg struct {
+	ID          flexID                     `json:"id"`
+	Name        flexString                 `json:"name"`
+	DomainNames json.RawMessage            `json:"domain_names"`
+	Fields      map[string]json.RawMessage `json:"organization_fields"`
+}
+
+func (w *wireOrg) model() model.Organization {
+	o := model.Organization{ID: int64(w.ID), Name: string(w.Name)}
+	if len(w.DomainNames) > 0 {
+		var list []json.RawMessage
+		if json.Unmarshal(w.DomainNames, &list) == nil {
+			for _, d := range list {
+				if s := strings.TrimSpace(fieldValue(d).Text); s != "" {
+					o.DomainNames = append(o.DomainNames, strings.ToLower(s))
+				}
+			}
+		} else if s := strings.TrimSpace(fieldValue(w.DomainNames).Text); s != "" {
+			o.DomainNames = strings.Fields(strings.ToLower(s))
+		}
+	}
+	if len(w.Fields) > 0 {
+		o.Fields = make(map[string]string, len(w.Fields))
+		for k, v := range w.Fields {
+			o.Fields[k] = fieldValue(v).Text
+		}
+	}
+	return o
+}
+
+type wireMembership struct {
+	ID             flexID   `json:"id"`
+	UserID         flexID   `json:"user_id"`
+	OrganizationID flexID   `json:"organization_id"`
+	Default        flexBool `json:"default"`
+}
+
+func (w *wireMembership) model() model.Membership {
+	return model.Membership{
+		ID:             int64(w.ID),
+		UserID:         int64(w.UserID),
+		OrganizationID: int64(w.OrganizationID),
+		Default:        bool(w.Default),
+	}
+}
+
+// envelope is every list, show, search and write answer this package reads.
+type envelope struct {
+	Tickets                 []wireTicket     `json:"tickets"`
+	Ticket                  *wireTicket      `json:"ticket"`
+	Results                 []wireTicket     `json:"results"`
+	Users                   []wireUser       `json:"users"`
+	User                    *wireUser        `json:"user"`
+	Organizations           []wireOrg        `json:"organizations"`
+	Organization            *wireOrg         `json:"organization"`
+	OrganizationMemberships []wireMembership `json:"organization_memberships"`
+	OrganizationMembership  *wireMembership  `json:"organization_membership"`
+	Meta                    struct {
+		HasMore     *flexBool  `json:"has_more"`
+		AfterCursor flexString `json:"after_cursor"`
+	} `json:"meta"`
+	Links struct {
+		Next flexString `json:"next"`
+	} `json:"links"`
+	NextPage flexString `json:"next_page"`
+	Count    *flexID    `json:"count"`
+}
+
+// fieldValue converts any JSON value to a model.FieldValue: strings as they are, numbers in
+// their JSON spelling, bools as true/false, lists joined by a space, null and objects as "".
+func fieldValue(raw json.RawMessage) model.FieldValue {
+	b := bytes.TrimSpace(raw)
+	if len(b) == 0 {
+		return model.FieldValue{Kind: model.FieldNull}
+	}
+	switch b[0] {
+	case 'n':
+		return model.FieldValue{Kind: model.FieldNull}
+	case '"':
+		var s string
+		if json.Unmarshal(b, &s) != nil {
+			return model.FieldValue{Kind: model.FieldOther}
+		}
+		return model.FieldValue{Kind: model.FieldString, Text: s}
+	case 't', 'f':
+		return model.FieldValue{Kind: model.FieldBool, Text: string(b)}
+	case '[':
+		var items []json.RawMessage
+		if json.Unmarshal(b, &items) != nil {
+			return model.FieldValue{Kind: model.FieldList}
+		}
+		parts := make([]string, 0, len(items))
+		for _, it := range items {
+			if s := fieldValue(it).Text; s != "" {
+				parts = append(parts, s)
+			}
+		}
+		return model.FieldValue{Kind: model.FieldList, Text: strings.Join(parts, " ")}
+	case '{':
+		return model.FieldValue{Kind: model.FieldOther}
+	default:
+		if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') {
+			return model.FieldValue{Kind: model.FieldNumber, Text: string(b)}
+		}
+		return model.FieldValue{Kind: model.FieldOther}
+	}
+}
