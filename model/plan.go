@@ -27,8 +27,8 @@ type Step struct {
 	Accepted bool
 	// Editable: `e` may edit the proposed value. The org email and a new requester's name
 	// are edited by rebuilding the plan with PlanOptions (OrgEmail, NewRequesterName), so
-	// the requester and organization follow; the note is edited in place by changing After
-	// (see Plan.Compile).
+	// the requester and organization follow; the note is edited in place by setting Note
+	// (and After) to the new text (see Plan.Compile).
 	Editable bool
 
 	// Payload, by kind.
@@ -39,6 +39,10 @@ type Step struct {
 	CCs            []CCRef            // StepCCs
 	Removal        *MembershipRemoval // StepAssociation (membership to remove)
 	Note           string             // StepNote
+
+	// autoNote is the note as generated; while Note still equals it, the note follows the
+	// steps the agent accepts (Plan.Compile, Plan.RefreshNote).
+	autoNote string
 }
 
 // Plan is the ordered fix for one ticket. A plan for a ticket that is already right has no steps.

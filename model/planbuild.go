@@ -1,12 +1,506 @@
 package model
 
-// BuildPlan proposes the ordered fix for an evaluated ticket. TODO: being implemented.
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// The handbook rules the plans cite (shared/seed/open-partners-handbook.txt).
+const (
+	whyCustomerAccount = `Open Partners handbook, example 1: a ticket a partner raises for a customer is handled under the customer's account and organization ("Update Organization Email (partners) to use the correct email, change Requester, submit").`
+	whyServicesCC      = `Open Partners handbook, example 2: a partner fulfilling a services engagement asks to be CC'd and stays in the ticket work.`
+	whyFormerCC        = `The partner who raised the ticket can keep following it as an email CC (optional: in handbook example 1 support corresponds with the customer directly).`
+	whyAssociation     = `Open Partners handbook: "Never associate a customer to a Select Partner's organization, or vice-versa!"`
+)
+
+// BuildPlan proposes the ordered fix for an evaluated ticket (rules.md, "Fix plans"):
+//
+//  1. org_email: the corrected Organization Email (partners): opt.OrgEmail, else the
+//     suggestion of customer_email_unknown, else E unchanged (no step);
+//  2. requester: the user with that address, or a new end user (name: opt.NewRequesterName,
+//     else derived from the address) created in the same update;
+//  3. organization: org(E), only when Zendesk will accept it — the new requester already
+//     belongs to it, or is being created and the org owns the address's domain (Zendesk
+//     adds a new user to the org of their domain). Otherwise the step is left out and
+//     Plan.Manual says what to do, because an organization_id the requester does not
+//     belong to is refused (422);
+//  4. ccs: the partner people who lose the ticket (the former requester and submitter when
+//     the requester changes, on by default for services_engagement) and every person of
+//     partner_cc_missing (on by default);
+//  5. association: one step per select_partner_association: remove the offending
+//     membership (forms a/b), move the ticket to the requester's customer org (form c on an
+//     Open ticket) or to the requester's Select org (form d);
+//  6. note: the internal note saying what changed and why.
+//
+// Steps 2 and 3 are proposed only when the corrected address is a customer address whose
+// org(E) is known: an unknown address is never made the requester (that would create the
+// mistyped user again). A ticket that is already right gets a plan with no steps. The plan
+// is checked by ValidatePlan; a refused plan has Refused set.
 func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt PlanOptions) Plan {
-	return Plan{TicketID: t.ID, UpdatedStamp: t.UpdatedAt}
+	p := Plan{TicketID: t.ID, UpdatedStamp: t.UpdatedAt}
+	if ev.Skipped != "" {
+		return p
+	}
+	if dir == nil {
+		dir = NewDirectory()
+	}
+	f := resolve(cfg, &t, dir)
+	b := planBuilder{cfg: cfg, t: &t, f: &f, dir: dir, ev: &ev, p: &p, newReqID: t.RequesterID}
+
+	target := f.e
+	for _, fd := range ev.Findings {
+		if fd.Kind == KindCustomerEmailUnknown && fd.SuggestedEmail != "" {
+			target = fd.SuggestedEmail
+		}
+	}
+	if strings.TrimSpace(opt.OrgEmail) != "" {
+		target = NormalizeEmail(opt.OrgEmail)
+		if target == "" {
+			p.Refused = fmt.Sprintf("%q is not an email address, so it cannot be the Organization Email (partners).",
+				strings.TrimSpace(opt.OrgEmail))
+			return p
+		}
+	}
+	b.customerAccount(target, opt)
+	b.ccs()
+	b.associations()
+	if len(p.Steps) > 0 {
+		note := Step{Kind: StepNote, Title: "Internal note", Why: "Every change is recorded on the ticket (public: false).",
+			Accepted: true, Editable: true}
+		note.autoNote = noteFor(p.Steps)
+		note.Note, note.After = note.autoNote, note.autoNote
+		p.Steps = append(p.Steps, note)
+	}
+	if err := ValidatePlan(cfg, t, p, dir); err != nil {
+		p.Refused = err.Error()
+	}
+	return p
+}
+
+type planBuilder struct {
+	cfg      RuleConfig
+	t        *Ticket
+	f        *facts
+	dir      *Directory
+	ev       *Evaluation
+	p        *Plan
+	newReqID int64 // the requester after the plan (0 when created by it)
+	creating bool  // the requester is created by the update
+	orgSet   bool  // a step already sets the ticket's organization
+	reqStep  bool  // the requester changes
+}
+
+func (b *planBuilder) add(s Step) { b.p.Steps = append(b.p.Steps, s) }
+
+func (b *planBuilder) manual(format string, args ...any) {
+	b.p.Manual = append(b.p.Manual, fmt.Sprintf(format, args...))
+}
+
+// customerAccount proposes steps 1–3.
+func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
+	f, t, dir := b.f, b.t, b.dir
+	if target != f.e {
+		before := "(empty)"
+		if raw := strings.TrimSpace(t.Field(b.cfg.OrgEmailField)); raw != "" {
+			before = raw
+		}
+		b.add(Step{Kind: StepOrgEmail, Title: fieldOrgEmail, Why: whyCustomerAccount,
+			Before: before, After: target, OrgEmail: target, Accepted: true, Editable: true})
+	}
+	if !f.open || target == "" || f.ix.emailTrack(domainOf(target)) != TrackCustomer {
+		return
+	}
+	orgT := f.orgOf(target, domainOf(target))
+	if orgT == 0 {
+		b.manual("No customer organization is known for %s: ask the submitter for the customer's address, then edit the Organization Email (partners).", target)
+		return
+	}
+	orgName := dir.orgName(orgT)
+
+	// 2. requester
+	if !f.reqOK || f.req.email != target {
+		s := Step{Kind: StepRequester, Title: "Requester", Why: whyCustomerAccount,
+			Before: dir.userName(t.RequesterID), Accepted: true}
+		if id, ok := dir.byEmail[target]; ok {
+			s.RequesterID, s.After = id, target
+			b.newReqID = id
+		} else {
+			name := strings.TrimSpace(opt.NewRequesterName)
+			if name == "" {
+				name = NameFromEmail(target)
+			}
+			s.NewRequester = &NewUser{Email: target, Name: name}
+			s.After = fmt.Sprintf("%s <%s> (new end user)", name, target)
+			s.Editable = true
+			b.newReqID, b.creating = 0, true
+		}
+		b.add(s)
+		b.reqStep = true
+	}
+
+	// 3. organization
+	if orgT == t.OrganizationID {
+		return
+	}
+	if !b.creating && !dir.isMember(b.newReqID, orgT) {
+		b.manual("Zendesk would refuse %s as the ticket's organization because %s is not a member of it: add them to %s, then set the organization.",
+			orgName, target, orgName)
+		return
+	}
+	b.add(Step{Kind: StepOrganization, Title: "Organization", Why: whyCustomerAccount,
+		Before: dir.orgName(t.OrganizationID), After: orgName, OrganizationID: orgT, Accepted: true})
+	b.orgSet = true
+}
+
+func onTicket(t *Ticket, id int64) bool {
+	return containsID(t.EmailCCIDs, id) || containsID(t.CollaboratorIDs, id)
+}
+
+// ccs proposes step 4: one step, on by default when the partner asked for CCs.
+func (b *planBuilder) ccs() {
+	t, dir := b.t, b.dir
+	var refs []CCRef
+	var names []string
+	addUser := func(id int64) {
+		if id == 0 || id == b.newReqID || slices.Contains(refs, CCRef{UserID: id}) {
+			return
+		}
+		refs = append(refs, CCRef{UserID: id})
+		names = append(names, dir.userName(id))
+	}
+	requested := false
+	for _, fd := range b.ev.Findings {
+		if fd.Kind != KindPartnerCCMissing {
+			continue
+		}
+		requested = true
+		for _, a := range fd.MissingCCs {
+			if id, ok := dir.byEmail[a]; ok {
+				addUser(id)
+			} else if (!b.creating || a != b.newRequesterEmail()) && !slices.Contains(refs, CCRef{Email: a}) {
+				refs = append(refs, CCRef{Email: a})
+				names = append(names, a+" (new end user)")
+			}
+		}
+		for _, id := range fd.MissingCCUserIDs {
+			addUser(id)
+		}
+	}
+	if b.reqStep { // the partner people who lose the ticket
+		for _, id := range []int64{t.RequesterID, t.SubmitterID} {
+			u, ok := dir.users[id]
+			if !ok || onTicket(t, id) {
+				continue
+			}
+			if tr := b.f.ix.emailTrack(u.domain); tr == TrackOpen || tr == TrackSelect {
+				addUser(id)
+			}
+		}
+	}
+	if len(refs) == 0 {
+		return
+	}
+	services := b.ev.Scenario == ScenarioServicesEngagement
+	why := whyFormerCC
+	if services || requested {
+		why = whyServicesCC
+	}
+	before := make([]string, 0, len(t.EmailCCIDs))
+	for _, id := range t.EmailCCIDs {
+		before = append(before, dir.userName(id))
+	}
+	b.add(Step{Kind: StepCCs, Title: "Email CCs", Why: why,
+		Before: strings.Join(before, ", "), After: strings.Join(append(before, names...), ", "),
+		CCs: refs, Accepted: services || requested})
+}
+
+func (b *planBuilder) newRequesterEmail() string {
+	for _, s := range b.p.Steps {
+		if s.Kind == StepRequester && s.NewRequester != nil {
+			return s.NewRequester.Email
+		}
+	}
+	return ""
+}
+
+// associations proposes step 5.
+func (b *planBuilder) associations() {
+	t, dir, f := b.t, b.dir, b.f
+	var removed []MembershipRemoval
+	for _, fd := range b.ev.Findings {
+		if fd.Kind != KindSelectPartnerAssociation {
+			continue
+		}
+		switch fd.AssociationForm {
+		case "a", "b":
+			r := MembershipRemoval{MembershipID: fd.MembershipID, UserID: fd.UserID, OrganizationID: fd.OrgID}
+			if slices.ContainsFunc(removed, func(x MembershipRemoval) bool {
+				return x.UserID == r.UserID && x.OrganizationID == r.OrganizationID
+			}) {
+				continue
+			}
+			removed = append(removed, r)
+			who, where := dir.userName(fd.UserID), dir.orgName(fd.OrgID)
+			why := whyAssociation
+			if fd.MembershipID == 0 {
+				why += " It is their default organization; the membership is looked up when submitted."
+			}
+			b.add(Step{Kind: StepAssociation, Title: "Remove membership", Why: why,
+				Before: who + " is a member of " + where, After: who + " is not a member of " + where,
+				Removal: &r, Accepted: true})
+		case "c":
+			if b.orgSet || b.reqStep {
+				continue // the requester/organization steps move the ticket, or Manual says why not
+			}
+			if !f.open {
+				b.manual("The requester %s of this Select ticket is a customer: ask the Select partner who the requester should be.",
+					dir.userName(t.RequesterID))
+				continue
+			}
+			target := f.firstOrgOfTrack(t.RequesterID, TrackCustomer)
+			if target == 0 {
+				b.manual("The ticket is under Select organization %s and its customer requester %s belongs to no customer organization: add them to their company's organization, then move the ticket there.",
+					dir.orgName(t.OrganizationID), dir.userName(t.RequesterID))
+				continue
+			}
+			b.setOrg(target, "Move the ticket to the customer's organization")
+		case "d":
+			if b.orgSet {
+				continue
+			}
+			target := f.selectBasis(t)
+			if target == 0 {
+				b.manual("The requester %s of this Select ticket is no Select partner user of a Select organization: find the Select partner and their organization, and set them by hand.",
+					dir.userName(t.RequesterID))
+				continue
+			}
+			b.setOrg(target, "Move the ticket to the Select partner's organization")
+		}
+	}
+}
+
+func (b *planBuilder) setOrg(target int64, title string) {
+	b.add(Step{Kind: StepAssociation, Title: title, Why: whyAssociation,
+		Before: b.dir.orgName(b.t.OrganizationID), After: b.dir.orgName(target),
+		OrganizationID: target, Accepted: true})
+	b.orgSet = true
+}
+
+// noteFor writes the internal note for the accepted steps ("" when none changes anything).
+func noteFor(steps []Step) string {
+	var lines, whys []string
+	for _, s := range steps {
+		if !s.Accepted || s.Kind == StepNote {
+			continue
+		}
+		switch {
+		case s.Removal != nil:
+			lines = append(lines, "- Membership removed: "+s.Before)
+		case s.Kind == StepCCs:
+			lines = append(lines, "- Email CCs: "+orNone(s.Before)+" → "+s.After)
+		default:
+			lines = append(lines, "- "+s.Title+": "+orNone(s.Before)+" → "+s.After)
+		}
+		if !slices.Contains(whys, s.Why) {
+			whys = append(whys, s.Why)
+		}
+	}
+	if len(lines) == 0 {
+		return ""
+	}
+	return "partner-triage changed this ticket:\n" + strings.Join(lines, "\n") +
+		"\nWhy:\n- " + strings.Join(whys, "\n- ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+// note returns the text the note step sends: the agent's text when edited, else the note
+// of the steps accepted now.
+func (p Plan) note(s Step) string {
+	if s.Note != s.autoNote {
+		return strings.TrimSpace(s.Note)
+	}
+	return noteFor(p.Steps)
+}
+
+// RefreshNote rewrites an unedited note step after the agent accepted or skipped steps, so
+// the wizard shows the note that will be sent.
+func (p *Plan) RefreshNote() {
+	for i := range p.Steps {
+		s := &p.Steps[i]
+		if s.Kind == StepNote && s.Note == s.autoNote {
+			s.autoNote = noteFor(p.Steps)
+			s.Note, s.After = s.autoNote, s.autoNote
+		}
+	}
 }
 
 // Compile turns the accepted steps of a plan into the writes that carry it out: the
-// membership removals (submitted first, each confirmed) and one ticket update.
+// membership removals (submitted first, each confirmed) and one ticket update. The note
+// step becomes TicketUpdate.Note: the agent's text when edited, else a note listing the
+// accepted steps (no note when none is accepted). A refused plan compiles to an empty
+// update and no removals.
 func (p Plan) Compile(cfg RuleConfig) (TicketUpdate, []MembershipRemoval) {
-	return TicketUpdate{TicketID: p.TicketID, UpdatedStamp: p.UpdatedStamp}, nil
+	u := TicketUpdate{TicketID: p.TicketID, UpdatedStamp: p.UpdatedStamp}
+	if p.Refused != "" {
+		return u, nil
+	}
+	var removals []MembershipRemoval
+	for _, s := range p.Steps {
+		if !s.Accepted {
+			continue
+		}
+		switch s.Kind {
+		case StepOrgEmail:
+			if u.CustomFields == nil {
+				u.CustomFields = map[int64]string{}
+			}
+			u.CustomFields[cfg.OrgEmailField] = s.OrgEmail
+		case StepRequester:
+			if s.NewRequester != nil {
+				nu := *s.NewRequester
+				u.RequesterID, u.NewRequester = 0, &nu
+			} else if s.RequesterID != 0 {
+				u.RequesterID, u.NewRequester = s.RequesterID, nil
+			}
+		case StepOrganization, StepAssociation:
+			if s.Removal != nil {
+				removals = append(removals, *s.Removal)
+			} else if s.OrganizationID != 0 {
+				id := s.OrganizationID
+				u.OrganizationID = &id
+			}
+		case StepCCs:
+			for _, c := range s.CCs {
+				if !slices.Contains(u.AddEmailCCs, c) {
+					u.AddEmailCCs = append(u.AddEmailCCs, c)
+				}
+			}
+		case StepNote:
+			u.Note = p.note(s)
+		}
+	}
+	return u, removals
+}
+
+// Diff is the review: one line per field the accepted steps change (membership removals
+// first, as they are submitted first), then the internal note.
+func (p Plan) Diff() []DiffLine {
+	var out []DiffLine
+	for _, s := range p.Steps {
+		if s.Accepted && s.Removal != nil {
+			out = append(out, DiffLine{Field: "Membership", Before: s.Before, After: s.After})
+		}
+	}
+	var note string
+	for _, s := range p.Steps {
+		switch {
+		case !s.Accepted || s.Removal != nil:
+		case s.Kind == StepNote:
+			note = p.note(s)
+		default:
+			out = append(out, DiffLine{Field: s.Title, Before: s.Before, After: s.After})
+		}
+	}
+	if note != "" {
+		out = append(out, DiffLine{Field: "Internal note (private)", After: note})
+	}
+	return out
+}
+
+// ValidatePlan checks the accepted steps of a plan before it is shown or submitted. It
+// refuses a plan that would create a Select association — make a customer the requester
+// of, or leave them as the requester of, a ticket under a Select org; set a Select org on a
+// customer's ticket; put a Select partner user on a customer org's ticket — or that sets an
+// organization the requester does not belong to (Zendesk answers 422), unless the requester
+// is created by the same update and the organization owns their address's domain. It also
+// refuses references to users or organizations that are not known. The error is one line.
+func ValidatePlan(cfg RuleConfig, t Ticket, p Plan, dir *Directory) error {
+	if dir == nil {
+		dir = NewDirectory()
+	}
+	ix := dir.index(cfg)
+	reqID, orgID := t.RequesterID, t.OrganizationID
+	var newReq *NewUser
+	reqChanged, orgChanged := false, false
+	var removed []MembershipRemoval
+	for _, s := range p.Steps {
+		if !s.Accepted {
+			continue
+		}
+		switch s.Kind {
+		case StepOrgEmail:
+			if NormalizeEmail(s.OrgEmail) == "" {
+				return fmt.Errorf("%q is not an email address, so it cannot be the Organization Email (partners)", s.OrgEmail)
+			}
+		case StepRequester:
+			switch {
+			case s.NewRequester != nil:
+				if NormalizeEmail(s.NewRequester.Email) == "" {
+					return fmt.Errorf("the new requester's address %q is not an email address", s.NewRequester.Email)
+				}
+				newReq, reqID = s.NewRequester, 0
+			case s.RequesterID != 0:
+				if _, ok := dir.users[s.RequesterID]; !ok {
+					return fmt.Errorf("the new requester, user #%d, is not known", s.RequesterID)
+				}
+				newReq, reqID = nil, s.RequesterID
+			default:
+				return errors.New("the requester step names no user")
+			}
+			reqChanged = true
+		case StepOrganization, StepAssociation:
+			if s.Removal != nil {
+				removed = append(removed, *s.Removal)
+			} else if s.OrganizationID != 0 {
+				if _, ok := dir.orgs[s.OrganizationID]; !ok {
+					return fmt.Errorf("organization #%d is not known", s.OrganizationID)
+				}
+				orgID, orgChanged = s.OrganizationID, true
+			}
+		}
+	}
+
+	// who the requester is after the update
+	reqName, reqDomain := dir.userName(reqID), ""
+	if newReq != nil {
+		reqName = NormalizeEmail(newReq.Email)
+		reqDomain = domainOf(reqName)
+	} else if u, ok := dir.users[reqID]; ok {
+		reqDomain = u.domain
+	}
+	reqTrack, orgTrack := ix.emailTrack(reqDomain), ix.class[orgID]
+	orgName := dir.orgName(orgID)
+	if reqChanged || orgChanged {
+		switch {
+		case reqTrack == TrackCustomer && orgTrack == TrackSelect && orgChanged:
+			return fmt.Errorf("refused: it would set Select partner organization %s on the ticket of customer %s (never associate a customer with a Select partner's organization)", orgName, reqName)
+		case reqTrack == TrackCustomer && orgTrack == TrackSelect:
+			return fmt.Errorf("refused: it would make customer %s the requester of a ticket under Select partner organization %s (never associate a customer with a Select partner's organization)", reqName, orgName)
+		case reqTrack == TrackSelect && orgTrack == TrackCustomer:
+			return fmt.Errorf("refused: it would put Select partner user %s on a ticket of customer organization %s (never associate a Select partner with a customer's organization)", reqName, orgName)
+		}
+	}
+	if orgChanged {
+		member := false
+		if newReq != nil {
+			o := dir.orgs[orgID]
+			orgDomains(o, func(d string) { member = member || d == reqDomain })
+		} else {
+			member = dir.isMember(reqID, orgID) && !slices.ContainsFunc(removed, func(r MembershipRemoval) bool {
+				return r.UserID == reqID && r.OrganizationID == orgID
+			})
+		}
+		if !member {
+			return fmt.Errorf("refused: %s is not a member of %s, so Zendesk would reject that organization on the ticket (422)", reqName, orgName)
+		}
+	}
+	return nil
 }

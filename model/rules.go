@@ -167,12 +167,13 @@ func (f *facts) partnerOrgOf() int64 {
 }
 
 // selectBasis is the Select org of a Select-form ticket: the ticket's organization when it
-// is a Select org, else the requester's first Select org, else 0.
+// is a Select org, else the requester's first Select org, else 0. A customer requester's
+// Select org is never taken: that membership is itself an association to remove.
 func (f *facts) selectBasis(t *Ticket) int64 {
 	if f.ix.class[t.OrganizationID] == TrackSelect {
 		return t.OrganizationID
 	}
-	if f.reqOK {
+	if f.reqOK && f.ix.emailTrack(f.req.domain) != TrackCustomer {
 		return f.firstOrgOfTrack(t.RequesterID, TrackSelect)
 	}
 	return 0
@@ -302,7 +303,7 @@ func (f *facts) associations(t *Ticket, out []Finding) []Finding {
 			fd.Message = fmt.Sprintf("This Select partner ticket is under customer organization %s: set it to the requester's Select organization %s.",
 				d.orgName(t.OrganizationID), d.orgName(sel))
 		} else {
-			fd.Message = fmt.Sprintf("This Select partner ticket is under customer organization %s and its requester %s belongs to no Select organization: ask who the Select partner is.",
+			fd.Message = fmt.Sprintf("This Select partner ticket is under customer organization %s and its requester %s is not a Select partner user of a Select organization: ask who the Select partner is.",
 				d.orgName(t.OrganizationID), d.userName(t.RequesterID))
 		}
 		out = append(out, fd)
