@@ -1,0 +1,81 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/partner-triage/partner-triage/journal"
+	"github.com/partner-triage/partner-triage/tui"
+)
+
+func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlagSet("")
+	var o common
+	o.register(fs)
+	help := fs.BoolP("help", "h", false, "")
+	if code, done := parseFlags(fs, args, "", stderr); done {
+		return code
+	}
+	if *help {
+		io.WriteString(stdout, helpText("", getenv))
+		return exitOK
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "", fmt.Sprintf("unknown command %q", fs.Arg(0)))
+	}
+	// Check the terminal before anything starts: a pipe gets a clear message, not a
+	// garbled screen.
+	if !isTerminal(stdout) || !isTerminal(os.Stdin) {
+		return usageError(stderr, "", "the console needs a terminal (stdin and stdout); for a report in a pipe or a file use 'partner-triage scan'")
+	}
+
+	e, code, ok := setup(o, "", stderr, getenv)
+	if !ok {
+		return code
+	}
+	defer e.close()
+
+	// The journal records every submitted change so it can be undone. The demo keeps
+	// its own, thrown away at exit, so demo changes never mix with real ones.
+	var jpath string
+	if e.demo {
+		dir, err := os.MkdirTemp("", "partner-triage-demo-")
+		if err != nil {
+			return fail(stderr, "", exitFindings, fmt.Errorf("demo journal: %v", err), nil)
+		}
+		e.closers = append(e.closers, func() { os.RemoveAll(dir) })
+		jpath = dir + string(os.PathSeparator) + "journal.jsonl"
+	} else {
+		p, err := journal.DefaultPath(getenv)
+		if err != nil {
+			return fail(stderr, "", exitUsage, err, nil)
+		}
+		jpath = p
+	}
+	j, err := journal.Open(jpath)
+	if err != nil {
+		return fail(stderr, "", exitUsage, err, nil)
+	}
+	e.logf("journal %s", jpath)
+
+	ctx, stop := signalContext()
+	defer stop()
+	err = tui.Run(ctx, tui.Options{
+		Client:  e.client,
+		Rules:   e.cfg.Rules(),
+		NoColor: getenv("NO_COLOR") != "",
+		Journal: j,
+	})
+	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
+		return exitInterrupted
+	}
+	if err != nil {
+		e.logf("console: %v", err)
+		return fail(stderr, "", exitFindings, err, e.creds.Secrets())
+	}
+	return exitOK
+}

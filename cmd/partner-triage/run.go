@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/zendesk"
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// Exit statuses (product.md; the console uses 0, 1 and 2).
+const (
+	exitOK          = 0   // scan: nothing found
+	exitFindings    = 1   // scan: findings; console: it failed while running
+	exitUsage       = 2   // usage or configuration error
+	exitZendesk     = 3   // Zendesk, authentication or network error
+	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
+)
+
+// run is the whole program: it parses args, runs the command and returns the exit status.
+// Everything a person reads goes to stdout (results, help) or stderr (errors, progress).
+func run(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cmd, rest := splitCommand(args)
+	switch cmd {
+	case "":
+		return runConsole(rest, stdout, stderr, getenv)
+	case "scan":
+		return runScan(rest, stdout, stderr, getenv)
+	case "version":
+		return runVersion(rest, stdout, stderr, getenv)
+	case "help":
+		return runHelp(rest, stdout, stderr, getenv)
+	}
+	return usageError(stderr, "", fmt.Sprintf("unknown command %q", cmd))
+}
+
+// valueFlags are the flags that take a separate value, so splitCommand does not take
+// that value for the command.
+var valueFlags = map[string]bool{"--config": true, "--debug": true, "--format": true}
+
+// splitCommand finds the command word: the first argument that is neither a flag nor a
+// flag's value, so `partner-triage --demo scan` works like `partner-triage scan --demo`.
+func splitCommand(args []string) (string, []string) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			break
+		}
+		if strings.HasPrefix(a, "-") && a != "-" {
+			if valueFlags[a] {
+				i++
+			}
+			continue
+		}
+		rest := append(append([]string(nil), args[:i]...), args[i+1:]...)
+		return a, rest
+	}
+	return "", args
+}
+
+func newFlagSet(cmd string) *pflag.FlagSet {
+	name := "partner-triage"
+	if cmd != "" {
+		name += " " + cmd
+	}
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard) // errors are reported by parseFlags, in one line
+	fs.Usage = func() {}
+	fs.SortFlags = false
+	return fs
+}
+
+// parseFlags parses; on a flag error it reports it and says to stop with exit 2.
+func parseFlags(fs *pflag.FlagSet, args []string, cmd string, stderr io.Writer) (int, bool) {
+	if err := fs.Parse(args); err != nil {
+		return usageError(stderr, cmd, err.Error()), true
+	}
+	return 0, false
+}
+
+// usageError writes a one-line error and the command's short usage; it returns 2.
+func usageError(stderr io.Writer, cmd, msg string) int {
+	prog := "partner-triage"
+	if cmd != "" {
+		prog += " " + cmd
+	}
+	fmt.Fprintf(stderr, "%s: %s\n%s", prog, oneLine(msg), shortUsage(cmd))
+	return exitUsage
+}
+
+// fail writes a one-line error (without any secret) and returns code.
+func fail(stderr io.Writer, cmd string, code int, err error, secrets []string) int {
+	prog := "partner-triage"
+	if cmd != "" {
+		prog += " " + cmd
+	}
+	fmt.Fprintf(stderr, "%s: %s\n", prog, redact(oneLine(err.Error()), secrets))
+	return code
+}
+
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < ' ' || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
+}
+
+func redact(s string, secrets []string) string {
+	for _, sec := range secrets {
+		if len(sec) >= 3 {
+			s = strings.ReplaceAll(s, sec, "[redacted]")
+		}
+	}
+	return s
+}
+
+// common are the options the console and scan share.
+type common struct {
+	configPath string
+	demo       bool
+	debugPath  string
+}
+
+func (c *common) register(fs *pflag.FlagSet) {
+	fs.StringVar(&c.configPath, "config", "", "")
+	fs.BoolVar(&c.demo, "demo", false, "")
+	fs.StringVar(&c.debugPath, "debug", "", "")
+}
+
+// env is what a command runs against: the configuration, a client and what to clean up.
+type env struct {
+	cfg     config.Config
+	creds   config.Credentials
+	client  *zendesk.Client
+	demo    bool
+	logf    func(string, ...any)
+	closers []func()
+}
+
+func (e *env) close() {
+	for i := len(e.closers) - 1; i >= 0; i-- {
+		e.closers[i]()
+	}
+}
+
+// setup reads the configuration and credentials (or starts the demo emulator), opens the
+// debug log and builds the client. On failure it returns the exit status to use.
+func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (*env, int, bool) {
+	e := &env{demo: o.demo, logf: func(string, ...any) {}}
+	if o.debugPath != "" {
+		f, err := os.OpenFile(o.debugPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		if err != nil {
+			return nil, fail(stderr, cmd, exitUsage, fmt.Errorf("--debug %s: cannot open the log: %v", o.debugPath, errText(err)), nil), false
+		}
+		var mu sync.Mutex
+		e.logf = func(format string, args ...any) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(f, "%s %s\n", time.Now().Format("2006-01-02T15:04:05.000Z07:00"), oneLine(fmt.Sprintf(format, args...)))
+		}
+		e.closers = append(e.closers, func() { f.Close() })
+		e.logf("%s starting: %s", versionLine(), strings.TrimSpace("partner-triage "+cmd))
+	}
+
+	switch {
+	case o.demo && o.configPath != "":
+		e.close()
+		return nil, usageError(stderr, cmd, "--demo and --config cannot be used together: --demo runs the built-in emulator with its own configuration"), false
+	case o.demo:
+		token, err := randomToken()
+		if err != nil {
+			e.close()
+			return nil, fail(stderr, cmd, exitFindings, err, nil), false
+		}
+		srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(config.DemoEmail, token))
+		e.closers = append(e.closers, srv.Close)
+		e.cfg = config.Demo(srv.URL())
+		e.creds = config.Credentials{Email: config.DemoEmail, APIToken: token}
+		e.logf("demo: emulator at %s", e.cfg.APIBase())
+	default:
+		path := o.configPath
+		if path == "" {
+			p, err := config.DefaultPathEnv(getenv)
+			if err != nil {
+				e.close()
+				return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			}
+			path = p
+		}
+		cfg, err := config.Load(path)
+		if err != nil {
+			e.close()
+			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+		}
+		creds, err := cfg.Credentials(getenv)
+		if err != nil {
+			e.close()
+			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+		}
+		e.cfg, e.creds = cfg, creds
+		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), creds)
+	}
+
+	client, err := zendesk.New(zendesk.Config{
+		BaseURL:    e.cfg.APIBase(),
+		Email:      e.creds.Email,
+		APIToken:   e.creds.APIToken,
+		OAuthToken: e.creds.OAuthToken,
+		ViewID:     e.cfg.Queue.ViewID,
+		Search:     e.cfg.Queue.Search,
+		Rules:      e.cfg.Rules(),
+		Logf:       e.logf,
+	})
+	if err != nil {
+		e.close()
+		return nil, fail(stderr, cmd, exitUsage, err, e.creds.Secrets()), false
+	}
+	e.client = client
+	return e, 0, true
+}
+
+func errText(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// randomToken is the demo's per-run API token: the emulator accepts nothing else.
+func randomToken() (string, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("cannot make a demo token: %v", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// signalContext is cancelled on SIGINT or SIGTERM.
+func signalContext() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}

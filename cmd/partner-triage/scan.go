@@ -1,0 +1,110 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/report"
+	"github.com/partner-triage/partner-triage/zendesk"
+)
+
+func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := newFlagSet("scan")
+	var o common
+	o.register(fs)
+	format := fs.String("format", "table", "")
+	help := fs.BoolP("help", "h", false, "")
+	if code, done := parseFlags(fs, args, "scan", stderr); done {
+		return code
+	}
+	if *help {
+		io.WriteString(stdout, helpText("scan", getenv))
+		return exitOK
+	}
+	if fs.NArg() > 0 {
+		return usageError(stderr, "scan", fmt.Sprintf("unexpected argument %q (scan takes only flags)", fs.Arg(0)))
+	}
+	switch *format {
+	case "table", "json":
+	default:
+		return usageError(stderr, "scan", fmt.Sprintf("--format %q is not supported: use --format table or --format json", *format))
+	}
+
+	e, code, ok := setup(o, "scan", stderr, getenv)
+	if !ok {
+		return code
+	}
+	defer e.close()
+
+	ctx, stop := signalContext()
+	defer stop()
+
+	progress := func(model.QueuePage) {}
+	if isTerminal(stderr) {
+		progress = func(p model.QueuePage) {
+			if p.Total >= 0 {
+				fmt.Fprintf(stderr, "\rloaded %d/%d tickets", p.Loaded, p.Total)
+			} else {
+				fmt.Fprintf(stderr, "\rloaded %d tickets", p.Loaded)
+			}
+		}
+		defer fmt.Fprint(stderr, "\r\x1b[K")
+	}
+
+	dir := model.NewDirectory()
+	var tickets []model.Ticket
+	err := e.client.LoadQueue(ctx, func(p model.QueuePage) {
+		dir.Merge(p)
+		tickets = append(tickets, p.Tickets...)
+		progress(p)
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return fail(stderr, "scan", exitInterrupted, errors.New("interrupted"), nil)
+		}
+		if zendesk.IsAuthError(err) && e.demo {
+			err = fmt.Errorf("%w (the demo emulator refused its own token: this is a bug)", err)
+		}
+		return fail(stderr, "scan", exitZendesk, fmt.Errorf("loading the queue (%s) from %s: %w", e.cfg.QueueSource(), e.cfg.WebBase(), err), e.creds.Secrets())
+	}
+	e.logf("scan: %d tickets delivered", len(tickets))
+
+	r := report.Build(e.cfg.Rules(), tickets, dir)
+	if *format == "json" {
+		err = report.WriteJSON(stdout, r)
+	} else {
+		err = report.WriteTable(stdout, r, terminalWidth(stdout))
+	}
+	if err != nil {
+		return fail(stderr, "scan", exitZendesk, fmt.Errorf("writing the report: %v", err), nil)
+	}
+	if r.WithFindings() > 0 {
+		return exitFindings
+	}
+	return exitOK
+}
+
+// isTerminal reports whether w is a terminal (never for buffers and pipes).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(f.Fd())
+}
+
+// terminalWidth is w's width when it is a terminal, else 0 (no limit: output for a pipe
+// or a file is never cut).
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(f.Fd()) {
+		return 0
+	}
+	width, _, err := term.GetSize(f.Fd())
+	if err != nil || width <= 0 {
+		return 0
+	}
+	return width
+}
