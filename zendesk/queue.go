@@ -214,8 +214,13 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	// More than /search can page through: /search/export (cursor, no cap). Export takes the
 	// type only as filter[type], never as a query term.
 	c.logf("search counts %d results (>1000): using /search/export", count)
+	eq := strings.TrimSpace(typeTerm.ReplaceAllString(q, " "))
+	if eq == "" {
+		// Export needs a query; the queue only keeps new/open/pending/hold tickets anyway.
+		eq = "status<solved"
+	}
 	v := url.Values{}
-	v.Set("query", strings.TrimSpace(typeTerm.ReplaceAllString(q, " ")))
+	v.Set("query", eq)
 	v.Set("filter[type]", "ticket")
 	v.Set("page[size]", strconv.Itoa(pageSize))
 	v.Set("include", "tickets(users,organizations)")
@@ -306,6 +311,7 @@ type loader struct {
 	orgs          map[int64]model.Organization
 	selectOrgs    map[int64]bool
 	selectDomains map[string]bool
+	partnerDomain map[string]bool // Select and Open orgs' domains
 	// claims: which page (index) looks something up; the earliest page that needs it wins.
 	userClaim   map[int64]int
 	orgClaim    map[int64]int
@@ -331,6 +337,7 @@ func newLoader(c *Client) *loader {
 		orgs:            map[int64]model.Organization{},
 		selectOrgs:      map[int64]bool{},
 		selectDomains:   map[string]bool{},
+		partnerDomain:   map[string]bool{},
 		userClaim:       map[int64]int{},
 		orgClaim:        map[int64]int{},
 		memberClaim:     map[int64]int{},
@@ -390,7 +397,13 @@ func (l *loader) loadDirectory(ctx context.Context) error {
 	l.mu.Lock()
 	for _, o := range orgs {
 		l.orgs[o.ID] = o
-		if isTrack(o.Fields[c.cfg.Rules.TrackField], c.cfg.Rules.SelectValues) {
+		track := o.Fields[c.cfg.Rules.TrackField]
+		if isTrack(track, c.cfg.Rules.SelectValues) || isTrack(track, c.cfg.Rules.OpenValues) {
+			for _, d := range o.DomainNames {
+				l.partnerDomain[strings.ToLower(d)] = true
+			}
+		}
+		if isTrack(track, c.cfg.Rules.SelectValues) {
 			l.selectOrgs[o.ID] = true
 			selectIDs = append(selectIDs, o.ID)
 			for _, d := range o.DomainNames {
@@ -565,15 +578,21 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 				moreOrgs = append(moreOrgs, oid)
 			}
 		}
-		if l.selectDomains[domainOf(u.Email)] && claim(l.memberClaim, id, idx) {
-			memberOf = append(memberOf, id)
+	}
+	// A Select user's membership in a customer org is visible only from the user's side;
+	// the rules ask about requesters and submitters.
+	for _, t := range p.tickets {
+		for _, id := range [2]int64{t.RequesterID, t.SubmitterID} {
+			if u, ok := l.users[id]; ok && l.selectDomains[domainOf(u.Email)] && claim(l.memberClaim, id, idx) {
+				memberOf = append(memberOf, id)
+			}
 		}
 	}
 	if f := c.cfg.Rules.OrgEmailField; f != 0 {
 		for _, t := range p.tickets {
 			e := normEmail(t.Field(f))
-			if e == "" {
-				continue
+			if e == "" || l.partnerDomain[domainOf(e)] {
+				continue // the rules only resolve org(E) for customer addresses
 			}
 			if _, ok := l.byEmail[e]; !ok && claim(l.emailClaim, e, idx) {
 				lookups = append(lookups, e)

@@ -20,18 +20,29 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (model.User,
 	if e == "" {
 		return model.User{}, false, nil
 	}
-	var env envelope
-	path := "/users/search.json?query=" + url.QueryEscape("email:"+e)
-	if err := c.get(ctx, path, &env); err != nil {
+	// The search is fuzzy (same local part, prefixes …): walk its pages until the exact address.
+	const maxPages = 10
+	var found model.User
+	pages := 0
+	errFound := errors.New("found")
+	path := fmt.Sprintf("/users/search.json?per_page=%d&query=%s", pageSize, url.QueryEscape("email:"+e))
+	err := c.eachPage(ctx, path, func(env *envelope) error {
+		for i := range env.Users {
+			u := env.Users[i].model()
+			if u.ID != 0 && normEmail(u.Email) == e {
+				found = u
+				return errFound
+			}
+		}
+		if pages++; pages >= maxPages {
+			return errFound // give up quietly: not found within the first 1,000 matches
+		}
+		return nil
+	})
+	if err != nil && err != errFound {
 		return model.User{}, false, err
 	}
-	for i := range env.Users {
-		u := env.Users[i].model()
-		if u.ID != 0 && normEmail(u.Email) == e {
-			return u, true, nil
-		}
-	}
-	return model.User{}, false, nil
+	return found, found.ID != 0, nil
 }
 
 // ReloadTicket reads one ticket again with its people, their organizations and memberships,
