@@ -425,13 +425,17 @@ func Demo() Dataset {
 	}
 	return Dataset{
 		Tickets: tickets, Users: users, Organizations: orgs, Memberships: mem,
-		Views:      []View{{ID: DemoViewID, Title: "Partner tickets", TicketIDs: ids}},
-		AccountURL: DemoAccountURL,
-		Agent:      uPriya,
-		TicketForms: map[int64]string{
-			FormOpenPartner: "Support for Open Partners", FormSelectPartner: "Support for Select Partners",
-			FormAlliancePartner: "Support for Alliance Partners", FormSelfManaged: "Support for Self-Managed",
-		},
+		Views:       []View{{ID: DemoViewID, Title: "Partner tickets", TicketIDs: ids}},
+		AccountURL:  DemoAccountURL,
+		Agent:       uPriya,
+		TicketForms: demoForms(),
+	}
+}
+
+func demoForms() map[int64]string {
+	return map[int64]string{
+		FormOpenPartner: "Support for Open Partners", FormSelectPartner: "Support for Select Partners",
+		FormAlliancePartner: "Support for Alliance Partners", FormSelfManaged: "Support for Self-Managed",
 	}
 }
 

@@ -2,6 +2,8 @@ package zendesktest
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"reflect"
 	"regexp"
 	"slices"
@@ -477,4 +479,20 @@ func (ev *ruleEval) evaluate(tk *Ticket) ruleResult {
 		}
 	}
 	return r
+}
+
+func BenchmarkViewPageServerOnly(b *testing.B) {
+	s := NewServer(Synthetic(10000, 1), WithAPIToken(testEmail, testToken))
+	defer s.Close()
+	req, _ := http.NewRequest("GET", s.URL()+"/views/360077000001/tickets.json?page[size]=100&include=users,organizations", nil)
+	tokenAuth(req)
+	b.ResetTimer()
+	for range b.N {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+	}
 }

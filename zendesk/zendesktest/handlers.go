@@ -29,11 +29,11 @@ func (s *Server) showManyTickets(r *http.Request) (response, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ts := []*Ticket{}
-	list := []Ticket{}
+	list := []ticketWire{}
 	for _, id := range ids {
 		if t := s.tickets[id]; t != nil {
 			ts = append(ts, t)
-			list = append(list, *t)
+			list = append(list, t.wire(""))
 		}
 	}
 	out := map[string]any{"tickets": list, "next_page": nil, "previous_page": nil, "count": len(list)}
@@ -56,11 +56,11 @@ func (s *Server) listTickets(r *http.Request) (response, *apiError) {
 func (s *Server) ticketPage(r *http.Request, p pageReq, ids []int64) response {
 	lo, hi := p.window(len(ids))
 	ts := make([]*Ticket, 0, hi-lo)
-	list := make([]Ticket, 0, hi-lo)
+	list := make([]ticketWire, 0, hi-lo)
 	for _, id := range ids[lo:hi] {
 		t := s.tickets[id]
 		ts = append(ts, t)
-		list = append(list, *t)
+		list = append(list, t.wire(""))
 	}
 	out := map[string]any{"tickets": list}
 	s.pageFields(r, p, len(ids), lo, hi, false, out)
@@ -169,11 +169,11 @@ func (s *Server) showManyUsers(r *http.Request) (response, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	list := []User{}
+	list := []userWire{}
 	oids := map[int64]bool{}
 	for _, id := range ids {
 		if u := s.users[id]; u != nil {
-			list = append(list, *u)
+			list = append(list, u.wire(""))
 			oids[u.OrganizationID] = true
 		}
 	}
@@ -266,9 +266,9 @@ func (s *Server) listOrgs(r *http.Request) (response, *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	lo, hi := p.window(len(s.orgIDs))
-	list := make([]Organization, 0, hi-lo)
+	list := make([]orgWire, 0, hi-lo)
 	for _, id := range s.orgIDs[lo:hi] {
-		list = append(list, *s.orgs[id])
+		list = append(list, s.orgs[id].wire(""))
 	}
 	out := map[string]any{"organizations": list}
 	s.pageFields(r, p, len(s.orgIDs), lo, hi, false, out)

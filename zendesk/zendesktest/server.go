@@ -1119,10 +1119,10 @@ func (s *Server) sideload(ts []*Ticket, in includes, out map[string]any) {
 		}
 		oids[t.OrganizationID] = true
 	}
-	users := []User{}
+	users := []userWire{}
 	for _, id := range sortedKeys(uids) {
 		if u := s.users[id]; u != nil {
-			users = append(users, *u)
+			users = append(users, u.wire(""))
 			oids[u.OrganizationID] = true
 		}
 	}
@@ -1130,10 +1130,10 @@ func (s *Server) sideload(ts []*Ticket, in includes, out map[string]any) {
 		out["users"] = users
 	}
 	if in.orgs {
-		orgs := []Organization{}
+		orgs := []orgWire{}
 		for _, id := range sortedKeys(oids) {
 			if o := s.orgs[id]; o != nil {
-				orgs = append(orgs, *o)
+				orgs = append(orgs, o.wire(""))
 			}
 		}
 		out["organizations"] = orgs

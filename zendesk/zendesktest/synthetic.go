@@ -35,7 +35,7 @@ var (
 func Synthetic(n int, seed int64) Dataset {
 	rng := rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15))
 	base := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
-	ds := Dataset{AccountURL: DemoAccountURL, Agent: demoAgentID, TicketForms: Demo().TicketForms}
+	ds := Dataset{AccountURL: DemoAccountURL, Agent: demoAgentID, TicketForms: demoForms()}
 	ds.Users = append(ds.Users, User{ID: demoAgentID, Name: "Priya Raman", Email: DemoAgentEmail, Role: "agent",
 		Active: true, Verified: true, CreatedAt: base.AddDate(-1, 0, 0)})
 	nextUser, nextOrg, nextMem := int64(382000000001), int64(361000000001), int64(6000000001)
@@ -46,6 +46,7 @@ func Synthetic(n int, seed int64) Dataset {
 	}
 	type company struct {
 		id     int64
+		name   string
 		domain string
 		people []person
 	}
@@ -55,7 +56,7 @@ func Synthetic(n int, seed int64) Dataset {
 		ds.Organizations = append(ds.Organizations, Organization{ID: id, Name: name, DomainNames: []string{domain},
 			OrganizationFields: map[string]any{DemoTrackField: track, "account_type": acct},
 			CreatedAt:          base.AddDate(-2, 0, int(id%300))})
-		c := company{id: id, domain: domain}
+		c := company{id: id, name: name, domain: domain}
 		for range people {
 			fn, ln := synthFirst[rng.IntN(len(synthFirst))], synthLast[rng.IntN(len(synthLast))]
 			email := fmt.Sprintf("%s.%s%d@%s", strings.ToLower(fn), strings.ToLower(asciiOnly(ln)), nextUser%1000, domain)
@@ -126,7 +127,7 @@ func Synthetic(n int, seed int64) Dataset {
 			} else if finding {
 				cc = "please cc " + sel.people[(rng.IntN(3)+1)%len(sel.people)].email // not CC'd
 			}
-			t.CustomFields = partnerFields(nil, sel.domain, nil, "", cc)
+			t.CustomFields = partnerFields(nil, sel.name, nil, "", cc)
 		} else {
 			op := opens[rng.IntN(len(opens))]
 			pp := op.people[rng.IntN(len(op.people))]
@@ -179,7 +180,7 @@ func Synthetic(n int, seed int64) Dataset {
 			if e == "" {
 				ev = nil
 			}
-			t.CustomFields = partnerFields(ev, op.domain, nil, "", cc)
+			t.CustomFields = partnerFields(ev, op.name, cust.name, "", cc)
 		}
 		ds.Tickets = append(ds.Tickets, t)
 		ids = append(ids, id)
