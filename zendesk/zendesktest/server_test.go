@@ -668,6 +668,12 @@ func TestOrganizationMustBeRequesters(t *testing.T) {
 	// A non-default membership is fine.
 	st, m = put(t, s, 4002, map[string]any{"organization_id": OrgLucerne})
 	wantStatus(t, st, 200, m)
+	// Re-sending an unchanged (even inconsistent) organization is not a change: 4018 sits
+	// under Relecloud though its requester is not a member.
+	st, m = put(t, s, 4018, map[string]any{"organization_id": OrgRelecloud, "tags": []string{"x"}})
+	wantStatus(t, st, 200, m)
+	st, m = put(t, s, 4018, map[string]any{"organization_id": OrgCoho})
+	wantStatus(t, st, 422, m)
 	// Unknown organization.
 	st, _ = put(t, s, 4002, map[string]any{"organization_id": 1})
 	wantStatus(t, st, 422, nil)

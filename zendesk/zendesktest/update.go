@@ -285,7 +285,9 @@ func (s *Server) updateTicket(r *http.Request, id int64) (response, *apiError) {
 				return response{}, errBadRequest("InvalidJSON", "organization_id must be an integer or null")
 			}
 			_, all := requesterOrgs(t.RequesterID)
+			unchanged := oid == cur.OrganizationID && t.RequesterID == cur.RequesterID
 			switch {
+			case unchanged: // Zendesk validates the pair only when one side changes
 			case s.orgs[oid] == nil:
 				add("organization_id", fmt.Sprintf("Organization: %d does not exist", oid), "InvalidValue")
 			case !slices.Contains(all, oid):
