@@ -3,6 +3,7 @@ package model
 import (
 	"slices"
 	"strings"
+	"unicode"
 )
 
 // Directory indexes the users, organizations and memberships known so far. It is built by
@@ -13,26 +14,35 @@ import (
 // domain). They are built on the first Evaluate for a configuration and kept up to date
 // incrementally by PutOrganization/Merge, so evaluating a ticket costs a few map look-ups.
 type Directory struct {
-	users       map[int64]userRec
+	users       map[int64]*userRec
 	orgs        map[int64]Organization
 	byEmail     map[string]int64 // normalised email → user id
 	memberships map[int64][]Membership
 	memberOwner map[int64]int64 // membership id → user id (membership ids already merged)
 
 	ix *ruleIndex // nil until the rules first ask; see index
+	// gen counts changes (and index rebuilds); a userRec's cached verdicts hold while
+	// their gen is the directory's.
+	gen uint64
 }
 
-// userRec is a user with its address normalised once, so the rules never lower-case on the hot path.
+// userRec is a user with its address normalised once, so the rules never lower-case on the
+// hot path, and the rules' verdicts on the user cached until the directory changes.
 type userRec struct {
 	User
 	email  string // trimmed, lower-cased; "" when the user has no valid address
 	domain string // the part after @ of email
+
+	gen      uint64 // the Directory.gen the cached verdicts below belong to
+	track    Track  // the track of the address's domain
+	badLinks bool   // a member of an organization of the track the user must not join
 }
 
 // NewDirectory returns an empty directory.
 func NewDirectory() *Directory {
 	return &Directory{
-		users:       map[int64]userRec{},
+		gen:         1,
+		users:       map[int64]*userRec{},
 		orgs:        map[int64]Organization{},
 		byEmail:     map[string]int64{},
 		memberships: map[int64][]Membership{},
@@ -58,7 +68,8 @@ func (d *Directory) PutUser(u User) {
 	if old, ok := d.users[u.ID]; ok && old.email != "" && d.byEmail[old.email] == u.ID {
 		delete(d.byEmail, old.email)
 	}
-	rec := userRec{User: u, email: NormalizeEmail(u.Email)}
+	d.gen++
+	rec := &userRec{User: u, email: NormalizeEmail(u.Email)}
 	if rec.email != "" {
 		rec.domain = domainOf(rec.email)
 		d.byEmail[rec.email] = u.ID
@@ -68,6 +79,7 @@ func (d *Directory) PutUser(u User) {
 
 // PutOrganization adds or replaces one organization.
 func (d *Directory) PutOrganization(o Organization) {
+	d.gen++
 	if d.ix != nil {
 		if old, ok := d.orgs[o.ID]; ok {
 			d.ix.removeOrg(old)
@@ -79,6 +91,7 @@ func (d *Directory) PutOrganization(o Organization) {
 
 // PutMembership adds a membership once (by id; id 0 memberships are keyed by user and org).
 func (d *Directory) PutMembership(m Membership) {
+	d.gen++
 	if m.ID != 0 {
 		if _, ok := d.memberOwner[m.ID]; ok {
 			return
@@ -101,6 +114,7 @@ func (d *Directory) RemoveMembership(id int64) {
 		return
 	}
 	delete(d.memberOwner, id)
+	d.gen++
 	ms := d.memberships[uid]
 	for i, m := range ms {
 		if m.ID == id {
@@ -158,6 +172,30 @@ func (d *Directory) MembershipsOf(userID int64) []Membership {
 	return d.memberships[userID]
 }
 
+// verdicts returns u with its cached track and badLinks up to date for ix.
+func (d *Directory) verdicts(ix *ruleIndex, u *userRec) *userRec {
+	if u.gen == d.gen {
+		return u
+	}
+	u.track = ix.emailTrack(u.domain)
+	var bad Track
+	switch u.track {
+	case TrackCustomer:
+		bad = TrackSelect
+	case TrackSelect:
+		bad = TrackCustomer
+	}
+	u.badLinks = false
+	if bad != TrackUnknown {
+		u.badLinks = u.OrganizationID != 0 && ix.class[u.OrganizationID] == bad
+		for _, m := range d.memberships[u.ID] {
+			u.badLinks = u.badLinks || ix.class[m.OrganizationID] == bad
+		}
+	}
+	u.gen = d.gen
+	return u
+}
+
 // isMember reports whether the user belongs to org (default organization or a membership).
 func (d *Directory) isMember(userID, orgID int64) bool {
 	if orgID == 0 {
@@ -190,7 +228,7 @@ func (d *Directory) orgName(id int64) string {
 		return "(none)"
 	}
 	if o, ok := d.orgs[id]; ok && strings.TrimSpace(o.Name) != "" {
-		return o.Name
+		return oneLine(o.Name)
 	}
 	return "organization #" + itoa(id)
 }
@@ -207,9 +245,24 @@ func (d *Directory) userName(id int64) string {
 	case u.email != "":
 		return u.email
 	case strings.TrimSpace(u.Email) != "":
-		return strings.TrimSpace(u.Email)
+		return oneLine(u.Email)
 	case strings.TrimSpace(u.Name) != "":
-		return strings.TrimSpace(u.Name) + " (user #" + itoa(id) + ", no email)"
+		return oneLine(u.Name) + " (user #" + itoa(id) + ", no email)"
 	}
 	return "user #" + itoa(id)
+}
+
+// oneLine makes a name from Zendesk safe for a one-line message: trimmed, with every
+// control character (new lines, tabs, escapes) turned into a space.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.IndexFunc(s, unicode.IsControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 }

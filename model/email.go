@@ -113,14 +113,33 @@ func NameFromEmail(email string) string {
 // transposition counts 1) between a and b, over runes. It returns max+1 as soon as the
 // distance is known to exceed max.
 func osaDistance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
+	if len(b) < 64 && isASCII(a) && isASCII(b) {
+		return osa([]byte(a), []byte(b), max) // short byte slices: no allocation
+	}
+	return osa([]rune(a), []rune(b), max)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func osa[T byte | rune](ra, rb []T, max int) int {
 	if d := len(ra) - len(rb); d > max || -d > max {
 		return max + 1
 	}
 	n := len(rb)
-	prev2 := make([]int, n+1)
-	prev := make([]int, n+1)
-	cur := make([]int, n+1)
+	var buf [3 * 64]int
+	var prev2, prev, cur []int
+	if n < 64 {
+		prev2, prev, cur = buf[0:n+1], buf[64:64+n+1], buf[128:128+n+1]
+	} else {
+		prev2, prev, cur = make([]int, n+1), make([]int, n+1), make([]int, n+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}

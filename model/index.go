@@ -1,9 +1,11 @@
 package model
 
 import (
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Track is the partner track of an organization under a configuration (rules.md, "Words").
@@ -45,7 +47,7 @@ func (d *Directory) UserTrack(cfg RuleConfig, id int64) Track {
 	if !ok {
 		return TrackUnknown
 	}
-	return d.index(cfg).emailTrack(u.domain)
+	return d.verdicts(d.index(cfg), u).track
 }
 
 // ClassifyOrganization returns the track of o under cfg: its organization_fields[TrackField]
@@ -90,11 +92,20 @@ type ruleIndex struct {
 	partnerByDomain  map[string][]int64 // Open and Select orgs by domain, ids ascending
 	selectByDomain   map[string][]int64 // Select orgs by domain
 	customerByDomain map[string][]int64 // customer orgs by domain
+	domainTrack      map[string]Track   // TrackSelect or TrackOpen for every partner domain
 
 	// suggest is the sorted list of customer domains that are not partner domains, the
-	// candidates of customer_email_unknown's suggestion; rebuilt when stale.
-	suggest      []string
+	// candidates of customer_email_unknown's suggestion; rebuilt when stale. nearMemo
+	// remembers, per mistyped domain, the candidates at the smallest distance (≤ 2).
+	suggest      []suggestCand
 	suggestStale bool
+	nearMemo     map[string][]string
+}
+
+type suggestCand struct {
+	domain string
+	mask   uint64 // runeMask(domain)
+	n      int    // runes in domain
 }
 
 // index returns the rule index for cfg, building it when missing or built for another config.
@@ -110,11 +121,13 @@ func (d *Directory) index(cfg RuleConfig) *ruleIndex {
 		partnerByDomain:  map[string][]int64{},
 		selectByDomain:   map[string][]int64{},
 		customerByDomain: make(map[string][]int64, len(d.orgs)),
+		domainTrack:      map[string]Track{},
 	}
 	for _, o := range d.orgs {
 		ix.addOrg(o)
 	}
 	d.ix = ix
+	d.gen++ // the users' cached verdicts were for another configuration
 	return ix
 }
 
@@ -164,6 +177,7 @@ func (ix *ruleIndex) addOrg(o Organization) {
 		default:
 			ix.customerByDomain[d] = insertID(ix.customerByDomain[d], o.ID)
 		}
+		ix.setDomainTrack(d)
 	})
 	ix.suggestStale = true
 }
@@ -181,6 +195,7 @@ func (ix *ruleIndex) removeOrg(o Organization) {
 		default:
 			removeID(ix.customerByDomain, d, o.ID)
 		}
+		ix.setDomainTrack(d)
 	})
 	ix.suggestStale = true
 }
@@ -205,34 +220,89 @@ func removeID(m map[string][]int64, key string, id int64) {
 	m[key] = ids
 }
 
-func (ix *ruleIndex) isPartnerDomain(d string) bool { return len(ix.partnerByDomain[d]) > 0 }
+func (ix *ruleIndex) isPartnerDomain(d string) bool { _, ok := ix.domainTrack[d]; return ok }
+
+func (ix *ruleIndex) setDomainTrack(d string) {
+	switch {
+	case len(ix.selectByDomain[d]) > 0:
+		ix.domainTrack[d] = TrackSelect
+	case len(ix.partnerByDomain[d]) > 0:
+		ix.domainTrack[d] = TrackOpen
+	default:
+		delete(ix.domainTrack, d)
+	}
+}
 
 // emailTrack classifies an address by its (normalised) domain; "" → TrackUnknown.
 func (ix *ruleIndex) emailTrack(domain string) Track {
-	switch {
-	case domain == "":
+	if domain == "" {
 		return TrackUnknown
-	case len(ix.selectByDomain[domain]) > 0:
-		return TrackSelect
-	case len(ix.partnerByDomain[domain]) > 0:
-		return TrackOpen
+	}
+	if tr, ok := ix.domainTrack[domain]; ok {
+		return tr
 	}
 	return TrackCustomer
 }
 
-// suggestions returns the sorted customer domains that are not partner domains.
-func (ix *ruleIndex) suggestions() []string {
-	if ix.suggestStale || ix.suggest == nil {
+// nearest returns the customer domains (not partner domains) nearest to domain by optimal
+// string alignment distance, at most 2, sorted; nil when none is within 2.
+func (ix *ruleIndex) nearest(domain string) []string {
+	if ix.suggestStale || ix.nearMemo == nil {
 		ix.suggest = ix.suggest[:0]
 		for d := range ix.customerByDomain {
 			if !ix.isPartnerDomain(d) {
-				ix.suggest = append(ix.suggest, d)
+				ix.suggest = append(ix.suggest, suggestCand{d, runeMask(d), utf8.RuneCountInString(d)})
 			}
 		}
-		slices.Sort(ix.suggest)
+		slices.SortFunc(ix.suggest, func(a, b suggestCand) int { return strings.Compare(a.domain, b.domain) })
 		ix.suggestStale = false
+		ix.nearMemo = map[string][]string{}
 	}
-	return ix.suggest
+	if near, ok := ix.nearMemo[domain]; ok {
+		return near
+	}
+	var near []string
+	best := 2
+	mask, n := runeMask(domain), utf8.RuneCountInString(domain)
+	for _, c := range ix.suggest {
+		// Each edit changes the length by at most 1 and the set of characters present by at
+		// most 2, so these cheap bounds skip most domains before the distance is computed.
+		if c.n-n > best || n-c.n > best || bits.OnesCount64(mask^c.mask) > 2*best || c.domain == domain {
+			continue
+		}
+		switch dist := osaDistance(domain, c.domain, best); {
+		case dist < best:
+			best, near = dist, append(near[:0], c.domain)
+		case dist == best:
+			near = append(near, c.domain)
+		}
+	}
+	if len(ix.nearMemo) >= 4096 {
+		clear(ix.nearMemo)
+	}
+	ix.nearMemo[domain] = near
+	return near
+}
+
+// runeMask is the set of characters in s: a bit for each of a–z, 0–9, '.', '-', and one
+// shared by every other character (sharing only makes the bound in nearest looser).
+func runeMask(s string) uint64 {
+	var m uint64
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z':
+			m |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			m |= 1 << (26 + r - '0')
+		case r == '.':
+			m |= 1 << 36
+		case r == '-':
+			m |= 1 << 37
+		default:
+			m |= 1 << 63
+		}
+	}
+	return m
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

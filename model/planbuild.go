@@ -127,7 +127,7 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 			s.RequesterID, s.After = id, target
 			b.newReqID = id
 		} else {
-			name := strings.TrimSpace(opt.NewRequesterName)
+			name := oneLine(opt.NewRequesterName)
 			if name == "" {
 				name = NameFromEmail(target)
 			}

@@ -48,7 +48,7 @@ type facts struct {
 	eTrack     Track // TrackCustomer when E's domain is not a partner domain
 	orgE       int64 // org(E)
 	ccAsked    bool
-	req, sub   userRec
+	req, sub   *userRec // nil when missing or unknown; verdicts up to date
 	reqOK      bool
 	subOK      bool
 }
@@ -61,16 +61,24 @@ func resolve(cfg RuleConfig, t *Ticket, dir *Directory) facts {
 		f.e = NormalizeEmail(t.Fields[cfg.OrgEmailField].Text)
 		f.ccAsked = ccRequested(t.Fields[cfg.CCRequestField])
 	}
-	if f.e != "" {
-		f.eDomain = domainOf(f.e)
-		f.eTrack = f.ix.emailTrack(f.eDomain)
-		f.orgE = f.orgOf(f.e, f.eDomain)
-	}
 	f.req, f.reqOK = dir.users[t.RequesterID]
+	if f.reqOK {
+		dir.verdicts(f.ix, f.req)
+	}
 	if t.SubmitterID == t.RequesterID {
 		f.sub, f.subOK = f.req, f.reqOK
-	} else {
-		f.sub, f.subOK = dir.users[t.SubmitterID]
+	} else if f.sub, f.subOK = dir.users[t.SubmitterID]; f.subOK {
+		dir.verdicts(f.ix, f.sub)
+	}
+	if f.e != "" {
+		f.eDomain = domainOf(f.e)
+		if f.reqOK && f.req.email == f.e { // the common case: E is the requester's address
+			f.eTrack = f.req.track
+			f.orgE = f.orgOfUser(f.req, f.eDomain)
+		} else {
+			f.eTrack = f.ix.emailTrack(f.eDomain)
+			f.orgE = f.orgOf(f.e, f.eDomain)
+		}
 	}
 	return f
 }
@@ -79,10 +87,17 @@ func resolve(cfg RuleConfig, t *Ticket, dir *Directory) facts {
 // address e; else the customer org whose domain_names hold e's domain (the lowest id when
 // several do); else 0.
 func (f *facts) orgOf(e, domain string) int64 {
+	var u *userRec
 	if id, ok := f.dir.byEmail[e]; ok {
-		if u := f.dir.users[id]; u.OrganizationID != 0 && f.ix.class[u.OrganizationID] == TrackCustomer {
-			return u.OrganizationID
-		}
+		u = f.dir.users[id]
+	}
+	return f.orgOfUser(u, domain)
+}
+
+// orgOfUser is org(E) when u is the user with E (nil when there is none).
+func (f *facts) orgOfUser(u *userRec, domain string) int64 {
+	if u != nil && u.OrganizationID != 0 && f.ix.class[u.OrganizationID] == TrackCustomer {
+		return u.OrganizationID
 	}
 	if ids := f.ix.customerByDomain[domain]; len(ids) > 0 {
 		return ids[0]
@@ -173,7 +188,7 @@ func (f *facts) selectBasis(t *Ticket) int64 {
 	if f.ix.class[t.OrganizationID] == TrackSelect {
 		return t.OrganizationID
 	}
-	if f.reqOK && f.ix.emailTrack(f.req.domain) != TrackCustomer {
+	if f.reqOK && f.req.track != TrackCustomer {
 		return f.firstOrgOfTrack(t.RequesterID, TrackSelect)
 	}
 	return 0
@@ -196,6 +211,9 @@ func (f *facts) firstOrgOfTrack(userID int64, tr Track) int64 {
 const fieldOrgEmail = "Organization Email (partners)"
 
 func (f *facts) mismatch(t *Ticket) (Finding, bool) {
+	if f.reqOK && f.req.email == f.e && t.OrganizationID != 0 && t.OrganizationID == f.orgE {
+		return Finding{}, false // right requester, right organization
+	}
 	d := f.dir
 	orgE := d.orgName(f.orgE)
 	fd := Finding{Kind: KindRequesterOrgMismatch, Severity: SeverityError}
@@ -255,25 +273,17 @@ func (f *facts) unknownEmail() Finding {
 // string alignment distance ≤ 2); on a tie the domain giving an existing user's address,
 // then the alphabetically first; "" when none is within 2.
 func (f *facts) suggest() string {
-	local := localOf(f.e)
-	best, bestDist, bestUser := "", 3, false
-	for _, d := range f.ix.suggestions() { // sorted, so the first of equals is alphabetical
-		if d == f.eDomain {
-			continue
-		}
-		dist := osaDistance(f.eDomain, d, 2)
-		if dist > 2 || dist > bestDist {
-			continue
-		}
-		_, isUser := f.dir.byEmail[local+"@"+d]
-		if dist < bestDist || (isUser && !bestUser) {
-			best, bestDist, bestUser = d, dist, isUser
-		}
-	}
-	if best == "" {
+	near := f.ix.nearest(f.eDomain) // sorted, so the first of equals is alphabetical
+	if len(near) == 0 {
 		return ""
 	}
-	return local + "@" + best
+	local := localOf(f.e)
+	for _, d := range near {
+		if _, isUser := f.dir.byEmail[local+"@"+d]; isUser {
+			return local + "@" + d
+		}
+	}
+	return local + "@" + near[0]
 }
 
 // associations appends the select_partner_association findings: forms (a)/(b) for the
@@ -288,7 +298,7 @@ func (f *facts) associations(t *Ticket, out []Finding) []Finding {
 	}
 	d := f.dir
 	ticketTrack := f.ix.class[t.OrganizationID]
-	if ticketTrack == TrackSelect && f.reqOK && f.ix.emailTrack(f.req.domain) == TrackCustomer {
+	if ticketTrack == TrackSelect && f.reqOK && f.req.track == TrackCustomer {
 		out = append(out, Finding{
 			Kind: KindSelectPartnerAssociation, Severity: SeverityError,
 			UserID: t.RequesterID, OrgID: t.OrganizationID, AssociationForm: "c",
@@ -311,10 +321,13 @@ func (f *facts) associations(t *Ticket, out []Finding) []Finding {
 	return out
 }
 
-func (f *facts) userAssociations(u userRec, role string, out []Finding) []Finding {
+func (f *facts) userAssociations(u *userRec, role string, out []Finding) []Finding {
+	if !u.badLinks {
+		return out
+	}
 	var bad Track // the organization track this user must not belong to
 	var form string
-	switch f.ix.emailTrack(u.domain) {
+	switch u.track {
 	case TrackCustomer:
 		bad, form = TrackSelect, "a"
 	case TrackSelect:
