@@ -7,7 +7,8 @@ import (
 )
 
 // Directory indexes the users, organizations and memberships known so far. It is built by
-// merging QueuePages and read by the rules; it is not safe for concurrent use.
+// merging QueuePages and read by the rules; it is not safe for concurrent use (Evaluate
+// and BuildPlan refresh its caches, so even they must not run concurrently on one Directory).
 //
 // Besides the plain maps it keeps, lazily, the per-configuration indexes the rules need
 // (the class of every organization, partner/Select domains, customer organizations by

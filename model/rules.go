@@ -376,7 +376,7 @@ func (f *facts) ccMissing(cfg RuleConfig, t *Ticket) (Finding, bool) {
 	onTicket := func(id int64) bool {
 		// The requester receives every public reply already (and Zendesk ignores a CC of
 		// the requester), so they count as on the ticket.
-		return id == t.RequesterID || containsID(t.EmailCCIDs, id) || containsID(t.CollaboratorIDs, id)
+		return id == t.RequesterID || onTicket(t, id)
 	}
 	var fd Finding
 	addrs := ParseCCAddresses(t.Fields[cfg.CCRequestField].Text)
