@@ -393,7 +393,7 @@ func (m Model) currentHelp() help.KeyMap {
 	case screenWizard:
 		return wizardHelp{m.s.keys}
 	case screenReview:
-		return reviewHelp{m.s.keys}
+		return reviewHelp{k: m.s.keys, done: m.review.phase == submitted}
 	}
 	return queueHelp{m.s.keys}
 }

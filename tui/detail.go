@@ -6,7 +6,6 @@ import (
 
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
 	"github.com/partner-triage/partner-triage/model"
 )
 
@@ -66,10 +65,10 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	ev := s.evals[id]
 	st := s.styles
-	wrap := lipgloss.NewStyle().Width(max(width-2, 20))
 	var b strings.Builder
 	line := func(label, value string) {
-		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(fmt.Sprintf("%-13s", label)), value)
+		fmt.Fprintf(&b, "%s %s\n", st.Label.Render(fmt.Sprintf("%-13s", label)),
+			indentRest(wrapStyled(value, width-15), strings.Repeat(" ", 14)))
 	}
 	person := func(uid int64) string {
 		if uid == 0 {
@@ -117,7 +116,7 @@ func renderTicket(s *session, id int64, width int) string {
 		basis = s.orgLabel(ev.SupportBasisOrgID) + "'s subscription"
 	}
 	line("Scenario", fmt.Sprintf("%s · support based on %s", ev.Scenario, basis))
-	b.WriteString(wrap.Render(st.Muted.Render(handbookRule[ev.Scenario])) + "\n\n")
+	b.WriteString(st.Muted.Render(wrapText(handbookRule[ev.Scenario], width-2)) + "\n\n")
 	if len(ev.Findings) == 0 {
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}
@@ -127,7 +126,7 @@ func renderTicket(s *session, id int64, width int) string {
 			sev = st.Error.Render("✗ " + string(f.Kind))
 		}
 		b.WriteString(sev + "\n")
-		b.WriteString(wrap.Render("  "+f.Message) + "\n")
+		b.WriteString(indent(wrapText(f.Message, width-4), "  ") + "\n")
 		if f.SuggestedEmail != "" {
 			b.WriteString("  suggested address: " + st.After.Render(f.SuggestedEmail) + "\n")
 		}
@@ -151,4 +150,12 @@ func formName(cfg model.RuleConfig, id int64) string {
 		}
 	}
 	return fmt.Sprintf("form %d", id)
+}
+
+// wrapStyled wraps a value that may carry styling; plain values wrap by words.
+func wrapStyled(s string, width int) string {
+	if strings.Contains(s, "\x1b") {
+		return s
+	}
+	return wrapText(s, width)
 }

@@ -82,10 +82,16 @@ func (h wizardHelp) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{h.k.Accept, h.k.Skip, h.k.Edit}, {h.k.Back, h.k.Help, h.k.Quit}}
 }
 
-// reviewHelp is the help.KeyMap of the review screen.
-type reviewHelp struct{ k KeyMap }
+// reviewHelp is the help.KeyMap of the review screen; once submitted only esc is left.
+type reviewHelp struct {
+	k    KeyMap
+	done bool
+}
 
 func (h reviewHelp) ShortHelp() []key.Binding {
+	if h.done {
+		return []key.Binding{h.k.Back, h.k.Undo, h.k.Quit}
+	}
 	return []key.Binding{h.k.Confirm, key.NewBinding(key.WithKeys("any"), key.WithHelp("any other key", "cancel"))}
 }
 

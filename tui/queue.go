@@ -27,10 +27,10 @@ func (o sortOrder) String() string {
 
 // badges abbreviates finding kinds for the queue's findings column.
 var badges = map[model.FindingKind]string{
-	model.KindRequesterOrgMismatch:     "MISMATCH",
-	model.KindCustomerEmailUnknown:     "UNKNOWN",
-	model.KindSelectPartnerAssociation: "SELECT",
-	model.KindPartnerCCMissing:         "CC",
+	model.KindRequesterOrgMismatch:     "mismatch",
+	model.KindCustomerEmailUnknown:     "unknown",
+	model.KindSelectPartnerAssociation: "select",
+	model.KindPartnerCCMissing:         "cc",
 }
 
 // queueScreen is the list of queue tickets with a filter line.
@@ -42,6 +42,7 @@ type queueScreen struct {
 	order     sortOrder
 	ids       []int64 // the visible rows' ticket ids, in table order
 	total     int     // tickets in the queue (before the filter)
+	badgeW    int     // width of the findings column
 	flagged   int     // of which with findings
 }
 
@@ -69,16 +70,20 @@ func (q *queueScreen) SetSize(width, height int) {
 	q.table.SetWidth(width)
 	q.table.SetHeight(max(height, 3))
 	q.setColumns()
+	if len(q.s.tickets) > 0 {
+		q.refresh() // the findings badges depend on the column width
+	}
 }
 
 func (q *queueScreen) setColumns() {
 	w := max(q.s.width, 40)
 	// Fixed columns, then the remaining width shared by requester, org and findings.
-	const idW, ageW, statusW, scenW = 7, 4, 7, 10
+	const idW, ageW, statusW, scenW = 7, 4, 7, 8
 	rest := w - (idW + ageW + statusW + scenW) - 2*7 // each cell has 1 column of padding per side
-	findW := max(rest*30/100, 8)
-	reqW := max(rest*42/100, 8)
+	findW := max(rest*30/100, 14)
+	reqW := max((rest-findW)*60/100, 8)
 	orgW := max(rest-findW-reqW, 6)
+	q.badgeW = findW
 	q.table.SetColumns([]table.Column{
 		{Title: "ID", Width: idW},
 		{Title: "Age", Width: ageW},
@@ -105,8 +110,9 @@ func scenarioShort(sc model.Scenario) string {
 	return "unknown"
 }
 
-// badge renders the findings column: "✗ MISMATCH UNKNOWN" for errors, "! CC" for warnings only.
-func badge(ev model.Evaluation) string {
+// badge renders the findings column: "✗ mismatch unknown" when a finding is an error,
+// "! cc" for warnings only; when that does not fit, the first kind and a count ("✗ mismatch +1").
+func badge(ev model.Evaluation, width int) string {
 	if len(ev.Findings) == 0 {
 		return "✓"
 	}
@@ -118,7 +124,11 @@ func badge(ev model.Evaluation) string {
 		}
 		parts = append(parts, badges[f.Kind])
 	}
-	return mark + " " + strings.Join(parts, " ")
+	full := mark + " " + strings.Join(parts, " ")
+	if len([]rune(full)) <= width || len(parts) == 1 {
+		return full
+	}
+	return fmt.Sprintf("%s %s +%d", mark, parts[0], len(parts)-1)
 }
 
 // rank orders a verdict for "findings first": errors, then warnings, then clean.
@@ -171,7 +181,7 @@ func (q *queueScreen) refresh() {
 		t, ev := q.s.tickets[id], q.s.evals[id]
 		rows[i] = table.Row{
 			itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
-			q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev),
+			q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
 		}
 		if id == keep {
 			cursor = i

@@ -136,17 +136,29 @@ func (r reviewScreen) View() string {
 		b.WriteString(st.Label.Render("Membership") + "  " + st.Before.Render(fmt.Sprintf("- %s in %s",
 			r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))) + "  (removed first)\n")
 	}
+	titleW := 0
+	for _, s := range r.plan.Steps {
+		if s.Accepted && s.Kind != model.StepNote {
+			titleW = max(titleW, len([]rune(s.Title)))
+		}
+	}
 	for _, s := range r.plan.Steps {
 		if !s.Accepted || s.Kind == model.StepNote {
 			continue
 		}
-		b.WriteString(st.Label.Render(s.Title) + "\n")
-		b.WriteString("  " + st.Before.Render("- "+orNone(s.Before)) + "\n")
-		b.WriteString("  " + st.After.Render("+ "+orNone(s.After)) + "\n")
+		title := s.Title + strings.Repeat(" ", titleW-len([]rune(s.Title)))
+		b.WriteString(diffLine(st, title, orNone(s.Before), orNone(s.After), r.s.width) + "\n")
 	}
 	if r.update.Note != "" {
+		// The note can be long; the review shows as much as fits, the rest is on the ticket.
+		used := strings.Count(b.String(), "\n") + 3
+		room := max(r.s.height-2-used-2, 2)
+		lines := strings.Split(wrapText(r.update.Note, r.s.width-4), "\n")
+		if len(lines) > room {
+			lines = append(lines[:room-1], fmt.Sprintf("… (%d more lines)", len(lines)-room+1))
+		}
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
-		b.WriteString(st.Muted.Render(indent(wrapText(r.update.Note, r.s.width-4), "  ")) + "\n")
+		b.WriteString(st.Muted.Render(indent(strings.Join(lines, "\n"), "  ")) + "\n")
 	}
 	b.WriteString("\n")
 	if r.phase == submitting {
@@ -173,10 +185,10 @@ func (r reviewScreen) resultView() string {
 		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
 	}
 	for _, a := range m.applied {
-		b.WriteString(st.OK.Render("  applied: ") + a + "\n")
+		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
 	}
 	for _, a := range m.notApplied {
-		b.WriteString(st.Error.Render("  not applied: ") + a + "\n")
+		b.WriteString(st.Error.Render("  not applied: ") + indentRest(wrapText(a, r.s.width-17), "                 ") + "\n")
 	}
 	if m.reloadErr != nil {
 		b.WriteString(st.Warning.Render("  could not reload the ticket: ") + m.reloadErr.Error() + "\n")
@@ -194,6 +206,16 @@ func (r reviewScreen) resultView() string {
 	}
 	b.WriteString("\n" + st.Muted.Render("esc returns to the queue."))
 	return b.String()
+}
+
+// diffLine renders one changed field as "Field  - before → + after" on one line when it
+// fits the width, else on three.
+func diffLine(st Styles, title, before, after string, width int) string {
+	one := fmt.Sprintf("%s  - %s → + %s", title, before, after)
+	if len([]rune(one)) <= width {
+		return st.Label.Render(title) + "  " + st.Before.Render("- "+before) + " → " + st.After.Render("+ "+after)
+	}
+	return st.Label.Render(strings.TrimRight(title, " ")) + "\n  " + st.Before.Render("- "+before) + "\n  " + st.After.Render("+ "+after)
 }
 
 func indent(s, prefix string) string {
@@ -266,10 +288,10 @@ func describeUpdate(u model.TicketUpdate) string {
 	if u.RequesterID != 0 || u.NewRequester != nil {
 		parts = append(parts, "requester")
 	}
-	if u.OrganizationID != nil {
+	if u.OrganizationID != nil || u.ClearOrganization {
 		parts = append(parts, "organization")
 	}
-	if len(u.AddEmailCCs) > 0 {
+	if len(u.AddEmailCCs) > 0 || len(u.RemoveEmailCCs) > 0 {
 		parts = append(parts, "CCs")
 	}
 	if u.Note != "" {

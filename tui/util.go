@@ -50,3 +50,8 @@ func wrapText(s string, width int) string {
 	}
 	return b.String()
 }
+
+// indentRest indents every line but the first.
+func indentRest(s, prefix string) string {
+	return strings.ReplaceAll(s, "\n", "\n"+prefix)
+}

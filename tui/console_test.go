@@ -1,0 +1,250 @@
+package tui_test
+
+import (
+	"bytes"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
+
+	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/journal"
+	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/tui"
+	"github.com/partner-triage/partner-triage/zendesk"
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// The console is driven against the real client over loopback HTTP to the emulator.
+const (
+	demoEmail = "agent@demo.test"
+	demoToken = "tui-test-token"
+)
+
+// fixedNow pins ages in the golden files.
+var fixedNow = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func init() { lipgloss.SetColorProfile(termenv.Ascii) }
+
+type harness struct {
+	srv     *zendesktest.Server
+	tm      *teatest.TestModel
+	rules   model.RuleConfig
+	journal *journal.File
+	opened  []string
+}
+
+func start(t *testing.T, w, h int) *harness {
+	t.Helper()
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(demoEmail, demoToken))
+	t.Cleanup(srv.Close)
+	cfg := config.Demo(srv.URL())
+	client, err := zendesk.New(zendesk.Config{
+		BaseURL: srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: cfg.Queue.ViewID, Rules: cfg.Rules(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j}
+	m := tui.New(tui.Options{
+		Client: client, Rules: cfg.Rules(), Journal: j, NoColor: true,
+		Now:     func() time.Time { return fixedNow },
+		OpenURL: func(u string) error { hs.opened = append(hs.opened, u); return nil },
+	})
+	hs.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
+	hs.waitFor(t, "loaded 30 tickets")
+	return hs
+}
+
+// waitFor waits until the screen output contains every one of the strings.
+func (h *harness) waitFor(t *testing.T, want ...string) {
+	t.Helper()
+	var last []byte
+	teatest.WaitFor(t, h.tm.Output(), func(b []byte) bool {
+		last = append(last, b...)
+		for _, w := range want {
+			if !bytes.Contains(last, []byte(w)) {
+				return false
+			}
+		}
+		return true
+	}, teatest.WithDuration(10*time.Second), teatest.WithCheckInterval(20*time.Millisecond))
+}
+
+func (h *harness) keys(keys ...string) {
+	for _, k := range keys {
+		switch k {
+		case "enter":
+			h.tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+		case "esc":
+			h.tm.Send(tea.KeyMsg{Type: tea.KeyEsc})
+		case "space":
+			h.tm.Send(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune{' '}})
+		default:
+			h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)})
+		}
+	}
+}
+
+// view quits the program and returns its last frame.
+func (h *harness) view(t *testing.T) string {
+	t.Helper()
+	if err := h.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	return h.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second)).View()
+}
+
+func orgEmail(t zendesktest.Ticket, field int64) string {
+	for _, cf := range t.CustomFields {
+		if cf.ID == field {
+			s, _ := cf.Value.(string)
+			return s
+		}
+	}
+	return ""
+}
+
+// The handbook's example 1 fix, end to end: a mistyped customer address on ticket 4001 is
+// corrected, the requester changed to the real customer, the organization set, and the
+// ticket on the emulator then carries all of it plus an internal note.
+func TestMismatchFixRoundTrip(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("/")
+	h.tm.Type("jane@acme.cmo")
+	h.keys("enter")
+	h.waitFor(t, "filter: jane@acme.cmo")
+	h.keys("f")
+	h.waitFor(t, "Fix #4001", "jane@acme.com")
+	h.keys("space", "space", "space", "n") // email, requester, organization accepted; CC skipped
+	h.waitFor(t, "5. Internal note")
+	h.keys("space")
+	h.waitFor(t, "Review #4001")
+	h.keys("y")
+	h.waitFor(t, "Submitted", "no findings left")
+
+	got, ok := h.srv.Ticket(4001)
+	if !ok {
+		t.Fatal("ticket 4001 missing on the emulator")
+	}
+	if e := orgEmail(got, h.rules.OrgEmailField); e != "jane@acme.com" {
+		t.Errorf("Organization Email on Zendesk = %q, want jane@acme.com", e)
+	}
+	req, _ := h.srv.User(got.RequesterID)
+	if req.Email != "jane@acme.com" {
+		t.Errorf("requester on Zendesk = %q, want jane@acme.com", req.Email)
+	}
+	org, _ := h.srv.Organization(got.OrganizationID)
+	if org.Name != "Acme Corporation" {
+		t.Errorf("organization on Zendesk = %q, want Acme Corporation", org.Name)
+	}
+	if len(got.EmailCCIDs) != 0 {
+		t.Errorf("email CCs = %v, want none (the CC step was skipped)", got.EmailCCIDs)
+	}
+	comments := h.srv.Comments(4001)
+	if n := len(comments); n == 0 || comments[n-1].Public || !strings.Contains(comments[n-1].Body, "jane@acme.com") {
+		t.Errorf("last comment = %+v, want a private note naming jane@acme.com", comments)
+	}
+	if e, ok, _ := h.journal.Last(); !ok || e.TicketID != 4001 {
+		t.Errorf("journal last = %+v %v, want the change to 4001", e, ok)
+	}
+	golden.RequireEqual(t, []byte(h.view(t)))
+}
+
+// A 409: somebody edits the ticket between load and submit. Nothing is overwritten, the
+// ticket is reloaded and the screen says so.
+func TestConflictReloadsInsteadOfOverwriting(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("/")
+	h.tm.Type("4004")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #4004")
+	h.srv.UpdateTicketDirect(4004, func(tk *zendesktest.Ticket) { tk.Subject = "Edited by another agent" })
+	h.keys("space", "space") // organization, internal note
+	h.waitFor(t, "Review #4004")
+	h.keys("y")
+	h.waitFor(t, "nothing was overwritten")
+	got, _ := h.srv.Ticket(4004)
+	if got.OrganizationID != 0 {
+		t.Errorf("organization on Zendesk = %d, want still none after the refused update", got.OrganizationID)
+	}
+	if v := h.view(t); !strings.Contains(v, "changed in Zendesk") {
+		t.Errorf("final view does not explain the conflict:\n%s", v)
+	}
+}
+
+// Golden frames of every screen at the two sizes the console must handle.
+func TestScreensGolden(t *testing.T) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		name := fmt.Sprintf("%dx%d", size[0], size[1])
+		t.Run(name+"/queue", func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			golden.RequireEqual(t, []byte(h.view(t)))
+		})
+		t.Run(name+"/detail", func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			h.keys("enter")
+			h.waitFor(t, "Org Email")
+			golden.RequireEqual(t, []byte(h.view(t)))
+		})
+		t.Run(name+"/wizard", func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			h.keys("f")
+			h.waitFor(t, "Fix #4001")
+			golden.RequireEqual(t, []byte(h.view(t)))
+		})
+		t.Run(name+"/review", func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			h.keys("f", "space", "space", "space", "space", "space")
+			h.waitFor(t, "Review #4001")
+			golden.RequireEqual(t, []byte(h.view(t)))
+		})
+		t.Run(name+"/help", func(t *testing.T) {
+			h := start(t, size[0], size[1])
+			h.keys("?")
+			h.waitFor(t, "closes this help")
+			golden.RequireEqual(t, []byte(h.view(t)))
+		})
+	}
+}
+
+// Filtering by finding kind keeps only matching tickets; esc clears it.
+func TestFilterByKind(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("select_partner_association")
+	h.keys("enter")
+	h.waitFor(t, "filter: select_partner_association")
+	v := h.view(t)
+	for _, id := range []string{"4016", "4017", "4018", "4019", "4031"} {
+		if !strings.Contains(v, id) {
+			t.Errorf("filtered queue lacks %s:\n%s", id, v)
+		}
+	}
+	if strings.Contains(v, "4007") {
+		t.Errorf("filtered queue still shows 4007 (no select finding):\n%s", v)
+	}
+}
+
+// o opens the selected ticket's agent URL.
+func TestOpenInBrowser(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("o")
+	time.Sleep(100 * time.Millisecond)
+	h.view(t)
+	if len(h.opened) != 1 || !strings.HasSuffix(h.opened[0], "/agent/tickets/4001") {
+		t.Fatalf("opened %v, want the agent URL of 4001", h.opened)
+	}
+}
