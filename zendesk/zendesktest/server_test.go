@@ -699,6 +699,14 @@ func TestRequesterChangeBringsDefaultOrg(t *testing.T) {
 	if tk, _ := s.Ticket(4004); tk.OrganizationID != OrgAcme {
 		t.Fatalf("organization = %d, want Acme", tk.OrganizationID)
 	}
+	// An explicit null clears the organization (an undo needs it).
+	st, m = put(t, s, 4004, map[string]any{"organization_id": nil})
+	wantStatus(t, st, 200, m)
+	if tk, _ := s.Ticket(4004); tk.OrganizationID != 0 || tk.RequesterID != uJane {
+		t.Fatalf("after organization_id null: %+v", tk)
+	}
+	st, m = put(t, s, 4004, map[string]any{"organization_id": OrgAcme})
+	wantStatus(t, st, 200, m)
 	// To an org-less requester: organization becomes null.
 	st, m = put(t, s, 4004, map[string]any{"requester_id": uJaneCmo})
 	wantStatus(t, st, 200, m)
