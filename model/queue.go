@@ -48,13 +48,13 @@ func SortForQueue(evs []Evaluation) {
 func (s Scenario) HandbookRule() string {
 	switch s {
 	case ScenarioServicesEngagement:
-		return "Handbook example 2: the partner fulfils a services engagement for the customer; support is based on the customer's subscription and the partner stays CC'd."
+		return "Example 2 — services engagement: the partner delivers services for its end customer and asked to be CC'd. Support is based on the customer's subscription; keep the partner in the CC list."
 	case ScenarioCustomerAccount:
-		return "Handbook example 1: the partner raised the ticket for a customer; it belongs under the customer's account and support corresponds with the customer directly."
+		return "Example 1 — raised for an end customer: it must be under the customer's account. Support is based on the customer's subscription and we correspond with the customer directly. A mistyped email is fixed by: 1. update Organization Email (partners), 2. change the requester, 3. submit."
 	case ScenarioPartnerAccount:
-		return "Handbook examples 3 and 4: the partner works under their own account, on their own subscription or NFR licences."
+		return "Examples 3 and 4 — the partner's own account: commercial work on a subscription the partner bought, or internal training and testing on NFR licences. Support is based on the partner's subscription."
 	case ScenarioSelectPartner:
-		return "Select partner ticket: support is based on the Select partner's subscription and talks to the partner; never associate a customer with a Select partner's organization."
+		return "Select partner: support is based on the Select partner's subscription and talks to the partner. Never associate a customer with a Select partner's organization, or vice-versa."
 	}
-	return "Not one of the handbook examples: if in doubt, ask the submitter about the situation."
+	return "None of the handbook's examples fits (e.g. no Organization Email): \"if in doubt, ask questions about the situation under which the ticket is being raised\"."
 }

@@ -9,16 +9,6 @@ import (
 	"github.com/partner-triage/partner-triage/model"
 )
 
-// handbookRule is what the support handbook says for each scenario, in its own words where
-// it has them, so the agent sees which rule applies without opening the handbook.
-var handbookRule = map[model.Scenario]string{
-	model.ScenarioServicesEngagement: "Example 2 — services engagement: the partner delivers services for its end customer and asked to be CC'd. Support is based on the customer's subscription; keep the partner in the CC list.",
-	model.ScenarioCustomerAccount:    "Example 1 — raised for an end customer: it must be under the customer's account. Support is based on the customer's subscription and we correspond with the customer directly. A mistyped email is fixed by: 1. update Organization Email (partners), 2. change the requester, 3. submit.",
-	model.ScenarioPartnerAccount:     "Examples 3 and 4 — the partner's own account: commercial work on a subscription the partner bought, or internal training and testing on NFR licences. Support is based on the partner's subscription.",
-	model.ScenarioSelectPartner:      "Select partner: support is based on the Select partner's subscription and talks to the partner. Never associate a customer with a Select partner's organization, or vice-versa.",
-	model.ScenarioUnknown:            "None of the handbook's examples fits (e.g. no Organization Email). \"If in doubt, ask questions about the situation under which the ticket is being raised.\"",
-}
-
 // detailScreen shows one ticket: fields, people, the applicable rule and the findings.
 type detailScreen struct {
 	s        *session
@@ -116,7 +106,7 @@ func renderTicket(s *session, id int64, width int) string {
 		basis = s.orgLabel(ev.SupportBasisOrgID) + "'s subscription"
 	}
 	line("Scenario", fmt.Sprintf("%s · support based on %s", ev.Scenario, basis))
-	b.WriteString(st.Muted.Render(wrapText(handbookRule[ev.Scenario], width-2)) + "\n\n")
+	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
 	if len(ev.Findings) == 0 {
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strings"
 	"time"
 
 	"github.com/partner-triage/partner-triage/model"
@@ -109,20 +108,13 @@ func (s *session) orgLabel(id int64) string {
 
 // track names an organization's partner track for a person.
 func (s *session) track(id int64) string {
-	o, ok := s.dir.Organization(id)
-	if !ok {
-		return ""
+	switch s.dir.OrgTrack(s.rules, id) {
+	case model.TrackSelect:
+		return "Select partner"
+	case model.TrackOpen:
+		return "Open partner"
+	case model.TrackCustomer:
+		return "customer"
 	}
-	v := strings.TrimSpace(o.Fields[s.rules.TrackField])
-	for _, sv := range s.rules.SelectValues {
-		if strings.EqualFold(v, sv) {
-			return "Select partner"
-		}
-	}
-	for _, ov := range s.rules.OpenValues {
-		if strings.EqualFold(v, ov) {
-			return "Open partner"
-		}
-	}
-	return "customer"
+	return "unknown track"
 }
