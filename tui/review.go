@@ -149,6 +149,9 @@ func (r reviewScreen) View() string {
 		title := s.Title + strings.Repeat(" ", titleW-len([]rune(s.Title)))
 		b.WriteString(diffLine(st, title, orNone(s.Before), orNone(s.After), r.s.width) + "\n")
 	}
+	if len(r.plan.Manual) > 0 {
+		b.WriteString(st.Warning.Render("Still to do by hand: ") + strings.Join(r.plan.Manual, " ") + "\n")
+	}
 	if r.update.Note != "" {
 		// The note can be long; the review shows as much as fits, the rest is on the ticket.
 		used := strings.Count(b.String(), "\n") + 3

@@ -168,6 +168,11 @@ func (w wizardScreen) View() string {
 		return b.String()
 	}
 	if len(w.plan.Steps) == 0 {
+		if len(w.plan.Manual) > 0 {
+			b.WriteString(st.Warning.Render("partner-triage cannot fix this itself; by hand:") + "\n")
+			b.WriteString(manualList(w.plan.Manual, w.s.width) + "\n\n" + st.Muted.Render("esc goes back."))
+			return b.String()
+		}
 		b.WriteString(st.OK.Render("Nothing to fix: the ticket already follows the handbook.") + "\n\n" + st.Muted.Render("esc goes back."))
 		return b.String()
 	}
@@ -201,6 +206,9 @@ func (w wizardScreen) View() string {
 		box.WriteString("\n" + w.input.View())
 	}
 	b.WriteString("\n" + st.Box.Width(max(w.s.width-4, 20)).Render(box.String()))
+	if len(w.plan.Manual) > 0 {
+		b.WriteString("\n" + st.Warning.Render("Also, by hand:") + "\n" + manualList(w.plan.Manual, w.s.width))
+	}
 	return b.String()
 }
 
@@ -209,4 +217,13 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
+}
+
+// manualList renders what the agent must do by hand, one bullet each.
+func manualList(items []string, width int) string {
+	out := make([]string, len(items))
+	for i, m := range items {
+		out[i] = "• " + indentRest(wrapText(m, width-4), "  ")
+	}
+	return strings.Join(out, "\n")
 }
