@@ -43,14 +43,14 @@ type Config struct {
 	// RequestTimeout bounds one HTTP attempt (default 60 s). A read that times out is retried;
 	// a write is not.
 	RequestTimeout time.Duration
-	// Concurrency bounds the requests in flight during a queue load (default 8).
+	// Concurrency bounds the requests in flight (default 12).
 	Concurrency int
 }
 
 const (
 	defaultMaxWait        = 2 * time.Minute
 	defaultRequestTimeout = 60 * time.Second
-	defaultConcurrency    = 8
+	defaultConcurrency    = 12
 	pageSize              = 100
 	userAgent             = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
 )
@@ -247,10 +247,25 @@ func (c *Client) do(ctx context.Context, method, path string, body any, out any)
 	if out == nil || len(data) == 0 && method == http.MethodDelete {
 		return nil
 	}
+	if raw, ok := out.(*[]byte); ok {
+		*raw = data
+		return nil
+	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &DecodeError{Method: method, Path: errPath(path), Err: errors.New(c.scrub(describeJSONErr(err)))}
+		return c.decodeErr(method, path, err)
 	}
 	return nil
+}
+
+// getBytes is a GET whose answer is decoded by the caller.
+func (c *Client) getBytes(ctx context.Context, path string) ([]byte, error) {
+	var data []byte
+	err := c.do(ctx, http.MethodGet, path, nil, &data)
+	return data, err
+}
+
+func (c *Client) decodeErr(method, path string, err error) error {
+	return &DecodeError{Method: method, Path: errPath(path), Err: errors.New(c.scrub(describeJSONErr(err)))}
 }
 
 func (c *Client) get(ctx context.Context, path string, out any) error {

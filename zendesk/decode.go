@@ -3,6 +3,7 @@ package zendesk
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -227,7 +228,12 @@ type envelope struct {
 	Organization            *wireOrg         `json:"organization"`
 	OrganizationMemberships []wireMembership `json:"organization_memberships"`
 	OrganizationMembership  *wireMembership  `json:"organization_membership"`
-	Meta                    struct {
+	pageHead
+}
+
+// pageHead is the part of a list answer that says how to go on (and how many there are).
+type pageHead struct {
+	Meta struct {
 		HasMore     *flexBool  `json:"has_more"`
 		AfterCursor flexString `json:"after_cursor"`
 	} `json:"meta"`
@@ -236,6 +242,119 @@ type envelope struct {
 	} `json:"links"`
 	NextPage flexString `json:"next_page"`
 	Count    *flexID    `json:"count"`
+}
+
+// parseHead reads only the top-level meta, links, next_page and count of a list answer. It
+// finds them with a byte scan that skips everything else (strings, arrays, objects) without
+// decoding it, so the next page can be requested before this one is decoded; the full
+// decode that follows still validates the whole answer.
+func parseHead(data []byte) (pageHead, error) {
+	var h pageHead
+	i := skipSpace(data, 0)
+	if i >= len(data) || data[i] != '{' {
+		return h, errors.New("the answer is not a JSON object")
+	}
+	i++
+	for {
+		i = skipSpace(data, i)
+		if i < len(data) && data[i] == '}' {
+			return h, nil
+		}
+		if i >= len(data) || data[i] != '"' {
+			return h, errors.New("malformed JSON: expected a key")
+		}
+		kEnd, err := skipValue(data, i)
+		if err != nil {
+			return h, err
+		}
+		key := string(data[i+1 : kEnd-1])
+		i = skipSpace(data, kEnd)
+		if i >= len(data) || data[i] != ':' {
+			return h, errors.New("malformed JSON: expected ':'")
+		}
+		i = skipSpace(data, i+1)
+		vEnd, err := skipValue(data, i)
+		if err != nil {
+			return h, err
+		}
+		var target any
+		switch key {
+		case "meta":
+			target = &h.Meta
+		case "links":
+			target = &h.Links
+		case "next_page":
+			target = &h.NextPage
+		case "count":
+			target = &h.Count
+		}
+		if target != nil {
+			if err := json.Unmarshal(data[i:vEnd], target); err != nil {
+				return h, fmt.Errorf("%s: %w", key, err)
+			}
+		}
+		i = skipSpace(data, vEnd)
+		if i < len(data) && data[i] == ',' {
+			i++
+		}
+	}
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+var errTruncated = errors.New("malformed JSON: unexpected end of the answer")
+
+// skipValue returns the end of the JSON value starting at i.
+func skipValue(b []byte, i int) (int, error) {
+	if i >= len(b) {
+		return i, errTruncated
+	}
+	switch b[i] {
+	case '"':
+		for j := i + 1; j < len(b); j++ {
+			switch b[j] {
+			case '\\':
+				j++
+			case '"':
+				return j + 1, nil
+			}
+		}
+		return len(b), errTruncated
+	case '{', '[':
+		depth := 0
+		for j := i; j < len(b); j++ {
+			switch b[j] {
+			case '"':
+				end, err := skipValue(b, j)
+				if err != nil {
+					return end, err
+				}
+				j = end - 1
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return j + 1, nil
+				}
+			}
+		}
+		return len(b), errTruncated
+	default: // number, true, false, null
+		j := i
+		for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
+			j++
+		}
+		if j == i {
+			return j, fmt.Errorf("malformed JSON: unexpected %q", b[i])
+		}
+		return j, nil
+	}
 }
 
 // fieldValue converts any JSON value to a model.FieldValue: strings as they are, numbers in

@@ -192,3 +192,28 @@ func TestRelativeLinksAndTypeTerm(t *testing.T) {
 		t.Errorf("withParam = %q", got)
 	}
 }
+
+func TestParseHead(t *testing.T) {
+	tricky := `{"tickets":[{"subject":"a \"meta\":{\"has_more\":false} } ] {[","x":[1,{"meta":{"has_more":false}}]}],` +
+		`"users":[], "meta" : {"has_more":true,"after_cursor":"abc"},"links":{"next":"http://h/api/v2/x?page[after]=abc"},"count":12}`
+	h, err := parseHead([]byte(tricky))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Meta.HasMore == nil || !*h.Meta.HasMore || h.Meta.AfterCursor != "abc" || h.Links.Next == "" || h.Count == nil || *h.Count != 12 {
+		t.Errorf("head = %+v", h)
+	}
+	var full envelope
+	if err := json.Unmarshal([]byte(tricky), &full); err != nil || full.pageHead.Meta.AfterCursor != h.Meta.AfterCursor {
+		t.Errorf("full decode disagrees: %v %+v", err, full.pageHead)
+	}
+	h, err = parseHead([]byte(`{"results":[],"next_page":null,"count":0}`))
+	if err != nil || h.NextPage != "" || h.Meta.HasMore != nil {
+		t.Errorf("offset head = %+v, %v", h, err)
+	}
+	for _, bad := range []string{``, `[]`, `{"tickets":[{"id":1,`, `{"meta":{"has_more":tru`, `{"a" 1}`, `{"meta":{"has_more":true,"after_cursor":"x"}`} {
+		if _, err := parseHead([]byte(bad)); err == nil {
+			t.Errorf("parseHead(%q) accepted", bad)
+		}
+	}
+}

@@ -409,6 +409,13 @@ func TestLoadQueueRetriesAndFaults(t *testing.T) {
 		if !errors.As(err, &de) || !strings.Contains(err.Error(), "GET /organizations.json") {
 			t.Fatalf("err = %v", err)
 		}
+		for _, body := range []string{`{"tickets":[{"id":1,`, `{"tickets":"oops","meta":{"has_more":false}}`, `[]`} {
+			s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Body: body})
+			_, err = loadAll(t, c)
+			if !errors.As(err, &de) || !strings.Contains(err.Error(), "GET /views/360077000001/tickets.json") {
+				t.Errorf("%s: err = %v", body, err)
+			}
+		}
 	})
 	t.Run("persistent 500 gives up", func(t *testing.T) {
 		s, c, _ := emu(t, zt.Demo(), func(cfg *Config) { cfg.MaxWait = 300 * time.Millisecond })

@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -42,7 +43,7 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	dirDone := make(chan error, 1)
 	wg.Go(func() { dirDone <- l.loadDirectory(ctx) })
 
-	pages := make(chan rawPage, 1)
+	pages := make(chan rawPage, 8) // the fetcher never waits on decoding
 	firstDelivered := make(chan struct{})
 	fetchDone := make(chan error, 1)
 	wg.Go(func() {
@@ -76,11 +77,21 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		page *resolvedPage
 		err  error
 	}
-	ordered := make(chan *pending, 3)
+	ordered := make(chan *pending, 6)
 	wg.Go(func() {
 		defer close(ordered)
 		for raw := range pages {
 			p := &pending{done: make(chan struct{})}
+			raw = c.decodePage(raw)
+			if raw.err != nil {
+				p.err = raw.err
+				close(p.done)
+				select {
+				case ordered <- p:
+				case <-ctx.Done():
+				}
+				return
+			}
 			plan := l.plan(raw)
 			select {
 			case ordered <- p:
@@ -124,9 +135,13 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	return ctx.Err()
 }
 
-// rawPage is one list page as fetched.
+// rawPage is one list page as fetched: data until decodePage fills the rest.
 type rawPage struct {
 	index   int
+	path    string
+	data    []byte
+	results bool // search answer: tickets under "results"
+	err     error
 	tickets []model.Ticket // every ticket of the page, queue or not
 	users   []model.User   // sideloaded
 	orgs    []model.Organization
@@ -141,35 +156,16 @@ var typeTerm = regexp.MustCompile(`(?i)(^|\s)-?type:\S+`)
 // listQueue fetches the source's pages in order and hands each to emit.
 func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error {
 	idx := 0
-	send := func(env *envelope, tickets []wireTicket, total int) error {
-		p := rawPage{index: idx, total: total}
+	send := func(path string, data []byte, results bool, total int) error {
 		idx++
-		p.tickets = make([]model.Ticket, 0, len(tickets))
-		for i := range tickets {
-			if tickets[i].ResultType != "" && tickets[i].ResultType != "ticket" {
-				continue
-			}
-			if tickets[i].ID == 0 {
-				continue
-			}
-			p.tickets = append(p.tickets, tickets[i].model())
-		}
-		for i := range env.Users {
-			if env.Users[i].ID != 0 {
-				p.users = append(p.users, env.Users[i].model())
-			}
-		}
-		for i := range env.Organizations {
-			if env.Organizations[i].ID != 0 {
-				p.orgs = append(p.orgs, env.Organizations[i].model())
-			}
-		}
-		return emit(p)
+		return emit(rawPage{index: idx - 1, path: path, data: data, results: results, total: total})
 	}
 
 	if c.cfg.ViewID != 0 {
 		path := fmt.Sprintf("/views/%d/tickets.json?include=users%%2Corganizations&page%%5Bsize%%5D=%d", c.cfg.ViewID, pageSize)
-		return c.eachPage(ctx, path, func(env *envelope) error { return send(env, env.Tickets, -1) })
+		return c.eachPageLazy(ctx, path, func(p string, data []byte, _ pageHead) error {
+			return send(p, data, false, -1)
+		})
 	}
 
 	q := strings.TrimSpace(c.cfg.Search)
@@ -186,28 +182,34 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 		}
 		return "/search.json?" + v.Encode()
 	}
-	var first envelope
-	if err := c.get(ctx, searchPath(1), &first); err != nil {
+	path := searchPath(1)
+	data, err := c.getBytes(ctx, path)
+	if err != nil {
 		return err
 	}
+	head, err := parseHead(data)
+	if err != nil {
+		return c.decodeErr("GET", path, err)
+	}
 	count := -1
-	if first.Count != nil {
-		count = int(*first.Count)
+	if head.Count != nil {
+		count = int(*head.Count)
 	}
 	if count <= 1000 {
 		// /search: offset pages, at most 1,000 results.
-		env := &first
 		for page := 1; ; page++ {
-			if err := send(env, env.Results, count); err != nil {
+			if err := send(path, data, true, count); err != nil {
 				return err
 			}
-			if len(env.Results) == 0 || env.NextPage == "" || page*pageSize >= 1000 ||
-				(count >= 0 && page*pageSize >= count) {
+			if head.NextPage == "" || page*pageSize >= 1000 || (count >= 0 && page*pageSize >= count) {
 				return nil
 			}
-			env = &envelope{}
-			if err := c.get(ctx, searchPath(page+1), env); err != nil {
+			path = searchPath(page + 1)
+			if data, err = c.getBytes(ctx, path); err != nil {
 				return err
+			}
+			if head, err = parseHead(data); err != nil {
+				return c.decodeErr("GET", path, err)
 			}
 		}
 	}
@@ -224,37 +226,95 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	v.Set("filter[type]", "ticket")
 	v.Set("page[size]", strconv.Itoa(pageSize))
 	v.Set("include", "tickets(users,organizations)")
-	return c.eachPage(ctx, "/search/export.json?"+v.Encode(), func(env *envelope) error {
-		return send(env, env.Results, count)
+	return c.eachPageLazy(ctx, "/search/export.json?"+v.Encode(), func(p string, data []byte, _ pageHead) error {
+		return send(p, data, true, count)
 	})
+}
+
+// decodePage decodes a fetched list page (off the fetcher's critical path).
+func (c *Client) decodePage(r rawPage) rawPage {
+	var env envelope
+	if err := json.Unmarshal(r.data, &env); err != nil {
+		r.err = c.decodeErr("GET", r.path, err)
+		return r
+	}
+	r.data = nil
+	tickets := env.Tickets
+	if r.results {
+		tickets = env.Results
+	}
+	r.tickets = make([]model.Ticket, 0, len(tickets))
+	for i := range tickets {
+		if tickets[i].ResultType != "" && tickets[i].ResultType != "ticket" {
+			continue
+		}
+		if tickets[i].ID == 0 {
+			continue
+		}
+		r.tickets = append(r.tickets, tickets[i].model())
+	}
+	for i := range env.Users {
+		if env.Users[i].ID != 0 {
+			r.users = append(r.users, env.Users[i].model())
+		}
+	}
+	for i := range env.Organizations {
+		if env.Organizations[i].ID != 0 {
+			r.orgs = append(r.orgs, env.Organizations[i].model())
+		}
+	}
+	return r
 }
 
 // eachPage walks a list: cursor pagination (meta.has_more / after_cursor, stopping on
 // has_more == false, not on a null link) or, when the answer has no meta, offset next_page.
 func (c *Client) eachPage(ctx context.Context, path string, fn func(*envelope) error) error {
+	return c.walk(ctx, path, func(p string, data []byte) (pageHead, error) {
+		var env envelope
+		if err := json.Unmarshal(data, &env); err != nil {
+			return pageHead{}, c.decodeErr("GET", p, err)
+		}
+		return env.pageHead, fn(&env)
+	})
+}
+
+// eachPageLazy walks a list reading only each page's head; fn gets the undecoded answer,
+// so the next page is requested while fn's consumer decodes this one.
+func (c *Client) eachPageLazy(ctx context.Context, path string, fn func(p string, data []byte, h pageHead) error) error {
+	return c.walk(ctx, path, func(p string, data []byte) (pageHead, error) {
+		h, err := parseHead(data)
+		if err != nil {
+			return h, c.decodeErr("GET", p, err)
+		}
+		return h, fn(p, data, h)
+	})
+}
+
+func (c *Client) walk(ctx context.Context, path string, step func(p string, data []byte) (pageHead, error)) error {
 	seen := map[string]bool{}
 	next := path
 	for {
-		var env envelope
-		if err := c.get(ctx, next, &env); err != nil {
+		data, err := c.getBytes(ctx, next)
+		if err != nil {
 			return err
 		}
-		if err := fn(&env); err != nil {
+		h, err := step(next, data)
+		if err != nil {
 			return err
 		}
 		var following string
 		switch {
-		case env.Meta.HasMore != nil:
-			if !*env.Meta.HasMore {
+		case h.Meta.HasMore != nil:
+			if !*h.Meta.HasMore {
 				return nil
 			}
-			if cur := string(env.Meta.AfterCursor); cur != "" {
+			if cur := string(h.Meta.AfterCursor); cur != "" {
 				following = withParam(path, "page[after]", cur)
-			} else if env.Links.Next != "" {
-				following = c.relative(string(env.Links.Next))
+			} else if h.Links.Next != "" {
+				following = c.relative(string(h.Links.Next))
 			}
-		case env.NextPage != "":
-			following = c.relative(string(env.NextPage))
+		case h.NextPage != "":
+			following = c.relative(string(h.NextPage))
 		default:
 			return nil
 		}

@@ -1,0 +1,84 @@
+package zendesk
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/partner-triage/partner-triage/model"
+	zt "github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// BenchmarkLoadQueue10k loads a 10,000-ticket synthetic queue from the emulator with 50 ms
+// of latency per request. Reported: requests per load, the floor (list pages × latency: the
+// cursor pages cannot be fetched in parallel), the wall time to the first page, and the peak
+// heap in use while loading.
+func BenchmarkLoadQueue10k(b *testing.B) {
+	const n = 10000
+	latency := benchLatency
+	s := zt.NewServer(zt.Synthetic(n, 42), zt.WithAPIToken(emuEmail, testToken), zt.WithLatency(latency))
+	defer s.Close()
+	c, err := New(Config{BaseURL: s.URL(), Email: emuEmail, APIToken: testToken, ViewID: zt.DemoViewID, Rules: defaultRules()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	listPages := (n + 99) / 100
+	b.ReportAllocs()
+	var firstPage time.Duration
+	var peak atomic.Uint64
+	for b.Loop() {
+		before := c.RequestCount()
+		runtime.GC()
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() { // sample the heap while loading
+			var ms runtime.MemStats
+			tk := time.NewTicker(20 * time.Millisecond)
+			defer tk.Stop()
+			for {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > peak.Load() {
+					peak.Store(ms.HeapInuse)
+				}
+				select {
+				case <-stop:
+					return
+				case <-tk.C:
+				}
+			}
+		})
+		start := time.Now()
+		tickets := 0
+		first := time.Duration(0)
+		err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
+			if first == 0 {
+				first = time.Since(start)
+			}
+			tickets += len(p.Tickets)
+		})
+		close(stop)
+		wg.Wait()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tickets != n {
+			b.Fatalf("%d tickets", tickets)
+		}
+		firstPage = first
+		b.ReportMetric(float64(c.RequestCount()-before), "requests/op")
+	}
+	b.ReportMetric(float64(listPages)*latency.Seconds(), "floor-s")
+	b.ReportMetric(firstPage.Seconds(), "first-page-s")
+	b.ReportMetric(float64(peak.Load())/(1<<20), "peak-heap-MiB")
+}
+
+var benchLatency = func() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("BENCH_LATENCY")); err == nil {
+		return d
+	}
+	return 50 * time.Millisecond
+}()
