@@ -160,6 +160,12 @@ func TestLoadQueueDemo(t *testing.T) {
 	if len(l.pages[0].Organizations) != 16 {
 		t.Errorf("the first page carries %d organizations, want all", len(l.pages[0].Organizations))
 	}
+	// The first page carries the Select orgs' memberships.
+	if !slices.ContainsFunc(l.pages[0].Memberships, func(m model.Membership) bool {
+		return m.UserID == 381000000307 && m.OrganizationID == zt.OrgRelecloud
+	}) {
+		t.Errorf("the first page lacks the Select memberships")
+	}
 	// Ben (customer) in Relecloud (Select): seen from the Select side.
 	if !slices.ContainsFunc(l.members[381000000307], func(m model.Membership) bool { return m.OrganizationID == zt.OrgRelecloud }) {
 		t.Errorf("Ben's Relecloud membership missing: %+v", l.members[381000000307])

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -105,7 +106,8 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		}
 	})
 
-	loaded := 0
+	loaded, pagesSeen := 0, 0
+	started := time.Now()
 	first := true
 	for p := range ordered {
 		select {
@@ -120,6 +122,7 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		loaded += len(qp.Tickets)
 		qp.Loaded = loaded
 		qp.Total = p.page.total
+		pagesSeen++
 		onPage(qp)
 		if first {
 			close(firstDelivered)
@@ -132,6 +135,8 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	if err := <-fetchDone; err != nil {
 		return err
 	}
+	c.logf("queue %s: %d tickets in %d pages, %d requests so far, %s", c.Source(), loaded, pagesSeen,
+		c.RequestCount(), time.Since(started).Round(time.Millisecond))
 	return ctx.Err()
 }
 
