@@ -169,6 +169,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.s.merge(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
+		m.queue.invalidate()
 		m.queue.refresh()
 		if m.screen == screenDetail {
 			m.detail.render()
@@ -200,6 +201,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case undoReadyMsg:
 		if msg.page != nil {
 			m.s.merge(*msg.page)
+			m.queue.invalidate()
 			m.queue.refresh()
 		}
 		if msg.err != nil {
@@ -221,6 +223,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case submitDoneMsg:
 		if msg.reloaded != nil {
 			m.s.merge(*msg.reloaded)
+			m.queue.invalidate()
 			m.queue.refresh()
 		}
 		switch {
@@ -284,6 +287,7 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 			return m.startFix(m.queue.selected())
 		case key.Matches(msg, k.Reload):
 			m.s.reset()
+			m.queue.invalidate()
 			m.queue.refresh()
 			m.lastErr, m.status = "", "reloading…"
 			return m, m.startLoad()

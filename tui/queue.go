@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/table"
@@ -40,10 +41,11 @@ type queueScreen struct {
 	filter    textinput.Model
 	filtering bool
 	order     sortOrder
-	ids       []int64 // the visible rows' ticket ids, in table order
-	total     int     // tickets in the queue (before the filter)
-	badgeW    int     // width of the findings column
-	flagged   int     // of which with findings
+	entries   []queueEntry // every queue ticket, sorted; nil when stale
+	ids       []int64      // the visible rows' ticket ids, in table order
+	total     int          // tickets in the queue (before the filter)
+	badgeW    int          // width of the findings column
+	flagged   int          // of which with findings
 }
 
 func newQueueScreen(s *session) queueScreen {
@@ -70,8 +72,9 @@ func (q *queueScreen) SetSize(width, height int) {
 	q.table.SetWidth(width)
 	q.table.SetHeight(max(height, 3))
 	q.setColumns()
+	q.invalidate() // the findings badges depend on the column width
 	if len(q.s.tickets) > 0 {
-		q.refresh() // the findings badges depend on the column width
+		q.refresh()
 	}
 }
 
@@ -157,35 +160,80 @@ func (q *queueScreen) haystack(t model.Ticket, ev model.Evaluation) string {
 	return strings.ToLower(b.String())
 }
 
-// refresh rebuilds the rows from the session, keeping the cursor on the same ticket.
-func (q *queueScreen) refresh() {
-	keep := q.selected()
-	needle := strings.ToLower(strings.TrimSpace(q.filter.Value()))
-	ids := make([]int64, 0, len(q.s.tickets))
+// queueEntry is one ticket's row, prepared once per change of the queue so that moving,
+// filtering and sorting never recompute labels or verdicts.
+type queueEntry struct {
+	id      int64
+	row     table.Row
+	hay     string // lower-cased text the filter matches
+	rank    int
+	created time.Time
+}
+
+// invalidate marks the prepared rows stale (the queue, the verdicts or the width changed).
+func (q *queueScreen) invalidate() { q.entries = nil }
+
+// prepare builds the entries from the session and sorts them in the current order.
+func (q *queueScreen) prepare() {
+	now := q.s.now()
+	q.entries = make([]queueEntry, 0, len(q.s.tickets))
 	q.total, q.flagged = len(q.s.tickets), 0
 	for id, t := range q.s.tickets {
 		ev := q.s.evals[id]
 		if len(ev.Findings) > 0 {
 			q.flagged++
 		}
-		if needle != "" && !matchesAll(q.haystack(t, ev), needle) {
+		q.entries = append(q.entries, queueEntry{
+			id: id, hay: q.haystack(t, ev), rank: rank(ev), created: t.CreatedAt,
+			row: table.Row{
+				itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
+				q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
+			},
+		})
+	}
+	q.sortEntries()
+}
+
+func (q *queueScreen) sortEntries() {
+	e := q.entries
+	sort.Slice(e, func(i, j int) bool {
+		a, b := &e[i], &e[j]
+		switch q.order {
+		case sortID:
+			return a.id < b.id
+		case sortAge:
+			if !a.created.Equal(b.created) {
+				return a.created.After(b.created)
+			}
+			return a.id > b.id
+		}
+		if a.rank != b.rank {
+			return a.rank < b.rank
+		}
+		return a.id < b.id
+	})
+}
+
+// refresh shows the entries that match the filter, keeping the cursor on the same ticket.
+func (q *queueScreen) refresh() {
+	keep := q.selected()
+	if q.entries == nil {
+		q.prepare()
+	}
+	needle := strings.ToLower(strings.TrimSpace(q.filter.Value()))
+	ids := make([]int64, 0, len(q.entries))
+	rows := make([]table.Row, 0, len(q.entries))
+	cursor := 0
+	for i := range q.entries {
+		e := &q.entries[i]
+		if needle != "" && !matchesAll(e.hay, needle) {
 			continue
 		}
-		ids = append(ids, id)
-	}
-	sort.Slice(ids, func(i, j int) bool { return q.less(ids[i], ids[j]) })
-	now := q.s.now()
-	rows := make([]table.Row, len(ids))
-	cursor := 0
-	for i, id := range ids {
-		t, ev := q.s.tickets[id], q.s.evals[id]
-		rows[i] = table.Row{
-			itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
-			q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
+		if e.id == keep {
+			cursor = len(ids)
 		}
-		if id == keep {
-			cursor = i
-		}
+		ids = append(ids, e.id)
+		rows = append(rows, e.row)
 	}
 	q.ids = ids
 	q.table.SetRows(rows)
@@ -200,24 +248,6 @@ func matchesAll(haystack, needle string) bool {
 		}
 	}
 	return true
-}
-
-func (q *queueScreen) less(a, b int64) bool {
-	ta, tb := q.s.tickets[a], q.s.tickets[b]
-	switch q.order {
-	case sortID:
-		return a < b
-	case sortAge:
-		if !ta.CreatedAt.Equal(tb.CreatedAt) {
-			return ta.CreatedAt.After(tb.CreatedAt)
-		}
-		return a > b
-	}
-	ra, rb := rank(q.s.evals[a]), rank(q.s.evals[b])
-	if ra != rb {
-		return ra < rb
-	}
-	return a < b
 }
 
 // selected is the ticket under the cursor (0 when the list is empty).
@@ -260,6 +290,9 @@ func (q queueScreen) Update(msg tea.Msg) (queueScreen, tea.Cmd) {
 			return q, nil
 		case key.Matches(km, q.s.keys.Sort):
 			q.order = (q.order + 1) % 3
+			if q.entries != nil {
+				q.sortEntries()
+			}
 			q.refresh()
 			return q, nil
 		}

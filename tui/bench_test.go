@@ -1,0 +1,90 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/zendesk"
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// loadedConsole returns a console holding an n-ticket queue loaded from the emulator.
+func loadedConsole(b *testing.B, n, width, height int) Model {
+	b.Helper()
+	srv := zendesktest.NewServer(zendesktest.Synthetic(n, 1), zendesktest.WithAPIToken("a@b.test", "t"))
+	b.Cleanup(srv.Close)
+	cfg := config.Demo(srv.URL())
+	c, err := zendesk.New(zendesk.Config{BaseURL: srv.URL(), Email: "a@b.test", APIToken: "t", ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := New(Options{Client: c, Rules: cfg.Rules(), NoColor: true, Now: func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }})
+	var pages []model.QueuePage
+	if err := c.LoadQueue(context.Background(), func(p model.QueuePage) { pages = append(pages, p) }); err != nil {
+		b.Fatal(err)
+	}
+	var tm tea.Model = m
+	tm, _ = tm.Update(tea.WindowSizeMsg{Width: width, Height: height})
+	for _, p := range pages {
+		tm, _ = tm.Update(pageMsg{load: m.load, page: p})
+	}
+	m = tm.(Model)
+	if len(m.s.tickets) < n*9/10 {
+		b.Fatalf("loaded %d tickets, want about %d", len(m.s.tickets), n)
+	}
+	return m
+}
+
+// BenchmarkKeystroke10k measures one keystroke (cursor down) through Update and View
+// with a 10,000-ticket queue: what a person waits for on every key.
+func BenchmarkKeystroke10k(b *testing.B) {
+	for _, size := range [][2]int{{80, 24}, {120, 40}} {
+		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) { benchKeystroke(b, size[0], size[1]) })
+	}
+}
+
+func benchKeystroke(b *testing.B, width, height int) {
+	m := loadedConsole(b, 10000, width, height)
+	down := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}}
+	up := tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'k'}}
+	var tm tea.Model = m
+	b.ResetTimer()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		k := down
+		if i%200 >= 100 {
+			k = up
+		}
+		tm, _ = tm.Update(k)
+		_ = tm.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/key")
+}
+
+// BenchmarkFilterKeystroke10k measures typing one filter character over 10,000 tickets.
+func BenchmarkFilterKeystroke10k(b *testing.B) {
+	m := loadedConsole(b, 10000, 120, 40)
+	var tm tea.Model = m
+	tm, _ = tm.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'/'}})
+	b.ResetTimer()
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		r := 'a'
+		if i%2 == 1 {
+			r = 0
+		}
+		if r == 0 {
+			tm, _ = tm.Update(tea.KeyMsg{Type: tea.KeyBackspace})
+		} else {
+			tm, _ = tm.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}})
+		}
+		_ = tm.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/key")
+}
