@@ -149,14 +149,23 @@ func TestUpdateRequestBody(t *testing.T) {
 	if string(b) != `{"ticket":{"requester_id":9,"safe_update":true,"updated_stamp":"2026-03-04T05:06:07Z"}}` {
 		t.Errorf("minimal body %s", b)
 	}
+	// An undo clears the organization with an explicit null and deletes the CCs it added.
+	body, _ = updateRequest(model.TicketUpdate{TicketID: 1, UpdatedStamp: stamp, ClearOrganization: true,
+		RemoveEmailCCs: []model.CCRef{{UserID: 7}}})
+	b, _ = json.Marshal(body)
+	if string(b) != `{"ticket":{"organization_id":null,"email_ccs":[{"user_id":7,"action":"delete"}],"safe_update":true,"updated_stamp":"2026-03-04T05:06:07Z"}}` {
+		t.Errorf("undo body %s", b)
+	}
 	zero := int64(0)
+	one := int64(1)
 	for name, u := range map[string]model.TicketUpdate{
-		"no stamp":    {TicketID: 1, Note: "x"},
-		"empty":       {TicketID: 1, UpdatedStamp: stamp},
-		"clear org":   {TicketID: 1, UpdatedStamp: stamp, OrganizationID: &zero},
-		"both reqs":   {TicketID: 1, UpdatedStamp: stamp, RequesterID: 3, NewRequester: &model.NewUser{Email: "a@b.c"}},
-		"bad new req": {TicketID: 1, UpdatedStamp: stamp, NewRequester: &model.NewUser{Email: "n/a"}},
-		"bad cc":      {TicketID: 1, UpdatedStamp: stamp, AddEmailCCs: []model.CCRef{{Email: "nobody"}}},
+		"set and clear org": {TicketID: 1, UpdatedStamp: stamp, OrganizationID: &one, ClearOrganization: true},
+		"no stamp":          {TicketID: 1, Note: "x"},
+		"empty":             {TicketID: 1, UpdatedStamp: stamp},
+		"clear org":         {TicketID: 1, UpdatedStamp: stamp, OrganizationID: &zero},
+		"both reqs":         {TicketID: 1, UpdatedStamp: stamp, RequesterID: 3, NewRequester: &model.NewUser{Email: "a@b.c"}},
+		"bad new req":       {TicketID: 1, UpdatedStamp: stamp, NewRequester: &model.NewUser{Email: "n/a"}},
+		"bad cc":            {TicketID: 1, UpdatedStamp: stamp, AddEmailCCs: []model.CCRef{{Email: "nobody"}}},
 	} {
 		if _, err := updateRequest(u); err == nil {
 			t.Errorf("%s: accepted", name)

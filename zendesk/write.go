@@ -2,10 +2,12 @@ package zendesk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -186,7 +188,7 @@ type ticketChange struct {
 	CustomFields   []customFieldSet `json:"custom_fields,omitempty"`
 	RequesterID    int64            `json:"requester_id,omitempty"`
 	Requester      *newRequester    `json:"requester,omitempty"`
-	OrganizationID *int64           `json:"organization_id,omitempty"`
+	OrganizationID json.RawMessage  `json:"organization_id,omitempty"` // an id, or null to clear (undo only)
 	EmailCCs       []emailCC        `json:"email_ccs,omitempty"`
 	Comment        *comment         `json:"comment,omitempty"`
 	SafeUpdate     bool             `json:"safe_update"`
@@ -246,12 +248,17 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 		}
 		ch.Requester = &newRequester{Email: email, Name: strings.TrimSpace(u.NewRequester.Name)}
 	}
+	if u.OrganizationID != nil && u.ClearOrganization {
+		return nil, fmt.Errorf("zendesk: ticket %d: set the organization or clear it, not both", u.TicketID)
+	}
 	if u.OrganizationID != nil {
 		if *u.OrganizationID <= 0 {
-			return nil, fmt.Errorf("zendesk: ticket %d: refusing to clear the ticket's organization", u.TicketID)
+			return nil, fmt.Errorf("zendesk: ticket %d: refusing to clear the ticket's organization with id %d (use ClearOrganization)", u.TicketID, *u.OrganizationID)
 		}
-		id := *u.OrganizationID
-		ch.OrganizationID = &id
+		ch.OrganizationID = json.RawMessage(strconv.FormatInt(*u.OrganizationID, 10))
+	}
+	if u.ClearOrganization {
+		ch.OrganizationID = json.RawMessage("null")
 	}
 	for _, cc := range u.AddEmailCCs {
 		switch {
@@ -259,6 +266,16 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: "put"})
 		case normEmail(cc.Email) != "":
 			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: "put"})
+		default:
+			return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
+		}
+	}
+	for _, cc := range u.RemoveEmailCCs {
+		switch {
+		case cc.UserID != 0:
+			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: "delete"})
+		case normEmail(cc.Email) != "":
+			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: "delete"})
 		default:
 			return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
 		}
