@@ -248,3 +248,175 @@ func TestOpenInBrowser(t *testing.T) {
 		t.Fatalf("opened %v, want the agent URL of 4001", h.opened)
 	}
 }
+
+// Undo reverts the last change and records it, so a second undo has nothing left.
+func TestUndoRevertsLastChange(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("/")
+	h.tm.Type("4004")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #4004")
+	h.keys("space", "space") // organization, internal note
+	h.waitFor(t, "Review #4004")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID == 0 {
+		t.Fatal("the fix did not set an organization on 4004")
+	}
+	h.keys("esc", "u")
+	h.waitFor(t, "revert with safe_update")
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("after undo the organization is %d, want none again", got.OrganizationID)
+	}
+	h.keys("esc", "u")
+	h.waitFor(t, "nothing to undo")
+	h.view(t)
+}
+
+// openFix filters the queue to one ticket and starts its fix wizard.
+func (h *harness) openFix(t *testing.T, id int) {
+	t.Helper()
+	h.keys("/")
+	h.tm.Type(fmt.Sprint(id))
+	h.keys("enter", "f")
+	h.waitFor(t, fmt.Sprintf("Fix #%d", id))
+}
+
+// submit accepts the review and waits for the outcome.
+func (h *harness) submit(t *testing.T, id int, want string) {
+	t.Helper()
+	h.waitFor(t, fmt.Sprintf("Review #%d", id))
+	h.keys("y")
+	h.waitFor(t, want)
+}
+
+// Example 1 with no user yet for the customer's address: the requester is created by
+// email and the (edited) name in the same update, and the ticket moves to the customer org.
+func TestWizardCreatesRequesterWithEditedName(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4003)
+	h.keys("e")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("Ines Alvarez")
+	h.keys("enter")
+	h.waitFor(t, "Ines Alvarez")
+	h.keys("space", "space", "n", "space") // requester, organization, no CC, note
+	h.submit(t, 4003, "Submitted")
+	got, _ := h.srv.Ticket(4003)
+	req, _ := h.srv.User(got.RequesterID)
+	if req.Email != "it-admin@fabrikam.com" || req.Name != "Ines Alvarez" {
+		t.Errorf("requester = %q <%s>, want Ines Alvarez <it-admin@fabrikam.com>", req.Name, req.Email)
+	}
+	if org, _ := h.srv.Organization(got.OrganizationID); org.Name != "Fabrikam Manufacturing" {
+		t.Errorf("organization = %q, want Fabrikam Manufacturing", org.Name)
+	}
+	h.view(t)
+}
+
+// Editing the Organization Email re-plans the requester and organization from the new address.
+func TestWizardEditedOrgEmailReplans(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4001)
+	h.keys("e")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("tom.reyes@acme.com")
+	h.keys("enter")
+	h.waitFor(t, "+ tom.reyes@acme.com")
+	h.keys("space", "space", "space", "n", "space")
+	h.submit(t, 4001, "Submitted")
+	got, _ := h.srv.Ticket(4001)
+	if e := orgEmail(got, h.rules.OrgEmailField); e != "tom.reyes@acme.com" {
+		t.Errorf("Organization Email = %q, want tom.reyes@acme.com", e)
+	}
+	if req, _ := h.srv.User(got.RequesterID); req.Email != "tom.reyes@acme.com" {
+		t.Errorf("requester = %q, want tom.reyes@acme.com", req.Email)
+	}
+	h.view(t)
+}
+
+// Example 2: the partner asked to be CC'd; the wizard adds the missing CC.
+func TestWizardAddsMissingPartnerCC(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4007)
+	h.keys("space", "space")
+	h.submit(t, 4007, "Submitted")
+	got, _ := h.srv.Ticket(4007)
+	marco, _ := h.srv.UserByEmail("marco.bianchi@northwind-devops.com")
+	found := false
+	for _, id := range got.EmailCCIDs {
+		found = found || id == marco.ID
+	}
+	if !found {
+		t.Errorf("email CCs %v lack marco.bianchi (%d)", got.EmailCCIDs, marco.ID)
+	}
+	h.view(t)
+}
+
+// A customer inside a Select partner's organization: the one offending membership is removed,
+// nothing else (the user and both organizations stay).
+func TestWizardRemovesSelectMembership(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4016)
+	ben, _ := h.srv.UserByEmail("ben.carter@wingtipbank.com")
+	before := len(h.srv.Memberships(ben.ID))
+	h.keys("space", "space")
+	h.submit(t, 4016, "Submitted")
+	after := h.srv.Memberships(ben.ID)
+	if len(after) != before-1 {
+		t.Fatalf("memberships %d → %d, want exactly one removed", before, len(after))
+	}
+	for _, m := range after {
+		if org, _ := h.srv.Organization(m.OrganizationID); org.Name == "Relecloud Solutions" {
+			t.Errorf("ben.carter is still a member of Relecloud Solutions")
+		}
+	}
+	if _, ok := h.srv.User(ben.ID); !ok {
+		t.Error("the user was deleted; only the membership may go")
+	}
+	h.view(t)
+}
+
+// A Select ticket under a customer organization moves to the requester's Select organization.
+func TestWizardSetsSelectOrganization(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4019)
+	h.keys("space", "space")
+	h.submit(t, 4019, "no findings left")
+	got, _ := h.srv.Ticket(4019)
+	if org, _ := h.srv.Organization(got.OrganizationID); org.Name != "Relecloud Solutions" {
+		t.Errorf("organization = %q, want Relecloud Solutions", org.Name)
+	}
+	h.view(t)
+}
+
+// An unknown customer with no near domain: nothing to submit until the agent types the
+// address the submitter gave, which re-plans the fix.
+func TestWizardUnknownCustomerTakesTypedAddress(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4006)
+	h.keys("e")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("tom.reyes@acme.com")
+	h.keys("enter")
+	h.waitFor(t, "+ tom.reyes@acme.com")
+	h.view(t)
+}
+
+// A 422 from Zendesk is shown with Zendesk's own description; nothing is reported applied.
+func TestWizardShowsValidationError(t *testing.T) {
+	h := start(t, 120, 40)
+	h.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/4004", Status: 422,
+		Body: `{"error":"RecordInvalid","description":"Record validation errors","details":{"organization_id":[{"description":"Organization is closed for new tickets","error":"InvalidValue"}]}}`})
+	h.openFix(t, 4004)
+	h.keys("space", "space")
+	h.submit(t, 4004, "Organization is closed for new tickets")
+	v := h.view(t)
+	if !strings.Contains(v, "not applied: ticket update") {
+		t.Errorf("the screen does not say the update was not applied:\n%s", v)
+	}
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("organization = %d after a refused update, want none", got.OrganizationID)
+	}
+}

@@ -85,7 +85,15 @@ func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
 		return w, cmd
 	}
 	if w.plan.Refused != "" || len(w.plan.Steps) == 0 {
-		return w, nil // only esc (handled by the root) leaves a refused or empty plan
+		// Only esc (handled by the root) leaves a refused or empty plan — or, when the
+		// customer's address is unknown, e to type the address the submitter gave.
+		if key.Matches(km, w.s.keys.Edit) && w.canEnterEmail() {
+			w.editing = true
+			w.input.SetValue(w.s.evals[w.ticketID].OrgEmail)
+			w.input.CursorEnd()
+			return w, w.input.Focus()
+		}
+		return w, nil
 	}
 	switch {
 	case key.Matches(km, w.s.keys.Accept):
@@ -122,6 +130,17 @@ func (w wizardScreen) decide(accept bool) (wizardScreen, tea.Cmd) {
 	return w, nil
 }
 
+// canEnterEmail: a plan without steps for an unknown customer address can be rebuilt from
+// an address the agent types (after asking the submitter, as the handbook says).
+func (w wizardScreen) canEnterEmail() bool {
+	for _, f := range w.s.evals[w.ticketID].Findings {
+		if f.Kind == model.KindCustomerEmailUnknown {
+			return true
+		}
+	}
+	return false
+}
+
 // editValue is the text the edit line starts from.
 func (w wizardScreen) editValue() string {
 	st := w.plan.Steps[w.step]
@@ -142,6 +161,11 @@ func (w wizardScreen) editValue() string {
 // the requester and organization from that address.
 func (w *wizardScreen) applyEdit(v string) {
 	if v == "" {
+		return
+	}
+	if len(w.plan.Steps) == 0 {
+		w.opts.OrgEmail = v // a corrected address typed for an unknown customer
+		w.replan()
 		return
 	}
 	st := &w.plan.Steps[w.step]
@@ -170,7 +194,14 @@ func (w wizardScreen) View() string {
 	if len(w.plan.Steps) == 0 {
 		if len(w.plan.Manual) > 0 {
 			b.WriteString(st.Warning.Render("partner-triage cannot fix this itself; by hand:") + "\n")
-			b.WriteString(manualList(w.plan.Manual, w.s.width) + "\n\n" + st.Muted.Render("esc goes back."))
+			b.WriteString(manualList(w.plan.Manual, w.s.width) + "\n\n")
+			if w.editing {
+				b.WriteString("Corrected Organization Email (partners):\n" + w.input.View() + "\n")
+			} else if w.canEnterEmail() {
+				b.WriteString(st.Muted.Render("e enters the corrected address · esc goes back."))
+			} else {
+				b.WriteString(st.Muted.Render("esc goes back."))
+			}
 			return b.String()
 		}
 		b.WriteString(st.OK.Render("Nothing to fix: the ticket already follows the handbook.") + "\n\n" + st.Muted.Render("esc goes back."))
