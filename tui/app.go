@@ -221,6 +221,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = "fix cancelled: nothing was sent"
 		return m, nil
 	case submitDoneMsg:
+		before, had := m.s.tickets[msg.ticketID]
 		if msg.reloaded != nil {
 			m.s.merge(*msg.reloaded)
 			m.queue.invalidate()
@@ -235,6 +236,9 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.status = fmt.Sprintf("#%d reverted", msg.ticketID)
 		default:
 			m.status = fmt.Sprintf("#%d submitted", msg.ticketID)
+		}
+		if after, ok := m.s.tickets[msg.ticketID]; msg.conflict && had && ok {
+			msg.changes = m.s.ticketChanges(before, after)
 		}
 		m.review.finish(msg)
 		return m, nil

@@ -180,8 +180,9 @@ func TestConflictReloadsInsteadOfOverwriting(t *testing.T) {
 	if got.OrganizationID != 0 {
 		t.Errorf("organization on Zendesk = %d, want still none after the refused update", got.OrganizationID)
 	}
-	if v := h.view(t); !strings.Contains(v, "changed in Zendesk") {
-		t.Errorf("final view does not explain the conflict:\n%s", v)
+	if v := h.view(t); !strings.Contains(v, "changed in Zendesk") || !strings.Contains(v, "Subject: ") ||
+		!strings.Contains(v, "Edited by another agent") {
+		t.Errorf("final view does not explain the conflict and what changed:\n%s", v)
 	}
 }
 

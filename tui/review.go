@@ -27,6 +27,8 @@ type submitDoneMsg struct {
 	err        error
 	reloadErr  error
 	undo       bool
+	// changes lists, after a conflict, what somebody else changed on the ticket.
+	changes []string
 }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
@@ -179,6 +181,12 @@ func (r reviewScreen) resultView() string {
 	switch {
 	case m.conflict:
 		b.WriteString(st.Warning.Render("Ticket changed in Zendesk since it was loaded — nothing was overwritten.") + "\n")
+		if len(m.changes) > 0 {
+			b.WriteString("Changed in Zendesk meanwhile:\n")
+			for _, c := range m.changes {
+				b.WriteString("  • " + indentRest(wrapText(c, r.s.width-6), "    ") + "\n")
+			}
+		}
 		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
 	case m.err != nil:
 		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.err.Error(), r.s.width-2) + "\n")

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/partner-triage/partner-triage/model"
@@ -117,4 +118,27 @@ func (s *session) track(id int64) string {
 		return "customer"
 	}
 	return "unknown track"
+}
+
+// ticketChanges lists, for a person, what differs between two versions of a ticket.
+func (s *session) ticketChanges(before, after model.Ticket) []string {
+	var out []string
+	diff := func(what, a, b string) {
+		if a != b {
+			out = append(out, what+": "+orNone(a)+" → "+orNone(b))
+		}
+	}
+	diff("Subject", before.Subject, after.Subject)
+	diff("Status", before.Status, after.Status)
+	diff("Requester", s.userLabel(before.RequesterID), s.userLabel(after.RequesterID))
+	diff("Organization", s.orgLabel(before.OrganizationID), s.orgLabel(after.OrganizationID))
+	diff("Organization Email (partners)", before.Field(s.rules.OrgEmailField), after.Field(s.rules.OrgEmailField))
+	diff("Request for CCs", before.Field(s.rules.CCRequestField), after.Field(s.rules.CCRequestField))
+	if len(before.EmailCCIDs) != len(after.EmailCCIDs) {
+		out = append(out, fmt.Sprintf("Email CCs: %d → %d people", len(before.EmailCCIDs), len(after.EmailCCIDs)))
+	}
+	if len(out) == 0 && !before.UpdatedAt.Equal(after.UpdatedAt) {
+		out = append(out, "other fields (updated "+after.UpdatedAt.UTC().Format("2006-01-02 15:04:05Z")+")")
+	}
+	return out
 }
