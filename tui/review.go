@@ -261,18 +261,7 @@ func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.Mem
 		}
 		var after model.Ticket
 		if res.err == nil && !upd.IsEmpty() {
-			var err error
-			after, err = c.UpdateTicket(ctx, upd)
-			switch {
-			case errors.Is(err, model.ErrConflict):
-				res.conflict, res.err = true, err
-				res.notApplied = append(res.notApplied, "ticket update (refused by safe_update: the ticket changed)")
-			case err != nil:
-				res.err = err
-				res.notApplied = append(res.notApplied, "ticket update")
-			default:
-				res.applied = append(res.applied, "ticket update: "+describeUpdate(upd))
-			}
+			after = res.update(ctx, c, upd, "ticket update")
 		}
 		if j != nil && (len(done) > 0 || (res.err == nil && !upd.IsEmpty())) {
 			entry := journalEntry(before, upd, done, after, now)
@@ -280,14 +269,35 @@ func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.Mem
 				res.err = fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)
 			}
 		}
-		page, err := c.ReloadTicket(ctx, upd.TicketID)
-		if err != nil {
-			res.reloadErr = err
-		} else {
-			res.reloaded = &page
-		}
+		res.reload(ctx, c)
 		return res
 	}
+}
+
+// update sends one ticket update and records, in words, whether it was applied.
+func (res *submitDoneMsg) update(ctx context.Context, c Client, upd model.TicketUpdate, what string) model.Ticket {
+	after, err := c.UpdateTicket(ctx, upd)
+	switch {
+	case errors.Is(err, model.ErrConflict):
+		res.conflict, res.err = true, err
+		res.notApplied = append(res.notApplied, what+" (refused by safe_update: the ticket changed)")
+	case err != nil:
+		res.err = err
+		res.notApplied = append(res.notApplied, what)
+	default:
+		res.applied = append(res.applied, what+": "+describeUpdate(upd))
+	}
+	return after
+}
+
+// reload fetches the ticket as Zendesk now has it, so the console shows the truth.
+func (res *submitDoneMsg) reload(ctx context.Context, c Client) {
+	page, err := c.ReloadTicket(ctx, res.ticketID)
+	if err != nil {
+		res.reloadErr = err
+		return
+	}
+	res.reloaded = &page
 }
 
 // describeUpdate lists, in words, what a ticket update changes.

@@ -65,29 +65,14 @@ func undoCmd(c Client, j Journal, e model.JournalEntry, p model.UndoPlan) tea.Cm
 			res.applied = append(res.applied, fmt.Sprintf("restored membership of user %d in organization %d", m.UserID, m.OrganizationID))
 		}
 		if res.err == nil && !p.Update.IsEmpty() {
-			_, err := c.UpdateTicket(ctx, p.Update)
-			switch {
-			case errors.Is(err, model.ErrConflict):
-				res.conflict, res.err = true, err
-				res.notApplied = append(res.notApplied, "ticket revert (refused by safe_update: the ticket changed)")
-			case err != nil:
-				res.err = err
-				res.notApplied = append(res.notApplied, "ticket revert")
-			default:
-				res.applied = append(res.applied, "ticket revert: "+describeUpdate(p.Update))
-			}
+			res.update(ctx, c, p.Update, "ticket revert")
 		}
 		if res.err == nil {
 			if err := j.MarkUndone(e); err != nil {
 				res.err = fmt.Errorf("reverted, but the journal could not record it: %w", err)
 			}
 		}
-		page, err := c.ReloadTicket(ctx, e.TicketID)
-		if err != nil {
-			res.reloadErr = err
-		} else {
-			res.reloaded = &page
-		}
+		res.reload(ctx, c)
 		return res
 	}
 }

@@ -260,24 +260,19 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 	if u.ClearOrganization {
 		ch.OrganizationID = json.RawMessage("null")
 	}
-	for _, cc := range u.AddEmailCCs {
-		switch {
-		case cc.UserID != 0:
-			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: "put"})
-		case normEmail(cc.Email) != "":
-			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: "put"})
-		default:
-			return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
-		}
-	}
-	for _, cc := range u.RemoveEmailCCs {
-		switch {
-		case cc.UserID != 0:
-			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: "delete"})
-		case normEmail(cc.Email) != "":
-			ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: "delete"})
-		default:
-			return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
+	for _, change := range []struct {
+		action string
+		ccs    []model.CCRef
+	}{{"put", u.AddEmailCCs}, {"delete", u.RemoveEmailCCs}} {
+		for _, cc := range change.ccs {
+			switch {
+			case cc.UserID != 0:
+				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: change.action})
+			case normEmail(cc.Email) != "":
+				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: change.action})
+			default:
+				return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
+			}
 		}
 	}
 	if strings.TrimSpace(u.Note) != "" {
