@@ -17,11 +17,16 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 	var o common
 	o.register(fs)
 	help := fs.BoolP("help", "h", false, "")
+	showVersion := fs.Bool("version", false, "")
 	if code, done := parseFlags(fs, args, "", stderr); done {
 		return code
 	}
 	if *help {
 		io.WriteString(stdout, helpText("", getenv))
+		return exitOK
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionLine())
 		return exitOK
 	}
 	if fs.NArg() > 0 {

@@ -105,6 +105,8 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential). Logs never go to the screen.
+    --version
+        Print the version and exit (as 'partner-triage version').
     -h, --help
         Show this help and exit.
 

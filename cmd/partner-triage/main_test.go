@@ -271,6 +271,9 @@ func TestVersion(t *testing.T) {
 	if r.code != 0 || !strings.HasPrefix(r.stdout, "partner-triage dev (go") || strings.Count(r.stdout, "\n") != 1 {
 		t.Errorf("version: %d %q", r.code, r.stdout)
 	}
+	if r := runWith(t, nil, "--version"); r.code != 0 || !strings.HasPrefix(r.stdout, "partner-triage dev (go") {
+		t.Errorf("--version: %d %q", r.code, r.stdout)
+	}
 	old := version
 	version = "v9.8.7"
 	defer func() { version = old }()
