@@ -199,8 +199,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.review, cmd = m.review.Update(msg)
 		return m, cmd
 	case undoReadyMsg:
-		if msg.page != nil {
-			m.s.merge(*msg.page)
+		if msg.Page != nil {
+			m.s.merge(*msg.Page)
 			m.queue.invalidate()
 			m.queue.refresh()
 		}
@@ -221,23 +221,23 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.status = "fix cancelled: nothing was sent"
 		return m, nil
 	case submitDoneMsg:
-		before, had := m.s.tickets[msg.ticketID]
-		if msg.reloaded != nil {
-			m.s.merge(*msg.reloaded)
+		before, had := m.s.tickets[msg.TicketID]
+		if msg.Reloaded != nil {
+			m.s.merge(*msg.Reloaded)
 			m.queue.invalidate()
 			m.queue.refresh()
 		}
 		switch {
-		case msg.conflict:
-			m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.ticketID)
-		case msg.err != nil:
-			m.lastErr = fmt.Sprintf("#%d: %v", msg.ticketID, msg.err)
+		case msg.Conflict:
+			m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID)
+		case msg.Err != nil:
+			m.lastErr = fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err)
 		case msg.undo:
-			m.status = fmt.Sprintf("#%d reverted", msg.ticketID)
+			m.status = fmt.Sprintf("#%d reverted", msg.TicketID)
 		default:
-			m.status = fmt.Sprintf("#%d submitted", msg.ticketID)
+			m.status = fmt.Sprintf("#%d submitted", msg.TicketID)
 		}
-		if after, ok := m.s.tickets[msg.ticketID]; msg.conflict && had && ok {
+		if after, ok := m.s.tickets[msg.TicketID]; msg.Conflict && had && ok {
 			msg.changes = m.s.ticketChanges(before, after)
 		}
 		m.review.finish(msg)

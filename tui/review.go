@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -10,23 +9,18 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/partner-triage/partner-triage/apply"
 	"github.com/partner-triage/partner-triage/model"
 )
 
 // submitTimeout bounds one submit (memberships, the update and the reload).
 const submitTimeout = 2 * time.Minute
 
-// submitDoneMsg is the outcome of a submit: what was applied, what was not, and the
-// ticket as Zendesk has it now (reloaded after the write or after a conflict).
+// submitDoneMsg is the outcome of a submit or an undo: what was applied, what was not, and
+// the ticket as Zendesk has it now (reloaded after the write or after a conflict).
 type submitDoneMsg struct {
-	ticketID   int64
-	applied    []string
-	notApplied []string
-	reloaded   *model.QueuePage
-	conflict   bool
-	err        error
-	reloadErr  error
-	undo       bool
+	apply.Outcome
+	undo bool
 	// changes lists, after a conflict, what somebody else changed on the ticket.
 	changes []string
 }
@@ -67,9 +61,9 @@ func (r *reviewScreen) show(p model.Plan) {
 
 // showUndo prepares the review of an undo.
 func (r *reviewScreen) showUndo(u undoReadyMsg) {
-	r.plan = model.Plan{TicketID: u.entry.TicketID}
+	r.plan = model.Plan{TicketID: u.Entry.TicketID}
 	r.phase, r.result, r.undo = reviewing, submitDoneMsg{}, &u
-	r.update, r.removals = u.plan.Update, nil
+	r.update, r.removals = u.Plan.Update, nil
 }
 
 // empty reports whether the accepted steps change nothing.
@@ -90,7 +84,7 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 		}
 		if key.Matches(msg, r.s.keys.Confirm) && r.undo != nil {
 			r.phase = submitting
-			return r, tea.Batch(r.spinner.Tick, undoCmd(r.s.client, r.s.journal, r.undo.entry, r.undo.plan))
+			return r, tea.Batch(r.spinner.Tick, undoCmd(r.s.client, r.s.journal, r.undo.PreparedUndo))
 		}
 		if key.Matches(msg, r.s.keys.Confirm) && !r.empty() && r.plan.Refused == "" {
 			r.phase = submitting
@@ -117,8 +111,8 @@ func (r reviewScreen) View() string {
 		return b.String() + r.resultView()
 	}
 	if r.undo != nil {
-		b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
-		for _, m := range r.undo.plan.Restore {
+		b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
+		for _, m := range r.undo.Plan.Restore {
 			b.WriteString(st.After.Render(fmt.Sprintf("+ membership of %s in %s", r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID))) + "\n")
 		}
 		if r.update.Note != "" {
@@ -179,7 +173,7 @@ func (r reviewScreen) resultView() string {
 	m := r.result
 	var b strings.Builder
 	switch {
-	case m.conflict:
+	case m.Conflict:
 		b.WriteString(st.Warning.Render("Ticket changed in Zendesk since it was loaded — nothing was overwritten.") + "\n")
 		if len(m.changes) > 0 {
 			b.WriteString("Changed in Zendesk meanwhile:\n")
@@ -188,23 +182,23 @@ func (r reviewScreen) resultView() string {
 			}
 		}
 		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
-	case m.err != nil:
-		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.err.Error(), r.s.width-2) + "\n")
+	case m.Err != nil:
+		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.Err.Error(), r.s.width-2) + "\n")
 	case m.undo:
 		b.WriteString(st.OK.Render("✓ Reverted.") + "\n")
 	default:
 		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
 	}
-	for _, a := range m.applied {
+	for _, a := range m.Applied {
 		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
 	}
-	for _, a := range m.notApplied {
+	for _, a := range m.NotApplied {
 		b.WriteString(st.Error.Render("  not applied: ") + indentRest(wrapText(a, r.s.width-17), "                 ") + "\n")
 	}
-	if m.reloadErr != nil {
-		b.WriteString(st.Warning.Render("  could not reload the ticket: ") + m.reloadErr.Error() + "\n")
-	} else if m.reloaded != nil && !m.conflict {
-		ev := r.s.evals[m.ticketID]
+	if m.ReloadErr != nil {
+		b.WriteString(st.Warning.Render("  could not reload the ticket: ") + m.ReloadErr.Error() + "\n")
+	} else if m.Reloaded != nil && !m.Conflict {
+		ev := r.s.evals[m.TicketID]
 		if len(ev.Findings) == 0 {
 			b.WriteString(st.OK.Render("  reloaded: no findings left on this ticket.") + "\n")
 		} else {
@@ -233,112 +227,13 @@ func indent(s, prefix string) string {
 	return prefix + strings.ReplaceAll(s, "\n", "\n"+prefix)
 }
 
-// submitCmd carries out a plan in the order that keeps Zendesk consistent if it stops part
-// way: membership removals first (each on its own), then the single ticket update with
-// safe_update, then a reload so the console shows what Zendesk now holds. Every value it
-// needs is copied in; it never reads the model.
+// submitCmd carries a plan out (apply.Submit: memberships first, then one safe_update,
+// journal, reload). Every value it needs is copied in; it never reads the model.
 func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.MembershipRemoval,
 	before model.Ticket, now time.Time) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		res := submitDoneMsg{ticketID: upd.TicketID}
-		var done []model.MembershipRemoval
-		for i, rm := range removals {
-			if err := c.RemoveMembership(ctx, rm); err != nil {
-				res.err = fmt.Errorf("removing membership %d: %w", rm.MembershipID, err)
-				for _, left := range removals[i:] {
-					res.notApplied = append(res.notApplied, fmt.Sprintf("remove membership %d", left.MembershipID))
-				}
-				if !upd.IsEmpty() {
-					res.notApplied = append(res.notApplied, "ticket update (nothing on the ticket was changed)")
-				}
-				break
-			}
-			done = append(done, rm)
-			res.applied = append(res.applied, fmt.Sprintf("removed membership %d (user %d, organization %d)",
-				rm.MembershipID, rm.UserID, rm.OrganizationID))
-		}
-		var after model.Ticket
-		if res.err == nil && !upd.IsEmpty() {
-			after = res.update(ctx, c, upd, "ticket update")
-		}
-		if j != nil && (len(done) > 0 || (res.err == nil && !upd.IsEmpty())) {
-			entry := journalEntry(before, upd, done, after, now)
-			if err := j.Append(entry); err != nil && res.err == nil {
-				res.err = fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)
-			}
-		}
-		res.reload(ctx, c)
-		return res
+		return submitDoneMsg{Outcome: apply.Submit(ctx, c, j, upd, removals, before, now)}
 	}
-}
-
-// update sends one ticket update and records, in words, whether it was applied.
-func (res *submitDoneMsg) update(ctx context.Context, c Client, upd model.TicketUpdate, what string) model.Ticket {
-	after, err := c.UpdateTicket(ctx, upd)
-	switch {
-	case errors.Is(err, model.ErrConflict):
-		res.conflict, res.err = true, err
-		res.notApplied = append(res.notApplied, what+" (refused by safe_update: the ticket changed)")
-	case err != nil:
-		res.err = err
-		res.notApplied = append(res.notApplied, what)
-	default:
-		res.applied = append(res.applied, what+": "+describeUpdate(upd))
-	}
-	return after
-}
-
-// reload fetches the ticket as Zendesk now has it, so the console shows the truth.
-func (res *submitDoneMsg) reload(ctx context.Context, c Client) {
-	page, err := c.ReloadTicket(ctx, res.ticketID)
-	if err != nil {
-		res.reloadErr = err
-		return
-	}
-	res.reloaded = &page
-}
-
-// describeUpdate lists, in words, what a ticket update changes.
-func describeUpdate(u model.TicketUpdate) string {
-	var parts []string
-	if len(u.CustomFields) > 0 {
-		parts = append(parts, "custom fields")
-	}
-	if u.RequesterID != 0 || u.NewRequester != nil {
-		parts = append(parts, "requester")
-	}
-	if u.OrganizationID != nil || u.ClearOrganization {
-		parts = append(parts, "organization")
-	}
-	if len(u.AddEmailCCs) > 0 || len(u.RemoveEmailCCs) > 0 {
-		parts = append(parts, "CCs")
-	}
-	if u.Note != "" {
-		parts = append(parts, "internal note")
-	}
-	return strings.Join(parts, ", ")
-}
-
-// journalEntry records the before and after of a submitted fix.
-func journalEntry(before model.Ticket, u model.TicketUpdate, removed []model.MembershipRemoval,
-	after model.Ticket, now time.Time) model.JournalEntry {
-	e := model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: removed}
-	if after.ID != 0 {
-		e.UpdatedAt = after.UpdatedAt
-		e.After = model.TicketState{RequesterID: after.RequesterID, OrganizationID: after.OrganizationID,
-			EmailCCIDs: after.EmailCCIDs}
-	}
-	e.Before = model.TicketState{RequesterID: before.RequesterID, OrganizationID: before.OrganizationID,
-		EmailCCIDs: before.EmailCCIDs}
-	if len(u.CustomFields) > 0 {
-		e.Before.CustomFields = map[int64]string{}
-		e.After.CustomFields = map[int64]string{}
-		for id, v := range u.CustomFields {
-			e.Before.CustomFields[id] = before.Field(id)
-			e.After.CustomFields[id] = v
-		}
-	}
-	return e
 }
