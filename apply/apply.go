@@ -67,7 +67,7 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	}
 	if j != nil && (len(done) > 0 || after.ID != 0) {
 		if err := j.Append(journalEntry(before, upd, done, after, now)); err != nil && res.Err == nil {
-			res.Err = fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)
+			res.Err = &JournalError{Err: fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)}
 		}
 	}
 	res.reload(ctx, c)
@@ -85,6 +85,18 @@ type PreparedUndo struct {
 // ErrNothingToUndo: the journal holds no change that has not been undone.
 var ErrNothingToUndo = errors.New("nothing to undo: the journal has no change left")
 
+// JournalError is a failure to read or write the local journal (not a Zendesk error).
+type JournalError struct{ Err error }
+
+func (e *JournalError) Error() string { return e.Err.Error() }
+func (e *JournalError) Unwrap() error { return e.Err }
+
+// RefusedError: the undo was refused because the ticket moved on since the change.
+type RefusedError struct{ Err error }
+
+func (e *RefusedError) Error() string { return e.Err.Error() }
+func (e *RefusedError) Unwrap() error { return e.Err }
+
 // PrepareUndo reads the journal's last change, reloads its ticket and plans the revert. It
 // refuses (model.PlanUndo) when the ticket changed since the change.
 func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error) {
@@ -93,7 +105,7 @@ func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error)
 	}
 	e, ok, err := j.Last()
 	if err != nil {
-		return PreparedUndo{}, err
+		return PreparedUndo{}, &JournalError{Err: err}
 	}
 	if !ok {
 		return PreparedUndo{}, ErrNothingToUndo
@@ -109,7 +121,10 @@ func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error)
 		}
 	}
 	plan, err := model.PlanUndo(e, current)
-	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, err
+	if err != nil {
+		return PreparedUndo{Entry: e, Page: &page}, &RefusedError{Err: err}
+	}
+	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
 }
 
 // Undo carries a prepared undo out: memberships back first, then the ticket revert with
@@ -131,7 +146,7 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 	}
 	if res.Err == nil && j != nil {
 		if err := j.MarkUndone(p.Entry); err != nil {
-			res.Err = fmt.Errorf("reverted, but the journal could not record it: %w", err)
+			res.Err = &JournalError{Err: fmt.Errorf("reverted, but the journal could not record it: %w", err)}
 		}
 	}
 	res.reload(ctx, c)

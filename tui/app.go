@@ -29,6 +29,8 @@ type Options struct {
 	Now func() time.Time
 	// OpenURL opens a link in the browser; nil uses the platform's opener.
 	OpenURL func(url string) error
+	// Logf writes to the --debug log (nil: no log). Never to the screen.
+	Logf func(format string, args ...any)
 }
 
 type screen int
@@ -180,6 +182,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.loading = false
+		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
 		if msg.err != nil {
 			m.lastErr = "loading the queue: " + msg.err.Error()
 		} else {
@@ -237,6 +240,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		default:
 			m.status = fmt.Sprintf("#%d submitted", msg.TicketID)
 		}
+		m.logf("submit #%d (undo=%v): applied %q, not applied %q, conflict=%v, err=%v",
+			msg.TicketID, msg.undo, msg.Applied, msg.NotApplied, msg.Conflict, msg.Err)
 		if after, ok := m.s.tickets[msg.TicketID]; msg.Conflict && had && ok {
 			msg.changes = m.s.ticketChanges(before, after)
 		}
@@ -328,6 +333,12 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 		}
 	}
 	return m.routeToScreen(msg)
+}
+
+func (m Model) logf(format string, args ...any) {
+	if m.opts.Logf != nil {
+		m.opts.Logf(format, args...)
+	}
 }
 
 func (m Model) quit() (tea.Model, tea.Cmd) {

@@ -74,6 +74,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Rules:   e.cfg.Rules(),
 		NoColor: getenv("NO_COLOR") != "",
 		Journal: j,
+		Logf:    e.logf,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted

@@ -22,9 +22,13 @@ func shortUsage(cmd string) string {
 	case "version":
 		return "Usage: partner-triage version\n" +
 			"Run 'partner-triage version --help' for details.\n"
+	case "undo":
+		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE]\n" +
+			"Run 'partner-triage undo --help' for details.\n"
 	}
 	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
+		"       partner-triage undo [--config FILE] [--dry-run]\n" +
 		"       partner-triage version\n" +
 		"Run 'partner-triage --help' for details.\n"
 }
@@ -34,11 +38,11 @@ func runHelp(args []string, stdout, stderr io.Writer, getenv func(string) string
 	case len(args) == 0:
 		io.WriteString(stdout, helpText("", getenv))
 	case len(args) > 1:
-		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|version]")
-	case args[0] == "scan" || args[0] == "version":
+		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|undo|version]")
+	case args[0] == "scan" || args[0] == "version" || args[0] == "undo":
 		io.WriteString(stdout, helpText(args[0], getenv))
 	default:
-		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan and version", args[0]))
+		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, undo and version", args[0]))
 	}
 	return exitOK
 }
@@ -55,6 +59,10 @@ func helpText(cmd string, getenv func(string) string) string {
 		b.WriteString(scanExamples)
 	case "version":
 		b.WriteString(versionHelp)
+	case "undo":
+		b.WriteString(undoHelp)
+		b.WriteString(configurationSection(getenv))
+		b.WriteString(environmentSection)
 	default:
 		b.WriteString(consoleHelp)
 		b.WriteString(configurationSection(getenv))
@@ -71,8 +79,9 @@ const consoleHelp = `NAME
 SYNOPSIS
     partner-triage [--config FILE] [--demo] [--debug FILE]
     partner-triage scan [--config FILE] [--demo] [--format table|json]
+    partner-triage undo [--config FILE] [--dry-run]
     partner-triage version
-    partner-triage help [scan|version]
+    partner-triage help [scan|undo|version]
 
 DESCRIPTION
     partner-triage loads the queue of partner tickets from Zendesk (a view or a
@@ -276,6 +285,42 @@ const scanExamples = `EXAMPLES
         partner-triage scan > report.txt; case $? in
             0) ;; 1) mail -s "partner queue findings" team < report.txt ;;
             *) echo "scan failed" >&2 ;; esac
+`
+
+const undoHelp = `NAME
+    partner-triage undo - revert the last change partner-triage submitted
+
+SYNOPSIS
+    partner-triage undo [--config FILE] [--dry-run] [--debug FILE]
+
+DESCRIPTION
+    Every change the console submits is journaled with the ticket's values
+    before and after, in $XDG_STATE_HOME/partner-triage/journal.jsonl (default
+    ~/.local/state). undo reverts the most recent change not yet undone, as u
+    does in the console: memberships it removed are restored first, then the
+    ticket's fields, requester, organization and added CCs are put back in one
+    update with safe_update, with an internal note saying so. Users it created
+    are kept: partner-triage never deletes a user.
+
+    If anybody changed the ticket after partner-triage did, undo refuses and
+    changes nothing: revert that ticket by hand.
+
+OPTIONS
+    --config FILE
+        Read the configuration from FILE instead of the default path.
+    --dry-run
+        Show what would be reverted and send nothing.
+    --debug FILE
+        Append a log of requests and decisions to FILE (never a credential).
+    -h, --help
+        Show this help and exit.
+
+EXIT STATUS
+    0    Reverted (or, with --dry-run, shown).
+    1    Nothing to undo, or refused: the ticket changed since.
+    2    Usage or configuration error, or the journal cannot be read.
+    3    Zendesk, authentication or network error.
+
 `
 
 const versionHelp = `NAME

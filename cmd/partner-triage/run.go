@@ -7,13 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"syscall"
-	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/pflag"
 
 	"github.com/partner-triage/partner-triage/config"
@@ -41,6 +41,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runScan(rest, stdout, stderr, getenv)
 	case "version":
 		return runVersion(rest, stdout, stderr, getenv)
+	case "undo":
+		return runUndo(rest, stdout, stderr, getenv)
 	case "help":
 		return runHelp(rest, stdout, stderr, getenv)
 	}
@@ -167,17 +169,15 @@ func (e *env) close() {
 func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (*env, int, bool) {
 	e := &env{demo: o.demo, logf: func(string, ...any) {}}
 	if o.debugPath != "" {
-		f, err := os.OpenFile(o.debugPath, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
+		// tea.LogToFile points the standard logger at the file (appending, 0600), so the
+		// console's own log lines and the client's land in one place, never on the screen.
+		f, err := tea.LogToFile(o.debugPath, "")
 		if err != nil {
 			return nil, fail(stderr, cmd, exitUsage, fmt.Errorf("--debug %s: cannot open the log: %v", o.debugPath, errText(err)), nil), false
 		}
-		var mu sync.Mutex
-		e.logf = func(format string, args ...any) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Fprintf(f, "%s %s\n", time.Now().Format("2006-01-02T15:04:05.000Z07:00"), oneLine(fmt.Sprintf(format, args...)))
-		}
-		e.closers = append(e.closers, func() { f.Close() })
+		log.SetFlags(log.Ldate | log.Ltime | log.Lmicroseconds | log.LUTC)
+		e.logf = func(format string, args ...any) { log.Print(oneLine(fmt.Sprintf(format, args...))) }
+		e.closers = append(e.closers, func() { log.SetOutput(io.Discard); f.Close() })
 		e.logf("%s starting: %s", versionLine(), strings.TrimSpace("partner-triage "+cmd))
 	}
 

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partner-triage/partner-triage/apply"
+	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/journal"
+	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/zendesk"
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// `partner-triage undo` reverts the journal's last change on Zendesk, then has nothing left.
+func TestUndoCommand(t *testing.T) {
+	const token = "undo-token-0123456789"
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv.Close()
+	cfgPath := writeConfig(t, "zendesk:\n  url: "+srv.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n")
+	state := t.TempDir()
+	env := map[string]string{"ZENDESK_API_TOKEN": token, "XDG_STATE_HOME": state}
+
+	// A fix of ticket 4004 (set its organization), submitted and journaled as the console does.
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zendesk.New(zendesk.Config{BaseURL: cfg.APIBase(), Email: "agent@example.com", APIToken: token, ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.ReloadTicket(context.Background(), 4004)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	dir.Merge(page)
+	tk := page.Tickets[0]
+	plan := model.BuildPlan(cfg.Rules(), tk, model.Evaluate(cfg.Rules(), tk, dir), dir, model.PlanOptions{})
+	upd, rms := plan.Compile(cfg.Rules())
+	j, err := journal.Open(filepath.Join(state, "partner-triage", "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := apply.Submit(context.Background(), c, j, upd, rms, tk, time.Now()); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	if got, _ := srv.Ticket(4004); got.OrganizationID == 0 {
+		t.Fatal("the fix did not set the organization")
+	}
+
+	r := runWith(t, env, "undo", "--config", cfgPath, "--dry-run")
+	if r.code != exitOK || !strings.Contains(r.stdout, "ticket #4004") || !strings.Contains(r.stdout, "nothing was sent") {
+		t.Fatalf("dry run: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := srv.Ticket(4004); got.OrganizationID == 0 {
+		t.Fatal("--dry-run changed the ticket")
+	}
+	r = runWith(t, env, "undo", "--config", cfgPath)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Reverted ticket #4004") {
+		t.Fatalf("undo: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("after undo the organization is %d, want none", got.OrganizationID)
+	}
+	r = runWith(t, env, "undo", "--config", cfgPath)
+	if r.code != exitFindings || firstLine(r.stderr) != "partner-triage undo: nothing to undo: the journal has no change left" {
+		t.Errorf("second undo: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
