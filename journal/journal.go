@@ -34,7 +34,8 @@ type File struct {
 // DefaultPath is $XDG_STATE_HOME/partner-triage/journal.jsonl, else
 // ~/.local/state/partner-triage/journal.jsonl.
 func DefaultPath(getenv func(string) string) (string, error) {
-	if dir := getenv("XDG_STATE_HOME"); dir != "" {
+	// The XDG spec says a relative path in XDG_STATE_HOME is invalid and must be ignored.
+	if dir := getenv("XDG_STATE_HOME"); dir != "" && filepath.IsAbs(dir) {
 		return filepath.Join(dir, "partner-triage", "journal.jsonl"), nil
 	}
 	home := getenv("HOME")

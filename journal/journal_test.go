@@ -62,6 +62,11 @@ func TestDefaultPath(t *testing.T) {
 	if p != "/x/state/partner-triage/journal.jsonl" {
 		t.Fatalf("got %s", p)
 	}
+	env["XDG_STATE_HOME"] = "relative/state"
+	p, _ = DefaultPath(func(k string) string { return env[k] })
+	if p != "/home/a/.local/state/partner-triage/journal.jsonl" {
+		t.Fatalf("relative XDG_STATE_HOME: got %s, want it ignored", p)
+	}
 	delete(env, "XDG_STATE_HOME")
 	p, _ = DefaultPath(func(k string) string { return env[k] })
 	if p != "/home/a/.local/state/partner-triage/journal.jsonl" {
