@@ -221,6 +221,20 @@ func TestScreensGolden(t *testing.T) {
 	}
 }
 
+// A terminal shrunk to 60x16 keeps id, scenario, requester, org and findings in view.
+func TestResizeNarrow(t *testing.T) {
+	h := start(t, 80, 24)
+	h.tm.Send(tea.WindowSizeMsg{Width: 60, Height: 16})
+	h.waitFor(t, "Finding")
+	v := h.view(t)
+	for i, line := range strings.Split(v, "\n") {
+		if w := lipgloss.Width(line); w > 60 {
+			t.Errorf("line %d is %d columns wide, want at most 60: %q", i, w, line)
+		}
+	}
+	golden.RequireEqual(t, []byte(v))
+}
+
 // Filtering by finding kind keeps only matching tickets; esc clears it.
 func TestFilterByKind(t *testing.T) {
 	h := start(t, 120, 40)

@@ -81,8 +81,12 @@ func (q *queueScreen) SetSize(width, height int) {
 func (q *queueScreen) setColumns() {
 	w := max(q.s.width, 40)
 	// Fixed columns, then the remaining width shared by requester, org and findings.
-	const idW, ageW, statusW, scenW = 7, 4, 7, 8
-	rest := w - (idW + ageW + statusW + scenW) - 2*7 // each cell has 1 column of padding per side
+	idW, ageW, statusW, scenW, cols := 7, 4, 7, 8, 7
+	if w < 80 {
+		// Narrow terminals keep what triage needs: who, which org, what is wrong.
+		ageW, statusW, cols = 0, 0, 5
+	}
+	rest := w - (idW + ageW + statusW + scenW) - 2*cols // each cell has 1 column of padding per side
 	findW := max(rest*30/100, 14)
 	reqW := max((rest-findW)*60/100, 8)
 	orgW := max(rest-findW-reqW, 6)
