@@ -33,10 +33,12 @@ type Outcome struct {
 	TicketID   int64
 	Applied    []string
 	NotApplied []string
-	Conflict   bool  // safe_update refused the ticket write (409)
-	Err        error // the first failure, if any
-	Reloaded   *model.QueuePage
-	ReloadErr  error
+	Conflict   bool // safe_update refused the ticket write (409)
+	// Removed are the memberships deleted in Zendesk, so the caller can forget them too.
+	Removed   []model.MembershipRemoval
+	Err       error // the first failure, if any
+	Reloaded  *model.QueuePage
+	ReloadErr error
 }
 
 // Submit removes the plan's memberships first (each on its own), then sends the single ticket
@@ -58,6 +60,7 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 			break
 		}
 		done = append(done, rm)
+		res.Removed = append(res.Removed, rm)
 		res.Applied = append(res.Applied, fmt.Sprintf("removed membership %d (user %d, organization %d)",
 			rm.MembershipID, rm.UserID, rm.OrganizationID))
 	}

@@ -125,6 +125,24 @@ func (d *Directory) RemoveMembership(id int64) {
 	}
 }
 
+// RemoveMembershipOf forgets every membership joining a user and an organization (after
+// it was deleted in Zendesk, where the removal may have been looked up by user and org).
+func (d *Directory) RemoveMembershipOf(userID, orgID int64) {
+	ms := d.memberships[userID]
+	kept := ms[:0:0]
+	for _, m := range ms {
+		if m.OrganizationID == orgID {
+			delete(d.memberOwner, m.ID)
+			continue
+		}
+		kept = append(kept, m)
+	}
+	if len(kept) != len(ms) {
+		d.memberships[userID] = kept
+		d.gen++
+	}
+}
+
 // User returns the user with id.
 func (d *Directory) User(id int64) (User, bool) {
 	u, ok := d.users[id]

@@ -117,8 +117,11 @@ func TestBuildPlan(t *testing.T) {
 			compiled: compiled{org: ptr(orgAcme)}},
 		{name: "unknown address, nothing near → nothing to change, the agent asks",
 			t: tk(email("eve@eu.acme.com"), reqSub(uSubAcme, uPat)), manual: 1},
-		{name: "existing user outside the org(E) organization → requester only; the organization is manual",
+		// Carl's default organization is SelectCo: Zendesk would move the ticket there with the
+		// requester, creating a Select association, so the plan is refused (fix Carl first).
+		{name: "existing user outside the org(E) organization → requester only; refused while his default org is Select",
 			t: tk(email("carl@globex.com"), reqSub(uPat, uPat), org(orgPartner)), manual: 1,
+			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)",
 			steps: []Step{
 				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
 				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
@@ -378,11 +381,15 @@ func TestValidatePlan(t *testing.T) {
 	}{
 		{"Select org set on a customer's ticket", tk(req(uJane), org(orgAcme)), []Step{orgStep(orgSelect)},
 			"refused: it would set Select partner organization SelectCo on the ticket of customer jane@acme.com (never associate a customer with a Select partner's organization)"},
-		{"customer made requester of a Select org's ticket", tk(req(uSam), org(orgSelect)), []Step{reqStep(uJane)},
-			"refused: it would make customer jane@acme.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)"},
-		{"new customer requester on a Select org's ticket", tk(req(uSam), org(orgSelect)), []Step{newReq("x@acme.com")},
-			"refused: it would make customer x@acme.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)"},
-		{"Select user made requester of a customer org's ticket", tk(req(uJane), org(orgAcme)), []Step{reqStep(uSam)},
+		// A requester change without an organization step moves the ticket to the new
+		// requester's default organization, as Zendesk does: that is what gets judged.
+		{"customer whose default org is Select made requester", tk(req(uSam), org(orgAcme)), []Step{reqStep(uCarl)},
+			"refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)"},
+		{"customer made requester of a Select org's ticket moves it to the customer's org", tk(req(uSam), org(orgSelect)), []Step{reqStep(uJane)}, ""},
+		{"new customer requester on a Select org's ticket moves it to the org of the domain", tk(req(uSam), org(orgSelect)), []Step{newReq("x@acme.com")}, ""},
+		{"customer made requester of a Select org's ticket, org kept", tk(req(uSam), org(orgSelect)), []Step{reqStep(uJane), orgStep(orgSelect)},
+			"refused: it would set Select partner organization SelectCo on the ticket of customer jane@acme.com (never associate a customer with a Select partner's organization)"},
+		{"Select user made requester of a customer org's ticket, org kept", tk(req(uJane), org(orgAcme)), []Step{reqStep(uSam), orgStep(orgAcme)},
 			"refused: it would put Select partner user sam@select.net on a ticket of customer organization Acme (never associate a Select partner with a customer's organization)"},
 		{"customer org set on a Select user's ticket", tk(req(uSam)), []Step{orgStep(orgAcme)},
 			"refused: it would put Select partner user sam@select.net on a ticket of customer organization Acme (never associate a Select partner with a customer's organization)"},

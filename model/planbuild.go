@@ -468,6 +468,17 @@ func ValidatePlan(cfg RuleConfig, t Ticket, p Plan, dir *Directory) error {
 		}
 	}
 
+	// A requester change without an organization makes Zendesk put the ticket under the new
+	// requester's default organization (a new end user: the one mapped from the email domain).
+	if reqChanged && !orgChanged {
+		orgID = 0
+		if u, ok := dir.users[reqID]; ok && newReq == nil {
+			orgID = u.OrganizationID
+		} else if newReq != nil {
+			orgID = OrgOfEmail(cfg, newReq.Email, dir)
+		}
+	}
+
 	// who the requester is after the update
 	reqName, reqDomain := dir.userName(reqID), ""
 	if newReq != nil {

@@ -225,6 +225,10 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case submitDoneMsg:
 		before, had := m.s.tickets[msg.TicketID]
+		for _, rm := range msg.Removed {
+			// A reload adds what Zendesk has but cannot tell what is gone.
+			m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
+		}
 		if msg.Reloaded != nil {
 			m.s.merge(*msg.Reloaded)
 			m.queue.invalidate()

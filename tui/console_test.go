@@ -377,7 +377,7 @@ func TestWizardRemovesSelectMembership(t *testing.T) {
 	ben, _ := h.srv.UserByEmail("ben.carter@wingtipbank.com")
 	before := len(h.srv.Memberships(ben.ID))
 	h.keys("space", "space")
-	h.submit(t, 4016, "Submitted")
+	h.submit(t, 4016, "no findings left")
 	after := h.srv.Memberships(ben.ID)
 	if len(after) != before-1 {
 		t.Fatalf("memberships %d → %d, want exactly one removed", before, len(after))
@@ -434,4 +434,20 @@ func TestWizardShowsValidationError(t *testing.T) {
 	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
 		t.Errorf("organization = %d after a refused update, want none", got.OrganizationID)
 	}
+}
+
+// Skipping the organization step while changing the requester: the review says where
+// Zendesk will put the ticket, and that is where it ends up.
+func TestReviewShowsImplicitOrganization(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4002)
+	h.keys("space", "n", "n", "space") // requester, no organization step, no CC, note
+	h.waitFor(t, "Zendesk follows the new requester")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	got, _ := h.srv.Ticket(4002)
+	if org, _ := h.srv.Organization(got.OrganizationID); org.Name != "Acme Corporation" {
+		t.Errorf("organization = %q, want Acme Corporation (the new requester's default)", org.Name)
+	}
+	h.view(t)
 }

@@ -55,8 +55,43 @@ func newReviewScreen(s *session) reviewScreen {
 
 // show prepares the review of a plan.
 func (r *reviewScreen) show(p model.Plan) {
+	// The agent may have skipped steps: the plan as it now stands is checked again, so a
+	// skip can never leave a Select association or an organization Zendesk would refuse.
+	if p.Refused == "" {
+		if err := model.ValidatePlan(r.s.rules, r.s.tickets[p.TicketID], p, r.s.dir); err != nil {
+			p.Refused = err.Error()
+		}
+	}
 	r.plan, r.phase, r.result, r.undo = p, reviewing, submitDoneMsg{}, nil
 	r.update, r.removals = p.Compile(r.s.rules)
+}
+
+// implicitOrganization says where Zendesk will put the ticket when the requester changes
+// and no organization step was kept ("" when that does not happen).
+func (r reviewScreen) implicitOrganization() string {
+	changed, orgSet := false, false
+	var target int64
+	for _, s := range r.plan.Steps {
+		if !s.Accepted {
+			continue
+		}
+		switch {
+		case s.Kind == model.StepRequester && s.NewRequester != nil:
+			changed, target = true, model.OrgOfEmail(r.s.rules, s.NewRequester.Email, r.s.dir)
+		case s.Kind == model.StepRequester:
+			changed = true
+			if u, ok := r.s.dir.User(s.RequesterID); ok {
+				target = u.OrganizationID
+			}
+		case s.OrganizationID != 0:
+			orgSet = true
+		}
+	}
+	t := r.s.tickets[r.plan.TicketID]
+	if !changed || orgSet || target == t.OrganizationID {
+		return ""
+	}
+	return orNone(r.s.orgLabel(t.OrganizationID)) + " → " + orNone(r.s.orgLabel(target)) + " (Zendesk follows the new requester)"
 }
 
 // showUndo prepares the review of an undo.
@@ -124,6 +159,12 @@ func (r reviewScreen) View() string {
 		}
 		return b.String() + st.Label.Render("y") + " revert with safe_update · any other key cancels"
 	}
+	if r.plan.Refused != "" {
+		b.WriteString(st.Error.Render("Refused: these steps will not be submitted.") + "\n")
+		b.WriteString(wrapText(r.plan.Refused, r.s.width-2) + "\n\n")
+		b.WriteString(st.Muted.Render("Press any key to go back, then f to plan again."))
+		return b.String()
+	}
 	if r.empty() {
 		b.WriteString(st.Muted.Render("Every step was skipped: nothing to submit. Press any key to go back."))
 		return b.String()
@@ -144,6 +185,9 @@ func (r reviewScreen) View() string {
 		}
 		title := s.Title + strings.Repeat(" ", titleW-len([]rune(s.Title)))
 		b.WriteString(diffLine(st, title, orNone(s.Before), orNone(s.After), r.s.width) + "\n")
+	}
+	if implied := r.implicitOrganization(); implied != "" {
+		b.WriteString(st.Warning.Render("Organization  ") + wrapText(implied, r.s.width-14) + "\n")
 	}
 	if len(r.plan.Manual) > 0 {
 		b.WriteString(st.Warning.Render("Still to do by hand: ") + strings.Join(r.plan.Manual, " ") + "\n")

@@ -50,6 +50,7 @@ func (w *wizardScreen) replan() {
 			w.plan.Steps[i].Accepted = v
 		}
 	}
+	w.plan.RefreshNote()
 	if w.step > len(w.plan.Steps) {
 		w.step = len(w.plan.Steps)
 	}
@@ -87,9 +88,12 @@ func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
 	if w.plan.Refused != "" || len(w.plan.Steps) == 0 {
 		// Only esc (handled by the root) leaves a refused or empty plan — or, when the
 		// customer's address is unknown, e to type the address the submitter gave.
-		if key.Matches(km, w.s.keys.Edit) && w.canEnterEmail() {
+		if key.Matches(km, w.s.keys.Edit) && (w.canEnterEmail() || w.opts.OrgEmail != "") {
 			w.editing = true
 			w.input.SetValue(w.s.evals[w.ticketID].OrgEmail)
+			if w.opts.OrgEmail != "" {
+				w.input.SetValue(w.opts.OrgEmail)
+			}
 			w.input.CursorEnd()
 			return w, w.input.Focus()
 		}
@@ -121,6 +125,7 @@ func (w wizardScreen) decide(accept bool) (wizardScreen, tea.Cmd) {
 	st := &w.plan.Steps[w.step]
 	st.Accepted = accept
 	w.decided[st.Kind] = accept
+	w.plan.RefreshNote() // the note follows the steps the agent keeps
 	w.step++
 	if w.step >= len(w.plan.Steps) {
 		plan := w.plan
@@ -188,7 +193,11 @@ func (w wizardScreen) View() string {
 	b.WriteString(st.Title.Render(fmt.Sprintf("Fix #%d  %s", t.ID, t.Subject)) + "\n\n")
 	if w.plan.Refused != "" {
 		b.WriteString(st.Error.Render("This fix is refused and will not be submitted:") + "\n")
-		b.WriteString(wrapText(w.plan.Refused, w.s.width-2) + "\n\n" + st.Muted.Render("esc goes back."))
+		hint := "esc goes back."
+		if w.opts.OrgEmail != "" {
+			hint = "e corrects the address you typed · esc goes back."
+		}
+		b.WriteString(wrapText(w.plan.Refused, w.s.width-2) + "\n\n" + st.Muted.Render(hint))
 		return b.String()
 	}
 	if len(w.plan.Steps) == 0 {
