@@ -18,7 +18,6 @@ type Client interface {
 	ReloadTicket(ctx context.Context, id int64) (model.QueuePage, error)
 	UpdateTicket(ctx context.Context, u model.TicketUpdate) (model.Ticket, error)
 	RemoveMembership(ctx context.Context, m model.MembershipRemoval) error
-	AddMembership(ctx context.Context, userID, orgID int64) (model.Membership, error)
 }
 
 // Journal records submitted changes so the last one can be undone.
@@ -130,20 +129,10 @@ func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error)
 	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
 }
 
-// Undo carries a prepared undo out: memberships back first, then the ticket revert with
-// safe_update, then the journal is told, then the ticket is reloaded.
+// Undo carries a prepared undo out: the ticket revert with safe_update, then the journal is
+// told, then the ticket is reloaded. Removed memberships stay removed (model.PlanUndo).
 func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 	res := Outcome{TicketID: p.Entry.TicketID}
-	for i, m := range p.Plan.Restore {
-		if _, err := c.AddMembership(ctx, m.UserID, m.OrganizationID); err != nil {
-			res.Err = fmt.Errorf("restoring membership of user %d in organization %d: %w", m.UserID, m.OrganizationID, err)
-			for _, left := range p.Plan.Restore[i:] {
-				res.NotApplied = append(res.NotApplied, fmt.Sprintf("restore membership of user %d in organization %d", left.UserID, left.OrganizationID))
-			}
-			break
-		}
-		res.Applied = append(res.Applied, fmt.Sprintf("restored membership of user %d in organization %d", m.UserID, m.OrganizationID))
-	}
 	if res.Err == nil && !p.Plan.Update.IsEmpty() {
 		res.update(ctx, c, p.Plan.Update, "ticket revert")
 	}

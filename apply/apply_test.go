@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,30 +84,27 @@ func TestSubmitStopsAfterFailedRemoval(t *testing.T) {
 	}
 }
 
-// A membership-only change is journaled so undo restores the membership and leaves the
-// ticket's fields alone.
-func TestUndoRestoresMembership(t *testing.T) {
+// A membership-only change is journaled, but undo will not restore the membership: it tied
+// a customer to a Select partner, and putting it back would break the handbook's rule.
+func TestUndoKeepsSelectMembershipRemoved(t *testing.T) {
 	f := setup(t)
 	upd, rms, before := f.plan(4016)
 	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
 	if out.Err != nil {
 		t.Fatal(out.Err)
 	}
+	if len(out.Removed) != 1 {
+		t.Fatalf("removed %v, want the one membership", out.Removed)
+	}
 	ben, _ := f.srv.UserByEmail("ben.carter@wingtipbank.com")
 	n := len(f.srv.Memberships(ben.ID))
 	p, err := apply.PrepareUndo(context.Background(), f.client, f.j)
-	if err != nil {
-		t.Fatal(err)
+	var refused *apply.RefusedError
+	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "would break the handbook's rule") {
+		t.Fatalf("undo of a membership-only change: %v (%+v), want a refusal that explains why", err, p.Plan)
 	}
-	out = apply.Undo(context.Background(), f.client, f.j, p)
-	if out.Err != nil {
-		t.Fatalf("undo: %v (%+v)", out.Err, out)
-	}
-	if got := len(f.srv.Memberships(ben.ID)); got != n+1 {
-		t.Errorf("memberships after undo = %d, want %d", got, n+1)
-	}
-	if _, err := apply.PrepareUndo(context.Background(), f.client, f.j); err != apply.ErrNothingToUndo {
-		t.Errorf("second undo: %v, want ErrNothingToUndo", err)
+	if got := len(f.srv.Memberships(ben.ID)); got != n {
+		t.Errorf("memberships changed by a refused undo: %d → %d", n, got)
 	}
 }
 

@@ -6,17 +6,20 @@ import (
 	"strings"
 )
 
-// UndoPlan is what reverting a journaled change takes: memberships to restore (first)
-// and one ticket update with safe_update against the ticket as it is now.
+// UndoPlan is what reverting a journaled change takes: one ticket update with safe_update
+// against the ticket as it is now.
 type UndoPlan struct {
-	Update  TicketUpdate
-	Restore []MembershipRemoval // memberships to add back
+	Update TicketUpdate
+	// KeptRemovals are the change's membership removals, which an undo never restores:
+	// each one untied a customer from a Select partner (or the reverse), and putting it
+	// back would break the handbook's rule.
+	KeptRemovals []MembershipRemoval
 }
 
 // PlanUndo builds the revert of a journaled change. It refuses when the ticket moved on
 // since the change (its updated_at is not the one the change left), so an undo never
-// overwrites somebody else's later work. Users created by the change are left alone:
-// partner-triage never deletes a user.
+// overwrites somebody else's later work. Users created by the change are left alone
+// (partner-triage never deletes a user), and removed memberships stay removed.
 func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
 	if current.ID != e.TicketID {
 		return UndoPlan{}, fmt.Errorf("undo: journal entry is for ticket #%d, not #%d", e.TicketID, current.ID)
@@ -64,14 +67,12 @@ func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
 	if len(u.RemoveEmailCCs) > 0 {
 		what = append(what, fmt.Sprintf("%d added CC(s) removed", len(u.RemoveEmailCCs)))
 	}
-	for _, m := range e.RemovedMemberships {
-		what = append(what, fmt.Sprintf("membership of user %d in organization %d restored", m.UserID, m.OrganizationID))
-	}
 	if len(what) == 0 {
+		if len(e.RemovedMemberships) > 0 {
+			return UndoPlan{}, fmt.Errorf("undo: the change to ticket #%d only removed a membership tying a customer and a Select partner; restoring it would break the handbook's rule, so undo leaves it (add it back in Zendesk by hand if it was wrong)", e.TicketID)
+		}
 		return UndoPlan{}, fmt.Errorf("undo: the journaled change to ticket #%d changed nothing that can be reverted", e.TicketID)
 	}
-	if !u.IsEmpty() {
-		u.Note = "partner-triage undo: " + strings.Join(what, "; ") + "."
-	}
-	return UndoPlan{Update: u, Restore: e.RemovedMemberships}, nil
+	u.Note = "partner-triage undo: " + strings.Join(what, "; ") + "."
+	return UndoPlan{Update: u, KeptRemovals: e.RemovedMemberships}, nil
 }

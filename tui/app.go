@@ -16,6 +16,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 	"github.com/partner-triage/partner-triage/model"
 )
 
@@ -98,6 +99,11 @@ func New(opts Options) Model {
 
 // Run starts the console on the terminal and returns when the agent quits.
 func Run(ctx context.Context, opts Options) error {
+	if opts.NoColor {
+		// NO_COLOR asks for no colour, not for no emphasis: lipgloss would drop bold and
+		// reverse too, and the selected row would vanish. The plain theme has no colours.
+		lipgloss.SetColorProfile(termenv.ANSI)
+	}
 	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithContext(ctx))
 	_, err := p.Run()
 	return err
@@ -268,6 +274,13 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	k := m.s.keys
 	capturing := (m.screen == screenQueue && m.queue.capturesKeys()) ||
 		(m.screen == screenWizard && m.wizard.capturesKeys())
+	if m.screen == screenReview && m.review.phase == submitting {
+		// Quitting now could leave a fix half-applied and unjournaled: wait for Zendesk.
+		if msg.Type == tea.KeyCtrlC || key.Matches(msg, k.Quit) {
+			m.status = "submitting — quit when Zendesk has answered"
+		}
+		return m, nil
+	}
 	if msg.Type == tea.KeyCtrlC {
 		return m.quit()
 	}
@@ -283,8 +296,11 @@ func (m Model) handleKey(msg tea.KeyMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
 		return m, nil
-	case m.showHelp && key.Matches(msg, k.Back):
-		m.showHelp = false
+	case m.showHelp:
+		// While help covers the screen, keys must not act on what is hidden under it.
+		if key.Matches(msg, k.Back) {
+			m.showHelp = false
+		}
 		return m, nil
 	}
 	switch m.screen {

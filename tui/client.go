@@ -18,8 +18,6 @@ type Client interface {
 	UpdateTicket(ctx context.Context, u model.TicketUpdate) (model.Ticket, error)
 	// RemoveMembership deletes one organization membership.
 	RemoveMembership(ctx context.Context, m model.MembershipRemoval) error
-	// AddMembership restores a membership (undo of a removal).
-	AddMembership(ctx context.Context, userID, orgID int64) (model.Membership, error)
 	// TicketURL is the agent's link to a ticket.
 	TicketURL(id int64) string
 	// Source names the queue source for the status bar.

@@ -79,7 +79,8 @@ func (h wizardHelp) ShortHelp() []key.Binding {
 }
 
 func (h wizardHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.k.Accept, h.k.Skip, h.k.Edit}, {h.k.Back, h.k.Help, h.k.Quit}}
+	prev := key.NewBinding(key.WithKeys(h.k.Up.Keys()...), key.WithHelp(h.k.Up.Help().Key, "previous step"))
+	return [][]key.Binding{{h.k.Accept, h.k.Skip, h.k.Edit, prev}, {h.k.Back, h.k.Help, h.k.Quit}}
 }
 
 // reviewHelp is the help.KeyMap of the review screen; once submitted only esc is left.

@@ -147,8 +147,9 @@ func (r reviewScreen) View() string {
 	}
 	if r.undo != nil {
 		b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
-		for _, m := range r.undo.Plan.Restore {
-			b.WriteString(st.After.Render(fmt.Sprintf("+ membership of %s in %s", r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID))) + "\n")
+		for _, m := range r.undo.Plan.KeptRemovals {
+			b.WriteString(st.Muted.Render(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
+				r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID))) + "\n")
 		}
 		if r.update.Note != "" {
 			b.WriteString(wrapText(r.update.Note, r.s.width-2) + "\n")

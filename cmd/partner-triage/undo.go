@@ -57,8 +57,8 @@ func runUndo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	}
 	fmt.Fprintf(stdout, "Last change: ticket #%d at %s (journal %s)\n", p.Entry.TicketID,
 		p.Entry.Time.Local().Format("2006-01-02 15:04:05"), jpath)
-	for _, m := range p.Plan.Restore {
-		fmt.Fprintf(stdout, "  restore membership of user %d in organization %d\n", m.UserID, m.OrganizationID)
+	for _, m := range p.Plan.KeptRemovals {
+		fmt.Fprintf(stdout, "  kept removed: membership of user %d in organization %d (restoring it would break the Select rule)\n", m.UserID, m.OrganizationID)
 	}
 	if p.Plan.Update.Note != "" {
 		fmt.Fprintf(stdout, "  %s\n", p.Plan.Update.Note)
