@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -68,14 +69,13 @@ func start(t *testing.T, w, h int) *harness {
 	return hs
 }
 
-// waitFor waits until the screen output contains every one of the strings.
+// waitFor waits until the output drawn since the previous wait contains every one of the
+// strings (teatest hands the condition everything read so far in this wait).
 func (h *harness) waitFor(t *testing.T, want ...string) {
 	t.Helper()
-	var last []byte
 	teatest.WaitFor(t, h.tm.Output(), func(b []byte) bool {
-		last = append(last, b...)
 		for _, w := range want {
-			if !bytes.Contains(last, []byte(w)) {
+			if !bytes.Contains(b, []byte(w)) {
 				return false
 			}
 		}
@@ -406,16 +406,55 @@ func TestWizardSetsSelectOrganization(t *testing.T) {
 	h.view(t)
 }
 
+// stepCount is how many steps the wizard will walk for a ticket, planned from the
+// emulator's data exactly as the console plans it.
+func (h *harness) stepCount(t *testing.T, id int64, opt model.PlanOptions) int {
+	t.Helper()
+	c, err := zendesk.New(zendesk.Config{BaseURL: h.srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: 360077000001, Rules: h.rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	var tk model.Ticket
+	if err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
+		dir.Merge(p)
+		for _, x := range p.Tickets {
+			if x.ID == id {
+				tk = x
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return len(model.BuildPlan(h.rules, tk, model.Evaluate(h.rules, tk, dir), dir, opt).Steps)
+}
+
 // An unknown customer with no near domain: nothing to submit until the agent types the
-// address the submitter gave, which re-plans the fix.
+// address the submitter gave, which re-plans the fix; accepted, it lands on Zendesk.
 func TestWizardUnknownCustomerTakesTypedAddress(t *testing.T) {
 	h := start(t, 80, 24)
+	n := h.stepCount(t, 4006, model.PlanOptions{OrgEmail: "tom.reyes@acme.com"})
+	if n < 3 {
+		t.Fatalf("a typed known address plans %d steps, want email, requester and organization at least", n)
+	}
 	h.openFix(t, 4006)
 	h.keys("e")
 	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
 	h.tm.Type("tom.reyes@acme.com")
 	h.keys("enter")
 	h.waitFor(t, "+ tom.reyes@acme.com")
+	for i := 0; i < n; i++ {
+		h.keys("space")
+	}
+	h.submit(t, 4006, "Submitted")
+	got, _ := h.srv.Ticket(4006)
+	if e := orgEmail(got, h.rules.OrgEmailField); e != "tom.reyes@acme.com" {
+		t.Errorf("Organization Email = %q, want the typed tom.reyes@acme.com", e)
+	}
+	if req, _ := h.srv.User(got.RequesterID); req.Email != "tom.reyes@acme.com" {
+		t.Errorf("requester = %q, want tom.reyes@acme.com", req.Email)
+	}
 	h.view(t)
 }
 
