@@ -171,3 +171,29 @@ func osa[T byte | rune](ra, rb []T, max int) int {
 	}
 	return prev[n]
 }
+
+// SuggestionTies lists the addresses a customer_email_unknown suggestion must choose between
+// when several customer domains are equally near E's domain: local@D for each, so the
+// Zendesk client can look up which of them is an existing user (the rules prefer that one).
+// It returns nil when there is no tie, or when E needs no suggestion (its domain is a
+// customer or partner domain, or E is not an address).
+func SuggestionTies(cfg RuleConfig, email string, dir *Directory) []string {
+	e := NormalizeEmail(email)
+	if e == "" || dir == nil {
+		return nil
+	}
+	ix := dir.index(cfg)
+	d := domainOf(e)
+	if len(ix.customerByDomain[d]) > 0 || ix.isPartnerDomain(d) {
+		return nil
+	}
+	near := ix.nearest(d)
+	if len(near) < 2 {
+		return nil
+	}
+	out := make([]string, len(near))
+	for i, n := range near {
+		out[i] = localOf(e) + "@" + n
+	}
+	return out
+}

@@ -553,3 +553,31 @@ func TestDirectoryMemberships(t *testing.T) {
 		t.Error("user tracks wrong")
 	}
 }
+
+func TestSuggestionTies(t *testing.T) {
+	cfg := testCfg
+	dir := NewDirectory()
+	dir.Merge(QueuePage{Organizations: []Organization{
+		{ID: 1, Name: "Acme", DomainNames: []string{"acme.com"}},
+		{ID: 2, Name: "Acne", DomainNames: []string{"acne.com"}},
+		{ID: 3, Name: "Globex", DomainNames: []string{"globex.com"}},
+	}})
+	if got := SuggestionTies(cfg, "Jane@ACXE.com", dir); !reflect.DeepEqual(got, []string{"jane@acme.com", "jane@acne.com"}) {
+		t.Errorf("tie = %v, want both one edit away, alphabetical", got)
+	}
+	for _, e := range []string{"jane@acme.com", "jane@globx.com", "n/a", "jane@zzzz.org"} {
+		if got := SuggestionTies(cfg, e, dir); got != nil {
+			t.Errorf("%s: %v, want no tie to look up", e, got)
+		}
+	}
+	// With jane@acne.com an existing user, the suggestion prefers it over the alphabetical acme.
+	dir.PutUser(User{ID: 9, Email: "jane@acne.com"})
+	tk := Ticket{ID: 1, Status: "open", FormID: cfg.OpenForms[0], RequesterID: 9,
+		Fields: map[int64]FieldValue{cfg.OrgEmailField: {Kind: FieldString, Text: "jane@acxe.com"}}}
+	ev := Evaluate(cfg, tk, dir)
+	for _, f := range ev.Findings {
+		if f.Kind == KindCustomerEmailUnknown && f.SuggestedEmail != "jane@acne.com" {
+			t.Errorf("suggested %q, want jane@acne.com (the existing user)", f.SuggestedEmail)
+		}
+	}
+}

@@ -719,3 +719,46 @@ func TestConcurrentCallsShareClient(t *testing.T) {
 	wg.Wait()
 	_ = http.StatusOK
 }
+
+// A customer_email_unknown whose nearest customer domains tie: the loader looks up each
+// candidate address, so the rules can prefer the one that is an existing user even when
+// no ticket mentions that user.
+func TestLoadQueueLooksUpSuggestionTies(t *testing.T) {
+	at := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	ds := zt.Dataset{
+		Organizations: []zt.Organization{
+			{ID: 1, Name: "Acme", DomainNames: []string{"acme.com"}, OrganizationFields: map[string]any{"partner_track": nil}},
+			{ID: 2, Name: "Acne Labs", DomainNames: []string{"acne.com"}, OrganizationFields: map[string]any{"partner_track": nil}},
+			{ID: 3, Name: "Partner Co", DomainNames: []string{"partner.io"}, OrganizationFields: map[string]any{"partner_track": "open"}},
+		},
+		Users: []zt.User{
+			{ID: 10, Name: "Pat", Email: "pat@partner.io", Role: "end-user", OrganizationID: 3, Active: true},
+			{ID: 11, Name: "Jane", Email: "jane@acne.com", Role: "end-user", OrganizationID: 2, Active: true},
+			{ID: 12, Name: "jane", Email: "jane@acxe.com", Role: "end-user", Active: true},
+		},
+		Memberships: []zt.Membership{{ID: 100, UserID: 10, OrganizationID: 3, Default: true}, {ID: 101, UserID: 11, OrganizationID: 2, Default: true}},
+		Tickets: []zt.Ticket{{ID: 1, Subject: "Pipeline stuck", Status: "open", TicketFormID: zt.FormOpenPartner,
+			RequesterID: 12, SubmitterID: 10, CreatedAt: at, UpdatedAt: at,
+			CustomFields: []zt.CustomField{{ID: zt.FieldOrgEmail, Value: "jane@acxe.com"}}}},
+		Views: []zt.View{{ID: zt.DemoViewID, Title: "Partner tickets", TicketIDs: []int64{1}}},
+	}
+	_, c, _ := emu(t, ds, nil)
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	for _, p := range l.pages {
+		dir.Merge(p)
+	}
+	ev := model.Evaluate(defaultRules(), l.tickets[0], dir)
+	var got string
+	for _, f := range ev.Findings {
+		if f.Kind == model.KindCustomerEmailUnknown {
+			got = f.SuggestedEmail
+		}
+	}
+	if got != "jane@acne.com" {
+		t.Errorf("suggested %q, want jane@acne.com (an existing user beats the alphabetical acme.com)", got)
+	}
+}

@@ -382,6 +382,7 @@ type loader struct {
 	orgClaim    map[int64]int
 	memberClaim map[int64]int
 	emailClaim  map[string]int
+	suggestDir  *model.Directory // see orgDirectory
 
 	// Filled by loadDirectory, delivered with the first page.
 	dirOrgs        []model.Organization
@@ -392,6 +393,18 @@ type loader struct {
 	sentUsers       map[int64]bool
 	sentOrgs        map[int64]bool
 	sentMemberships map[int64]bool
+}
+
+// orgDirectory is a model.Directory of every organization known, for the model's domain
+// look-ups (suggestion ties). Built once, after the organizations are listed; l.mu held.
+func (l *loader) orgDirectory() *model.Directory {
+	if l.suggestDir == nil {
+		l.suggestDir = model.NewDirectory()
+		for _, o := range l.orgs {
+			l.suggestDir.PutOrganization(o)
+		}
+	}
+	return l.suggestDir
 }
 
 func newLoader(c *Client) *loader {
@@ -661,6 +674,13 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 			}
 			if _, ok := l.byEmail[e]; !ok && claim(l.emailClaim, e, idx) {
 				lookups = append(lookups, e)
+			}
+			// A suggestion tie is broken by which candidate address is an existing user: one
+			// look-up per candidate, only for the few addresses on no customer domain.
+			for _, cand := range model.SuggestionTies(c.cfg.Rules, e, l.orgDirectory()) {
+				if _, ok := l.byEmail[cand]; !ok && claim(l.emailClaim, cand, idx) {
+					lookups = append(lookups, cand)
+				}
 			}
 		}
 	}
