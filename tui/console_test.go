@@ -253,6 +253,25 @@ func TestFilterByKind(t *testing.T) {
 	}
 }
 
+// kind: and scenario: words look only at those columns: "kind:cc" keeps the three tickets
+// with a partner_cc_missing finding, not every subject that happens to contain "cc".
+func TestFilterKindAndScenarioWords(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("kind:cc")
+	h.keys("enter")
+	h.waitFor(t, "(3 of 30")
+	h.keys("/")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("scenario:partner kind:none")
+	h.keys("enter")
+	h.waitFor(t, "filter: scenario:partner kind:none")
+	v := h.view(t)
+	if !strings.Contains(v, "4010") || !strings.Contains(v, "4011") || strings.Contains(v, "4001") {
+		t.Errorf("scenario:partner kind:none should keep the clean partner tickets only:\n%s", v)
+	}
+}
+
 // o opens the selected ticket's agent URL.
 func TestOpenInBrowser(t *testing.T) {
 	h := start(t, 80, 24)

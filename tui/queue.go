@@ -61,7 +61,7 @@ func newQueueScreen(s *session) queueScreen {
 	t.KeyMap = km
 	fi := textinput.New()
 	fi.Prompt = "/"
-	fi.Placeholder = "text, finding kind or scenario"
+	fi.Placeholder = "text · kind:cc · kind:select · scenario:partner · kind:none"
 	q := queueScreen{s: s, table: t, filter: fi}
 	q.setColumns()
 	return q
@@ -167,11 +167,13 @@ func (q *queueScreen) haystack(t model.Ticket, ev model.Evaluation) string {
 // queueEntry is one ticket's row, prepared once per change of the queue so that moving,
 // filtering and sorting never recompute labels or verdicts.
 type queueEntry struct {
-	id      int64
-	row     table.Row
-	hay     string // lower-cased text the filter matches
-	rank    int
-	created time.Time
+	id       int64
+	row      table.Row
+	hay      string // lower-cased text the filter matches
+	kinds    string // finding kinds and badges, for kind:… filters
+	scenario string
+	rank     int
+	created  time.Time
 }
 
 // invalidate marks the prepared rows stale (the queue, the verdicts or the width changed).
@@ -187,8 +189,13 @@ func (q *queueScreen) prepare() {
 		if len(ev.Findings) > 0 {
 			q.flagged++
 		}
+		var kinds strings.Builder
+		for _, f := range ev.Findings {
+			kinds.WriteString(string(f.Kind) + " " + badges[f.Kind] + " ")
+		}
 		q.entries = append(q.entries, queueEntry{
 			id: id, hay: q.haystack(t, ev), rank: rank(ev), created: t.CreatedAt,
+			kinds: kinds.String(), scenario: string(ev.Scenario),
 			row: table.Row{
 				itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
 				q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
@@ -230,7 +237,7 @@ func (q *queueScreen) refresh() {
 	cursor := 0
 	for i := range q.entries {
 		e := &q.entries[i]
-		if needle != "" && !matchesAll(e.hay, needle) {
+		if needle != "" && !e.matches(needle) {
 			continue
 		}
 		if e.id == keep {
@@ -244,10 +251,23 @@ func (q *queueScreen) refresh() {
 	q.table.SetCursor(cursor)
 }
 
-// matchesAll reports whether every word of the filter occurs in the haystack.
-func matchesAll(haystack, needle string) bool {
+// matches reports whether every word of the filter matches the entry: "kind:cc" and
+// "scenario:select" look only at the finding kinds and the scenario, "kind:none" keeps
+// clean tickets, any other word is looked for in the whole row text.
+func (e *queueEntry) matches(needle string) bool {
 	for _, w := range strings.Fields(needle) {
-		if !strings.Contains(haystack, w) {
+		var ok bool
+		switch {
+		case w == "kind:none":
+			ok = e.kinds == ""
+		case strings.HasPrefix(w, "kind:"):
+			ok = strings.Contains(e.kinds, strings.TrimPrefix(w, "kind:"))
+		case strings.HasPrefix(w, "scenario:"):
+			ok = strings.Contains(e.scenario, strings.TrimPrefix(w, "scenario:"))
+		default:
+			ok = strings.Contains(e.hay, w)
+		}
+		if !ok {
 			return false
 		}
 	}
