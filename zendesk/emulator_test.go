@@ -762,3 +762,41 @@ func TestLoadQueueLooksUpSuggestionTies(t *testing.T) {
 		t.Errorf("suggested %q, want jane@acne.com (an existing user beats the alphabetical acme.com)", got)
 	}
 }
+
+// Organizations are listed with offset pages fetched in parallel once the first page's count
+// is known: every organization arrives once, in ⌈N/100⌉ requests.
+func TestListOrganizationsParallelOffsetPages(t *testing.T) {
+	ds := zt.Demo()
+	base := len(ds.Organizations)
+	for i := 0; i < 1050; i++ {
+		ds.Organizations = append(ds.Organizations, zt.Organization{ID: int64(900000 + i), Name: fmt.Sprintf("Customer %d", i),
+			DomainNames: []string{fmt.Sprintf("customer%d.example", i)}, OrganizationFields: map[string]any{}})
+	}
+	s, c, _ := emu(t, ds, nil)
+	orgs, err := c.listOrganizations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	for _, o := range orgs {
+		if seen[o.ID] {
+			t.Errorf("organization %d listed twice", o.ID)
+		}
+		seen[o.ID] = true
+	}
+	if want := base + 1050; len(orgs) != want {
+		t.Errorf("listed %d organizations, want %d", len(orgs), want)
+	}
+	pages := 0
+	for _, r := range s.Requests() {
+		if strings.HasPrefix(r.Path, "/api/v2/organizations.json") {
+			pages++
+			if !strings.Contains(r.Path, "per_page=100") {
+				t.Errorf("organization page %q is not an offset page of 100", r.Path)
+			}
+		}
+	}
+	if want := (base + 1050 + 99) / 100; pages != want {
+		t.Errorf("%d organization requests, want %d", pages, want)
+	}
+}

@@ -457,17 +457,69 @@ func isTrack(v string, values []string) bool {
 }
 
 // loadDirectory lists every organization, then each Select org's memberships and users.
-func (l *loader) loadDirectory(ctx context.Context) error {
-	c := l.c
-	var orgs []model.Organization
-	err := c.eachPage(ctx, fmt.Sprintf("/organizations.json?page%%5Bsize%%5D=%d", pageSize), func(env *envelope) error {
+// offsetLimit is how deep Zendesk's offset pagination goes (records); past it, cursors.
+const offsetLimit = 10000
+
+// listOrganizations lists every organization. The first page is an offset page, whose count
+// says how many pages there are; up to Zendesk's offset limit the rest are then fetched in
+// parallel, so the first queue page waits for a few rounds of requests instead of one
+// request per hundred organizations in a row. Larger (or count-less) lists go by cursor.
+// A record that moves between pages while listing is kept once.
+func (c *Client) listOrganizations(ctx context.Context) ([]model.Organization, error) {
+	collect := func(env *envelope, into *[]model.Organization) {
 		for i := range env.Organizations {
 			if env.Organizations[i].ID != 0 {
-				orgs = append(orgs, env.Organizations[i].model())
+				*into = append(*into, env.Organizations[i].model())
 			}
 		}
+	}
+	var first envelope
+	if err := c.get(ctx, fmt.Sprintf("/organizations.json?per_page=%d&page=1", pageSize), &first); err != nil {
+		return nil, err
+	}
+	var orgs []model.Organization
+	if first.Count == nil || int(*first.Count) > offsetLimit {
+		err := c.eachPage(ctx, fmt.Sprintf("/organizations.json?page%%5Bsize%%5D=%d", pageSize), func(env *envelope) error {
+			collect(env, &orgs)
+			return nil
+		})
+		return orgs, err
+	}
+	collect(&first, &orgs)
+	pages := (int(*first.Count) + pageSize - 1) / pageSize
+	if pages <= 1 || string(first.NextPage) == "" {
+		return orgs, nil
+	}
+	rest := make([][]model.Organization, pages-1)
+	err := parallel(ctx, pages-1, func(ctx context.Context, i int) error {
+		var env envelope
+		if err := c.get(ctx, fmt.Sprintf("/organizations.json?per_page=%d&page=%d", pageSize, i+2), &env); err != nil {
+			return err
+		}
+		collect(&env, &rest[i])
 		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	seen := make(map[int64]bool, len(orgs))
+	for _, o := range orgs {
+		seen[o.ID] = true
+	}
+	for _, page := range rest {
+		for _, o := range page {
+			if !seen[o.ID] {
+				seen[o.ID] = true
+				orgs = append(orgs, o)
+			}
+		}
+	}
+	return orgs, nil
+}
+
+func (l *loader) loadDirectory(ctx context.Context) error {
+	c := l.c
+	orgs, err := c.listOrganizations(ctx)
 	if err != nil {
 		return err
 	}
