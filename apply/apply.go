@@ -20,9 +20,12 @@ type Client interface {
 	RemoveMembership(ctx context.Context, m model.MembershipRemoval) error
 }
 
-// Journal records submitted changes so the last one can be undone.
+// Journal records submitted changes so the last one can be undone: Begin before anything
+// is sent, then Append (something was applied) or Abort (nothing was).
 type Journal interface {
+	Begin(e model.JournalEntry) error
 	Append(e model.JournalEntry) error
+	Abort(e model.JournalEntry) error
 	Last() (model.JournalEntry, bool, error)
 	MarkUndone(e model.JournalEntry) error
 }
@@ -40,12 +43,21 @@ type Outcome struct {
 	ReloadErr error
 }
 
-// Submit removes the plan's memberships first (each on its own), then sends the single ticket
-// update with safe_update, journals what was applied (nil j: no journal), and reloads the
-// ticket. A failure part way stops the rest and is reported with what was applied.
+// Submit journals the intent (the ticket's values before), removes the plan's memberships
+// (each on its own), then sends the single ticket update with safe_update, journals what was
+// applied (nil j: no journal), and reloads the ticket. A failure part way stops the rest and
+// is reported with what was applied. If the intent cannot be journaled nothing is sent.
 func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	removals []model.MembershipRemoval, before model.Ticket, now time.Time) Outcome {
 	res := Outcome{TicketID: upd.TicketID}
+	intent := journalEntry(before, upd, removals, model.Ticket{}, now)
+	if j != nil {
+		if err := j.Begin(intent); err != nil {
+			res.Err = &JournalError{Err: fmt.Errorf("the change could not be journaled, so nothing was sent: %w", err)}
+			res.NotApplied = append(res.NotApplied, "everything (nothing was sent)")
+			return res
+		}
+	}
 	var done []model.MembershipRemoval
 	for i, rm := range removals {
 		if err := c.RemoveMembership(ctx, rm); err != nil {
@@ -67,8 +79,18 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	if res.Err == nil && !upd.IsEmpty() {
 		after = res.update(ctx, c, upd, "ticket update")
 	}
-	if j != nil && (len(done) > 0 || after.ID != 0) {
-		if err := j.Append(journalEntry(before, upd, done, after, now)); err != nil && res.Err == nil {
+	if j != nil {
+		var err error
+		switch {
+		case after.ID != 0:
+			err = j.Append(journalEntry(before, upd, done, after, now))
+		case len(done) > 0:
+			// Only memberships went: the ticket is as it was, so undo has nothing to revert there.
+			err = j.Append(model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: done})
+		default:
+			err = j.Abort(intent)
+		}
+		if err != nil && res.Err == nil {
 			res.Err = &JournalError{Err: fmt.Errorf("the change was submitted but could not be journaled (undo unavailable): %w", err)}
 		}
 	}
@@ -192,25 +214,29 @@ func DescribeUpdate(u model.TicketUpdate) string {
 	return strings.Join(parts, ", ")
 }
 
-// journalEntry records the before and after of a submitted fix. When the ticket update was
-// not applied (after is zero), only the membership removals are recorded, so an undo
-// restores them and leaves the ticket alone.
+// journalEntry records a fix: the ticket's values before and, once the ticket update was
+// applied (after is non-zero), the values after. The intent written before anything is sent
+// is the entry without an after.
 func journalEntry(before model.Ticket, u model.TicketUpdate, removed []model.MembershipRemoval,
 	after model.Ticket, now time.Time) model.JournalEntry {
-	e := model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: removed}
+	e := model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: removed,
+		Before: model.TicketState{RequesterID: before.RequesterID, OrganizationID: before.OrganizationID,
+			EmailCCIDs: before.EmailCCIDs}}
+	if len(u.CustomFields) > 0 {
+		e.Before.CustomFields = map[int64]string{}
+		for id := range u.CustomFields {
+			e.Before.CustomFields[id] = before.Field(id)
+		}
+	}
 	if after.ID == 0 {
 		return e
 	}
 	e.UpdatedAt = after.UpdatedAt
-	e.Before = model.TicketState{RequesterID: before.RequesterID, OrganizationID: before.OrganizationID,
-		EmailCCIDs: before.EmailCCIDs}
 	e.After = model.TicketState{RequesterID: after.RequesterID, OrganizationID: after.OrganizationID,
 		EmailCCIDs: after.EmailCCIDs}
 	if len(u.CustomFields) > 0 {
-		e.Before.CustomFields = map[int64]string{}
 		e.After.CustomFields = map[int64]string{}
 		for id, v := range u.CustomFields {
-			e.Before.CustomFields[id] = before.Field(id)
 			e.After.CustomFields[id] = v
 		}
 	}

@@ -16,13 +16,15 @@ import (
 	"github.com/partner-triage/partner-triage/model"
 )
 
-// record is one line of the file: a submitted change, or the undo of an earlier one.
+// record is one line of the file. A submit writes an "intent" (the ticket's values before)
+// before it sends anything, then a "change" (before and after) or an "abort" (nothing was
+// applied); an intent left alone means the program stopped mid-submit. "undo" marks a
+// change as reverted. Changes are keyed by ticket and time.
 type record struct {
-	Kind   string              `json:"kind"` // "change" or "undo"
-	Change *model.JournalEntry `json:"change,omitempty"`
-	// Undo names the change it reverted by ticket id and time.
-	UndoTicketID int64     `json:"undo_ticket_id,omitempty"`
-	UndoTime     time.Time `json:"undo_time,omitempty"`
+	Kind     string              `json:"kind"`
+	Change   *model.JournalEntry `json:"change,omitempty"` // intent, change
+	TicketID int64               `json:"ticket_id,omitempty"`
+	At       time.Time           `json:"at,omitempty"` // abort, undo: the change's time
 }
 
 // File is a journal on disk. It is safe for concurrent use within one process.
@@ -60,14 +62,24 @@ func Open(path string) (*File, error) {
 // Path is where the journal is written.
 func (f *File) Path() string { return f.path }
 
-// Append records a submitted change, synced to disk before it returns.
+// Begin records the intent to submit a change, before anything is sent.
+func (f *File) Begin(e model.JournalEntry) error {
+	return f.write(record{Kind: "intent", Change: &e})
+}
+
+// Append records a submitted change (completing its intent), synced to disk before it returns.
 func (f *File) Append(e model.JournalEntry) error {
 	return f.write(record{Kind: "change", Change: &e})
 }
 
+// Abort records that a begun change applied nothing.
+func (f *File) Abort(e model.JournalEntry) error {
+	return f.write(record{Kind: "abort", TicketID: e.TicketID, At: e.Time})
+}
+
 // MarkUndone records that a change was reverted, so Last moves to the one before it.
 func (f *File) MarkUndone(e model.JournalEntry) error {
-	return f.write(record{Kind: "undo", UndoTicketID: e.TicketID, UndoTime: e.Time})
+	return f.write(record{Kind: "undo", TicketID: e.TicketID, At: e.Time})
 }
 
 func (f *File) write(r record) error {
@@ -94,17 +106,61 @@ func (f *File) write(r record) error {
 
 // Last returns the most recent change that has not been undone.
 func (f *File) Last() (model.JournalEntry, bool, error) {
+	states, err := f.replay()
+	if err != nil {
+		return model.JournalEntry{}, false, err
+	}
+	for i := len(states) - 1; i >= 0; i-- {
+		if states[i].kind == "change" {
+			return states[i].entry, true, nil
+		}
+	}
+	return model.JournalEntry{}, false, nil
+}
+
+// Interrupted returns the changes that were begun but never completed nor aborted: the
+// program stopped mid-submit, so Zendesk may hold part of them.
+func (f *File) Interrupted() ([]model.JournalEntry, error) {
+	states, err := f.replay()
+	if err != nil {
+		return nil, err
+	}
+	var out []model.JournalEntry
+	for _, st := range states {
+		if st.kind == "intent" {
+			out = append(out, st.entry)
+		}
+	}
+	return out, nil
+}
+
+// state is where one change stands after replaying the file: its last record's kind.
+type state struct {
+	kind  string
+	entry model.JournalEntry
+}
+
+// replay reads the file and returns every change's state, oldest first.
+func (f *File) replay() ([]state, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	fh, err := os.Open(f.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return model.JournalEntry{}, false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return model.JournalEntry{}, false, fmt.Errorf("journal %s: %w", f.path, err)
+		return nil, fmt.Errorf("journal %s: %w", f.path, err)
 	}
 	defer fh.Close()
-	var changes []model.JournalEntry
+	var states []state
+	find := func(ticket int64, at time.Time) int {
+		for i := len(states) - 1; i >= 0; i-- {
+			if states[i].entry.TicketID == ticket && states[i].entry.Time.Equal(at) {
+				return i
+			}
+		}
+		return -1
+	}
 	sc := bufio.NewScanner(fh)
 	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
 	for n := 1; sc.Scan(); n++ {
@@ -113,27 +169,26 @@ func (f *File) Last() (model.JournalEntry, bool, error) {
 		}
 		var r record
 		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return model.JournalEntry{}, false, fmt.Errorf("journal %s:%d: not a journal line (%v); move the file aside to start a new journal", f.path, n, err)
+			return nil, fmt.Errorf("journal %s:%d: not a journal line (%v); move the file aside to start a new journal", f.path, n, err)
 		}
 		switch r.Kind {
-		case "change":
-			if r.Change != nil {
-				changes = append(changes, *r.Change)
+		case "intent", "change":
+			if r.Change == nil {
+				continue
 			}
-		case "undo":
-			for i := len(changes) - 1; i >= 0; i-- {
-				if changes[i].TicketID == r.UndoTicketID && changes[i].Time.Equal(r.UndoTime) {
-					changes = append(changes[:i], changes[i+1:]...)
-					break
-				}
+			if i := find(r.Change.TicketID, r.Change.Time); i >= 0 {
+				states[i] = state{r.Kind, *r.Change}
+			} else {
+				states = append(states, state{r.Kind, *r.Change})
+			}
+		case "abort", "undo":
+			if i := find(r.TicketID, r.At); i >= 0 {
+				states = append(states[:i], states[i+1:]...)
 			}
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return model.JournalEntry{}, false, fmt.Errorf("journal %s: %w", f.path, err)
+		return nil, fmt.Errorf("journal %s: %w", f.path, err)
 	}
-	if len(changes) == 0 {
-		return model.JournalEntry{}, false, nil
-	}
-	return changes[len(changes)-1], true, nil
+	return states, nil
 }

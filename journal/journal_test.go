@@ -73,3 +73,40 @@ func TestDefaultPath(t *testing.T) {
 		t.Fatalf("got %s", p)
 	}
 }
+
+// A change begun but never completed nor aborted is reported as interrupted; a completed or
+// aborted one is not, and Last only ever returns completed changes.
+func TestInterrupted(t *testing.T) {
+	j, err := Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	done := model.JournalEntry{Time: t0, TicketID: 1}
+	aborted := model.JournalEntry{Time: t0.Add(time.Second), TicketID: 2}
+	cut := model.JournalEntry{Time: t0.Add(2 * time.Second), TicketID: 3, Before: model.TicketState{OrganizationID: 9}}
+	for _, e := range []model.JournalEntry{done, aborted, cut} {
+		if err := j.Begin(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := j.Append(done); err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Abort(aborted); err != nil {
+		t.Fatal(err)
+	}
+	got, err := j.Interrupted()
+	if err != nil || len(got) != 1 || got[0].TicketID != 3 || got[0].Before.OrganizationID != 9 {
+		t.Fatalf("Interrupted = %+v, %v; want ticket 3 with its before-state", got, err)
+	}
+	if last, ok, _ := j.Last(); !ok || last.TicketID != 1 {
+		t.Fatalf("Last = %+v %v, want the completed change to ticket 1", last, ok)
+	}
+	if err := j.Abort(cut); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := j.Interrupted(); len(got) != 0 {
+		t.Errorf("after acknowledging, Interrupted = %+v", got)
+	}
+}

@@ -32,6 +32,8 @@ type Options struct {
 	OpenURL func(url string) error
 	// Logf writes to the --debug log (nil: no log). Never to the screen.
 	Logf func(format string, args ...any)
+	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
+	Notice string
 }
 
 type screen int
@@ -94,6 +96,7 @@ func New(opts Options) Model {
 		review:  newReviewScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		lastErr: opts.Notice,
 	}.withSize(80, 24)
 }
 

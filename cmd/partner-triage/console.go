@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -66,6 +67,10 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return fail(stderr, "", exitUsage, err, nil)
 	}
 	e.logf("journal %s", jpath)
+	notice, err := interruptedNotice(j, jpath)
+	if err != nil {
+		return fail(stderr, "", exitUsage, err, nil)
+	}
 
 	ctx, stop := signalContext()
 	defer stop()
@@ -75,6 +80,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		NoColor: getenv("NO_COLOR") != "",
 		Journal: j,
 		Logf:    e.logf,
+		Notice:  notice,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted
@@ -84,4 +90,22 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return fail(stderr, "", exitFindings, err, e.creds.Secrets())
 	}
 	return exitOK
+}
+
+// interruptedNotice reports a submit the journal shows begun and never finished (the
+// program stopped mid-submit), once: the entry is then acknowledged so the next start is quiet.
+func interruptedNotice(j *journal.File, path string) (string, error) {
+	pending, err := j.Interrupted()
+	if err != nil || len(pending) == 0 {
+		return "", err
+	}
+	ids := make([]string, len(pending))
+	for i, p := range pending {
+		ids[i] = fmt.Sprintf("#%d", p.TicketID)
+		if err := j.Abort(p); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
+		strings.Join(ids, ", "), path), nil
 }

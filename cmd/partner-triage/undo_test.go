@@ -72,3 +72,22 @@ func TestUndoCommand(t *testing.T) {
 		t.Errorf("second undo: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// A submit that was cut off mid-way is announced once at the next start, then acknowledged.
+func TestInterruptedNotice(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := j.Begin(model.JournalEntry{Time: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), TicketID: 4003}); err != nil {
+		t.Fatal(err)
+	}
+	msg, err := interruptedNotice(j, path)
+	if err != nil || !strings.Contains(msg, "#4003 was interrupted") || !strings.Contains(msg, path) {
+		t.Fatalf("notice %q, %v", msg, err)
+	}
+	if msg, _ := interruptedNotice(j, path); msg != "" {
+		t.Errorf("second start still announces: %q", msg)
+	}
+}
