@@ -32,7 +32,8 @@ type Journal interface {
 
 // Outcome says what a submit or an undo did, in words a person can act on.
 type Outcome struct {
-	TicketID   int64
+	TicketID int64
+	// Applied says what was written to the ticket; memberships removed are in Removed.
 	Applied    []string
 	NotApplied []string
 	Conflict   bool // safe_update refused the ticket write (409)
@@ -72,8 +73,6 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 		}
 		done = append(done, rm)
 		res.Removed = append(res.Removed, rm)
-		res.Applied = append(res.Applied, fmt.Sprintf("removed membership %d (user %d, organization %d)",
-			rm.MembershipID, rm.UserID, rm.OrganizationID))
 	}
 	var after model.Ticket
 	if res.Err == nil && !upd.IsEmpty() {

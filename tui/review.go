@@ -176,12 +176,12 @@ func (r reviewScreen) View() string {
 	}
 	titleW := 0
 	for _, s := range r.plan.Steps {
-		if s.Accepted && s.Kind != model.StepNote {
+		if s.Accepted && s.Kind != model.StepNote && s.Removal == nil {
 			titleW = max(titleW, len([]rune(s.Title)))
 		}
 	}
 	for _, s := range r.plan.Steps {
-		if !s.Accepted || s.Kind == model.StepNote {
+		if !s.Accepted || s.Kind == model.StepNote || s.Removal != nil { // removals are listed above
 			continue
 		}
 		title := s.Title + strings.Repeat(" ", titleW-len([]rune(s.Title)))
@@ -233,6 +233,10 @@ func (r reviewScreen) resultView() string {
 		b.WriteString(st.OK.Render("✓ Reverted.") + "\n")
 	default:
 		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
+	}
+	for _, rm := range m.Removed {
+		a := fmt.Sprintf("removed %s from %s", r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))
+		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
 	}
 	for _, a := range m.Applied {
 		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
