@@ -446,17 +446,6 @@ func (l *loader) knowUser(u model.User) {
 	}
 }
 
-func isTrack(v string, values []string) bool {
-	v = strings.TrimSpace(v)
-	for _, x := range values {
-		if strings.EqualFold(v, strings.TrimSpace(x)) {
-			return true
-		}
-	}
-	return false
-}
-
-// loadDirectory lists every organization, then each Select org's memberships and users.
 // offsetLimit is how deep Zendesk's offset pagination goes (records); past it, cursors.
 const offsetLimit = 10000
 
@@ -517,6 +506,7 @@ func (c *Client) listOrganizations(ctx context.Context) ([]model.Organization, e
 	return orgs, nil
 }
 
+// loadDirectory lists every organization, then each Select org's memberships and users.
 func (l *loader) loadDirectory(ctx context.Context) error {
 	c := l.c
 	orgs, err := c.listOrganizations(ctx)
@@ -527,13 +517,14 @@ func (l *loader) loadDirectory(ctx context.Context) error {
 	l.mu.Lock()
 	for _, o := range orgs {
 		l.orgs[o.ID] = o
-		track := o.Fields[c.cfg.Rules.TrackField]
-		if isTrack(track, c.cfg.Rules.SelectValues) || isTrack(track, c.cfg.Rules.OpenValues) {
+		// The rules' own classification, so the loader and the rules never disagree on a track.
+		track := model.ClassifyOrganization(c.cfg.Rules, o)
+		if track == model.TrackSelect || track == model.TrackOpen {
 			for _, d := range o.DomainNames {
 				l.partnerDomain[strings.ToLower(d)] = true
 			}
 		}
-		if isTrack(track, c.cfg.Rules.SelectValues) {
+		if track == model.TrackSelect {
 			l.selectOrgs[o.ID] = true
 			selectIDs = append(selectIDs, o.ID)
 			for _, d := range o.DomainNames {
