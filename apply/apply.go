@@ -177,7 +177,7 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		res.Err = err
 		res.NotApplied = append(res.NotApplied, what)
 	default:
-		res.Applied = append(res.Applied, what+": "+DescribeUpdate(upd))
+		res.Applied = append(res.Applied, what+": "+describeUpdate(upd))
 	}
 	return after
 }
@@ -192,8 +192,8 @@ func (res *Outcome) reload(ctx context.Context, c Client) {
 	res.Reloaded = &page
 }
 
-// DescribeUpdate lists, in words, what a ticket update changes.
-func DescribeUpdate(u model.TicketUpdate) string {
+// describeUpdate lists, in words, what a ticket update changes.
+func describeUpdate(u model.TicketUpdate) string {
 	var parts []string
 	if len(u.CustomFields) > 0 {
 		parts = append(parts, "custom fields")

@@ -510,7 +510,7 @@ func TestUpdateTicketWrites(t *testing.T) {
 	}
 }
 
-func TestMembershipRemoveAndUndo(t *testing.T) {
+func TestMembershipRemove(t *testing.T) {
 	s, c, _ := emu(t, zt.Demo(), nil)
 	ctx := context.Background()
 	const ben = 381000000307
@@ -542,15 +542,11 @@ func TestMembershipRemoveAndUndo(t *testing.T) {
 	if err := c.RemoveMembership(ctx, model.MembershipRemoval{MembershipID: target.ID, UserID: ben, OrganizationID: zt.OrgRelecloud}); !errors.Is(err, model.ErrNotFound) {
 		t.Errorf("second removal: %v", err)
 	}
-	m, err := c.AddMembership(ctx, ben, zt.OrgRelecloud)
-	if err != nil || m.ID == 0 || m.UserID != ben || m.OrganizationID != zt.OrgRelecloud {
-		t.Fatalf("undo: %+v %v", m, err)
-	}
 	// By user and organization when the id is unknown.
-	if err := c.RemoveMembership(ctx, model.MembershipRemoval{UserID: ben, OrganizationID: zt.OrgRelecloud}); err != nil {
+	if err := c.RemoveMembership(ctx, model.MembershipRemoval{UserID: ben, OrganizationID: zt.OrgWingtip}); err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Memberships(ben)) != 1 {
+	if len(s.Memberships(ben)) != 0 {
 		t.Errorf("memberships: %v", s.Memberships(ben))
 	}
 }

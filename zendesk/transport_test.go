@@ -266,7 +266,7 @@ func TestWriteCutOffNotRetried(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL, nil)
-	_, err := c.AddMembership(context.Background(), 1, 2)
+	_, err := c.UpdateTicket(context.Background(), model.TicketUpdate{TicketID: 1, UpdatedStamp: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Note: "x"})
 	var ne *NetworkError
 	if !errors.As(err, &ne) {
 		t.Fatalf("err = %v, want NetworkError", err)
@@ -275,7 +275,7 @@ func TestWriteCutOffNotRetried(t *testing.T) {
 		t.Errorf("error does not warn the write may have happened: %v", err)
 	}
 	if hits.Load() != 1 {
-		t.Errorf("POST sent %d times", hits.Load())
+		t.Errorf("PUT sent %d times", hits.Load())
 	}
 }
 

@@ -339,27 +339,3 @@ func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval
 	}
 	return c.do(ctx, "DELETE", fmt.Sprintf("/organization_memberships/%d.json", id), nil, nil)
 }
-
-// AddMembership makes the user a member of the organization (the undo of a removal) and
-// returns the new membership.
-func (c *Client) AddMembership(ctx context.Context, userID, orgID int64) (model.Membership, error) {
-	if userID <= 0 || orgID <= 0 {
-		return model.Membership{}, errors.New("zendesk: a membership needs a user and an organization")
-	}
-	body := map[string]any{"organization_membership": map[string]int64{"user_id": userID, "organization_id": orgID}}
-	var env envelope
-	if err := c.do(ctx, "POST", "/organization_memberships.json", body, &env); err != nil {
-		return model.Membership{}, err
-	}
-	if env.OrganizationMembership == nil || env.OrganizationMembership.ID == 0 {
-		return model.Membership{}, &DecodeError{Method: "POST", Path: "/organization_memberships.json", Err: errors.New("the answer holds no membership")}
-	}
-	ms := env.OrganizationMembership.model()
-	if ms.UserID == 0 {
-		ms.UserID = userID
-	}
-	if ms.OrganizationID == 0 {
-		ms.OrganizationID = orgID
-	}
-	return ms, nil
-}
