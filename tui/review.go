@@ -228,7 +228,12 @@ func (r reviewScreen) resultView() string {
 		}
 		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
 	case m.Err != nil:
-		b.WriteString(st.Error.Render("Submit failed: ") + wrapText(m.Err.Error(), r.s.width-2) + "\n")
+		label := "Submit failed: "
+		if m.undo {
+			label = "Undo failed: "
+		}
+		// The first line carries the label; every line stays inside the width.
+		b.WriteString(st.Error.Render(label) + indentRest(wrapText(m.Err.Error(), r.s.width-len(label)-1), "  ") + "\n")
 	case m.undo:
 		b.WriteString(st.OK.Render("✓ Reverted.") + "\n")
 	default:
