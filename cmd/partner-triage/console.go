@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/cli/browser"
 
 	"github.com/partner-triage/partner-triage/journal"
 	"github.com/partner-triage/partner-triage/tui"
@@ -74,6 +75,8 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 	ctx, stop := signalContext()
 	defer stop()
+	// The browser opener's own output would land on the console's screen.
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
 		Client:  e.client,
 		Rules:   e.cfg.Rules(),
@@ -81,6 +84,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Journal: j,
 		Logf:    e.logf,
 		Notice:  notice,
+		OpenURL: browser.OpenURL,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted
