@@ -146,7 +146,10 @@ func (d *Directory) RemoveMembershipOf(userID, orgID int64) {
 // User returns the user with id.
 func (d *Directory) User(id int64) (User, bool) {
 	u, ok := d.users[id]
-	return u.User, ok
+	if !ok {
+		return User{}, false
+	}
+	return u.User, true
 }
 
 // Organization returns the organization with id.
