@@ -177,3 +177,30 @@ func TestNavigationKeys(t *testing.T) {
 		t.Fatalf("the wheel moved the cursor from %d to %d, want 3 rows", at, m.queue.cursor)
 	}
 }
+
+// c copies the selected ticket's agent URL and says so in the status bar.
+func TestCopyURL(t *testing.T) {
+	opts, pages := loadPages(t, 50)
+	var copied []string
+	opts.CopyText = func(s string) error { copied = append(copied, s); return nil }
+	m := New(opts)
+	for _, p := range pages {
+		m.mergePage(p)
+	}
+	id := m.queue.selected()
+	cmd := m.handle(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("c")})
+	for _, p := range m.s.takePending() {
+		cmd = m.handle(p)
+	}
+	if cmd == nil {
+		t.Fatal("c gave no command")
+	}
+	m.handle(cmd())
+	want := opts.Client.TicketURL(id)
+	if len(copied) != 1 || copied[0] != want {
+		t.Fatalf("copied %q, want [%s]", copied, want)
+	}
+	if !strings.Contains(m.status, want) {
+		t.Errorf("status %q does not say what was copied", m.status)
+	}
+}
