@@ -18,6 +18,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Options wires the console. cmd/ builds them after the config was validated.
@@ -479,7 +480,7 @@ func (m Model) statusBar() string {
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
-		parts = append(parts, "error: "+m.lastErr)
+		parts = append(parts, "error: "+text.Line(m.lastErr))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)
