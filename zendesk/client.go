@@ -25,6 +25,7 @@ import (
 	gozd "github.com/nukosuke/go-zendesk/zendesk"
 
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Config configures a Client.
@@ -187,7 +188,7 @@ func (c *Client) logf(format string, args ...any) {
 	if c.cfg.Logf == nil {
 		return
 	}
-	c.cfg.Logf("%s", c.scrub(fmt.Sprintf(format, args...)))
+	c.cfg.Logf("%s", text.Line(c.scrub(fmt.Sprintf(format, args...))))
 }
 
 // scrub removes the credentials from a text.
@@ -283,10 +284,11 @@ func (c *Client) convert(method, path string, err error) error {
 	var ze gozd.Error
 	if errors.As(err, &ze) {
 		e := parseAPIError(ze.Status(), []byte(readAll(ze)), method, p)
-		e.Description = c.scrub(e.Description)
-		e.Code = c.scrub(e.Code)
+		// The answer's texts may echo what people typed: inert, and without a secret.
+		e.Description = text.Line(c.scrub(e.Description))
+		e.Code = text.Line(c.scrub(e.Code))
 		for i := range e.Details {
-			e.Details[i] = c.scrub(e.Details[i])
+			e.Details[i] = text.Line(c.scrub(e.Details[i]))
 		}
 		e.credential = c.credHint
 		return e

@@ -69,32 +69,34 @@ type Server struct {
 	srv  *http.Server
 	done chan struct{}
 
-	mu            sync.Mutex
-	accountURL    string
-	agentID       int64
-	tickets       map[int64]*Ticket
-	ticketIDs     []int64 // sorted
-	users         map[int64]*User
-	userByEmail   map[string]int64
-	orgs          map[int64]*Organization
-	orgIDs        []int64 // sorted
-	members       map[int64]*Membership
-	memByUser     map[int64][]int64 // membership ids, ascending
-	memByOrg      map[int64][]int64
-	views         map[int64]View
-	comments      map[int64][]Comment
-	forms         map[int64]string
-	clock         time.Time // logical clock for writes: strictly increasing, second precision
-	nextUserID    int64
-	nextMemberID  int64
-	nextCommentID int64
-	nextAuditID   int64
-	faults        []*Fault
-	requests      []RequestRecord
-	limiter       *limiter
-	exportLimiter *limiter
-	updateLimiter *limiter
-	ticketLimit   map[int64]*limiter
+	mu             sync.Mutex
+	accountURL     string
+	agentID        int64
+	tickets        map[int64]*Ticket
+	ticketIDs      []int64 // sorted
+	users          map[int64]*User
+	userByEmail    map[string]int64
+	orgs           map[int64]*Organization
+	orgIDs         []int64 // sorted
+	members        map[int64]*Membership
+	memByUser      map[int64][]int64 // membership ids, ascending
+	memByOrg       map[int64][]int64
+	views          map[int64]View
+	comments       map[int64][]Comment
+	forms          map[int64]string
+	clock          time.Time // logical clock for writes: strictly increasing, second precision
+	nextUserID     int64
+	identities     map[int64][]*Identity // by user id, primary first
+	nextIdentityID int64
+	nextMemberID   int64
+	nextCommentID  int64
+	nextAuditID    int64
+	faults         []*Fault
+	requests       []RequestRecord
+	limiter        *limiter
+	exportLimiter  *limiter
+	updateLimiter  *limiter
+	ticketLimit    map[int64]*limiter
 }
 
 // NewServer starts an emulator seeded with ds on 127.0.0.1:0. It panics when it cannot
@@ -191,6 +193,7 @@ func (s *Server) load(ds Dataset) {
 		s.nextUserID = max(s.nextUserID, u.ID)
 		s.bump(u.UpdatedAt)
 	}
+	s.loadIdentities(ds)
 	for _, m := range ds.Memberships {
 		m := m
 		m.CreatedAt, m.UpdatedAt = fillTimes(m.CreatedAt, m.UpdatedAt, epoch)
@@ -848,6 +851,12 @@ func (s *Server) route(r *http.Request) response {
 	case seg[0] == "users" && len(seg) == 2 && m == "GET":
 		if n, ok := id(1); ok {
 			out, e = s.getUser(n)
+		} else {
+			e = errInvalidEndpoint()
+		}
+	case seg[0] == "users" && len(seg) == 3 && seg[2] == "identities" && m == "GET":
+		if n, ok := id(1); ok {
+			out, e = s.userIdentitiesList(r, n)
 		} else {
 			e = errInvalidEndpoint()
 		}

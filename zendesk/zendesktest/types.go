@@ -417,8 +417,10 @@ type Dataset struct {
 	Users         []User
 	Organizations []Organization
 	Memberships   []Membership
-	Views         []View
-	Comments      map[int64][]Comment // by ticket id; a ticket without any gets its description as first comment
+	// Identities are the users' secondary email identities (primary ones come from User.Email).
+	Identities []Identity
+	Views      []View
+	Comments   map[int64][]Comment // by ticket id; a ticket without any gets its description as first comment
 	// TicketForms names ticket forms by id, so the search term form:"Name" works.
 	TicketForms map[int64]string
 	// AccountURL is used in the resources' url fields, e.g. https://demo.zendesk.com
