@@ -45,12 +45,19 @@ type Config struct {
 	RequestTimeout time.Duration
 	// Concurrency bounds the requests in flight (default 12).
 	Concurrency int
+	// MaxResponseBytes bounds the bytes read from one answer (default 64 MiB); a longer
+	// answer is an error (ErrTooLarge), never read into memory whole.
+	MaxResponseBytes int64
 }
 
 const (
 	defaultMaxWait        = 2 * time.Minute
 	defaultRequestTimeout = 60 * time.Second
 	defaultConcurrency    = 12
+	defaultMaxResponse    = 64 << 20
+	// maxStringBytes is the most kept of one string Zendesk sends (a subject, a name, a field
+	// value); the rest is cut at a character boundary and marked with "…".
+	maxStringBytes = 16 << 10
 	pageSize              = 100
 	userAgent             = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
 )
@@ -128,6 +135,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		c.cfg.Concurrency = defaultConcurrency
 	}
+	if cfg.MaxResponseBytes <= 0 {
+		c.cfg.MaxResponseBytes = defaultMaxResponse
+	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		cp := *cfg.HTTPClient // never modify the caller's client
@@ -146,6 +156,7 @@ func New(cfg Config) (*Client, error) {
 		backoffCap:     10 * time.Second,
 		logf:           c.logf,
 		userAgent:      userAgent,
+		maxBody:        c.cfg.MaxResponseBytes,
 	}
 	hc.Transport = c.tr
 	api, _ := gozd.NewClient(hc) // never fails
@@ -296,6 +307,10 @@ func (c *Client) convert(method, path string, err error) error {
 			return fmt.Errorf("%s %s: %w", method, p, context.Canceled)
 		}
 		return fmt.Errorf("%s %s: %w", method, p, context.DeadlineExceeded)
+	}
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return &DecodeError{Method: method, Path: p, Err: tl}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

@@ -102,8 +102,16 @@ func (f *flexIDs) UnmarshalJSON(b []byte) error {
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
-	*f = flexString(fieldValue(b).Text)
+	*f = flexString(fieldValue(b).Text) // capped at maxStringBytes by fieldValue
 	return nil
+}
+
+// capString keeps at most maxStringBytes of s, cut at a character boundary and marked "…".
+func capString(s string) string {
+	if len(s) <= maxStringBytes {
+		return s
+	}
+	return limitText(s, maxStringBytes-len("…"))
 }
 
 // flexBool is a bool; null, "true"/"false" strings and numbers are accepted.
@@ -418,7 +426,7 @@ func fieldValue(raw json.RawMessage) model.FieldValue {
 		if json.Unmarshal(b, &s) != nil {
 			return model.FieldValue{Kind: model.FieldOther}
 		}
-		return model.FieldValue{Kind: model.FieldString, Text: s}
+		return model.FieldValue{Kind: model.FieldString, Text: capString(s)}
 	case 't', 'f':
 		return model.FieldValue{Kind: model.FieldBool, Text: string(b)}
 	case '[':
@@ -432,12 +440,12 @@ func fieldValue(raw json.RawMessage) model.FieldValue {
 				parts = append(parts, s)
 			}
 		}
-		return model.FieldValue{Kind: model.FieldList, Text: strings.Join(parts, " ")}
+		return model.FieldValue{Kind: model.FieldList, Text: capString(strings.Join(parts, " "))}
 	case '{':
 		return model.FieldValue{Kind: model.FieldOther}
 	default:
 		if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') {
-			return model.FieldValue{Kind: model.FieldNumber, Text: string(b)}
+			return model.FieldValue{Kind: model.FieldNumber, Text: capString(string(b))}
 		}
 		return model.FieldValue{Kind: model.FieldOther}
 	}

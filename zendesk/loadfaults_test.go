@@ -1,6 +1,11 @@
 package zendesk
 
 import (
+	"context"
+	"errors"
+	"unicode/utf8"
+
+	"github.com/partner-triage/partner-triage/model"
 	"strings"
 	"testing"
 
@@ -77,4 +82,41 @@ func asDecodeError(err error, de **DecodeError) bool {
 		e = u.Unwrap()
 	}
 	return false
+}
+
+// An answer past the byte cap is an error saying so (not 2 GB of memory); a long string is
+// kept only up to maxStringBytes.
+func TestLoadQueueCapsAnswerBytesAndStringLength(t *testing.T) {
+	page := func(subject string) string {
+		return `{"tickets":[{"id":8801,"status":"open","ticket_form_id":360000818199,"subject":"` + subject +
+			`","custom_fields":[{"id":360012194200,"value":"` + subject + `"}]}],"meta":{"has_more":false}}`
+	}
+	t.Run("answer over the cap", func(t *testing.T) {
+		s, c, _ := emu(t, zt.Demo(), func(cfg *Config) { cfg.MaxResponseBytes = 256 << 10 })
+		s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1, Body: page(strings.Repeat("x", 300<<10))})
+		_, err := loadAll(t, c)
+		if err == nil || !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "larger than 256 KiB") {
+			t.Fatalf("error = %v, want one saying the answer is larger than 256 KiB", err)
+		}
+		if strings.Contains(err.Error(), "xxxxxxxx") {
+			t.Errorf("the error repeats the answer: %.200s", err)
+		}
+	})
+	t.Run("long strings are cut", func(t *testing.T) {
+		s, c, _ := emu(t, zt.Demo(), nil)
+		s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1, Body: page(strings.Repeat("é", 500<<10))})
+		var got []model.Ticket
+		err := c.LoadQueue(context.Background(), func(p model.QueuePage) { got = append(got, p.Tickets...) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d tickets", len(got))
+		}
+		for name, v := range map[string]string{"subject": got[0].Subject, "field": got[0].Field(zt.FieldOrgEmail)} {
+			if len(v) > maxStringBytes || !strings.HasSuffix(v, "…") || !utf8.ValidString(v) {
+				t.Errorf("%s kept %d bytes (valid UTF-8: %v), want ≤ %d ending in …", name, len(v), utf8.ValidString(v), maxStringBytes)
+			}
+		}
+	})
 }

@@ -41,6 +41,28 @@ type transport struct {
 	sent           atomic.Int64
 	gate           gate
 	userAgent      string
+	maxBody        int64 // bytes read per answer; more is ErrTooLarge
+}
+
+// ErrTooLarge is an answer longer than Config.MaxResponseBytes. It is not retried.
+var ErrTooLarge = errors.New("answer too large")
+
+// tooLargeError says how large an answer was allowed to be.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("the answer is larger than %s, the most read from one answer", formatBytes(e.limit))
+}
+func (e *tooLargeError) Unwrap() error { return ErrTooLarge }
+
+func formatBytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // gate holds every request of the client until a 429's Retry-After has passed.
@@ -179,9 +201,21 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, idempotent b
 		}
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
+	if t.maxBody > 0 && resp.ContentLength > t.maxBody {
+		resp.Body.Close()
+		cancel()
+		return nil, &tooLargeError{t.maxBody}
+	}
+	rd := io.Reader(resp.Body)
+	if t.maxBody > 0 {
+		rd = io.LimitReader(resp.Body, t.maxBody+1)
+	}
+	body, err := io.ReadAll(rd)
 	resp.Body.Close()
 	cancel()
+	if err == nil && t.maxBody > 0 && int64(len(body)) > t.maxBody {
+		return nil, &tooLargeError{t.maxBody}
+	}
 	if err != nil {
 		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
 			return nil, fmt.Errorf("timed out after %s reading the answer", t.attemptTimeout)
