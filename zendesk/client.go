@@ -58,8 +58,8 @@ const (
 	// maxStringBytes is the most kept of one string Zendesk sends (a subject, a name, a field
 	// value); the rest is cut at a character boundary and marked with "…".
 	maxStringBytes = 16 << 10
-	pageSize              = 100
-	userAgent             = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
+	pageSize       = 100
+	userAgent      = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
 )
 
 // Client talks to one Zendesk account. It is safe for concurrent use.
