@@ -31,6 +31,24 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	return c.withLoadTimeout(ctx, func(ctx context.Context) error { return c.loadQueue(ctx, onPage) })
+}
+
+// withLoadTimeout runs fn under Config.LoadTimeout, and says so when that limit stopped it.
+func (c *Client) withLoadTimeout(ctx context.Context, fn func(context.Context) error) error {
+	if c.cfg.LoadTimeout <= 0 {
+		return fn(ctx)
+	}
+	tctx, cancel := context.WithTimeout(ctx, c.cfg.LoadTimeout)
+	defer cancel()
+	err := fn(tctx)
+	if err != nil && ctx.Err() == nil && tctx.Err() != nil {
+		return fmt.Errorf("gave up after %s (the time limit, --timeout): %w", c.cfg.LoadTimeout, err)
+	}
+	return err
+}
+
+func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) error {
 	if c.cfg.ViewID == 0 && strings.TrimSpace(c.cfg.Search) == "" {
 		return errors.New("zendesk: no queue source: set queue.view_id or queue.search")
 	}

@@ -17,6 +17,16 @@ func (c *Client) ReloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var qp model.QueuePage
+	err := c.withLoadTimeout(ctx, func(ctx context.Context) error {
+		var err error
+		qp, err = c.reloadTicket(ctx, id)
+		return err
+	})
+	return qp, err
+}
+
+func (c *Client) reloadTicket(ctx context.Context, id int64) (model.QueuePage, error) {
 	var env envelope
 	if err := c.get(ctx, fmt.Sprintf("/tickets/%d.json?include=users%%2Corganizations", id), &env); err != nil {
 		return model.QueuePage{}, err
