@@ -34,6 +34,25 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
 	Notice string
+	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
+	// waiting 12s)", shown in the status bar until the next page or result.
+	Retries <-chan string
+}
+
+// retryMsg is a notice from Options.Retries.
+type retryMsg string
+
+func waitRetry(ch <-chan string) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return retryMsg(s)
+	}
 }
 
 type screen int
@@ -117,7 +136,7 @@ func Run(ctx context.Context, opts Options) error {
 type startLoadMsg struct{}
 
 func (m Model) Init() tea.Cmd {
-	return func() tea.Msg { return startLoadMsg{} }
+	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries))
 }
 
 // startLoad streams the queue from the client: a goroutine feeds pages into a channel and
@@ -174,12 +193,18 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.withSize(msg.Width, msg.Height), nil
 	case startLoadMsg:
 		return m, m.startLoad()
+	case retryMsg:
+		m.status = string(msg)
+		return m, waitRetry(m.opts.Retries)
 	case pageMsg:
 		if msg.load != m.load {
 			return m, nil
 		}
 		m.s.merge(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
+		if strings.HasPrefix(m.status, "retrying ") {
+			m.status = "" // the page arrived: the retry is over
+		}
 		m.queue.invalidate()
 		m.queue.refresh()
 		if m.screen == screenDetail {

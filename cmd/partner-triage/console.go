@@ -81,6 +81,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Journal: j,
 		Logf:    e.logf,
 		Notice:  notice,
+		Retries: e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted
