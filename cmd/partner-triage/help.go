@@ -17,7 +17,7 @@ import (
 func shortUsage(cmd string) string {
 	switch cmd {
 	case "scan":
-		return "Usage: partner-triage scan [--config FILE] [--demo] [--format table|json] [--debug FILE]\n" +
+		return "Usage: partner-triage scan [--config FILE] [--demo] [--format table|json] [--debug FILE] [--timeout D]\n" +
 			"Run 'partner-triage scan --help' for details.\n"
 	case "version":
 		return "Usage: partner-triage version\n" +
@@ -26,7 +26,7 @@ func shortUsage(cmd string) string {
 		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE]\n" +
 			"Run 'partner-triage undo --help' for details.\n"
 	}
-	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE]\n" +
+	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE] [--timeout D]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage undo [--config FILE] [--dry-run]\n" +
 		"       partner-triage version\n" +
@@ -114,6 +114,10 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential). Logs never go to the screen.
+    --timeout D
+        Give up loading the queue after D (e.g. 90s, 5m; default: no limit)
+        and say so. Each request also has its own deadline, and a
+        Retry-After longer than a request may wait gives up at once.
     --version
         Print the version and exit (as 'partner-triage version').
     -h, --help
@@ -126,7 +130,7 @@ const scanHelp = `NAME
 
 SYNOPSIS
     partner-triage scan [--config FILE] [--demo] [--format table|json]
-                        [--debug FILE]
+                        [--debug FILE] [--timeout D]
 
 DESCRIPTION
     Loads the queue as the console does, checks every ticket against the
@@ -171,6 +175,10 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential).
+    --timeout D
+        Give up loading the queue after D (e.g. 90s, 5m; default: no limit)
+        and say so. Each request also has its own deadline, and a
+        Retry-After longer than a request may wait gives up at once.
     -h, --help
         Show this help and exit.
 
