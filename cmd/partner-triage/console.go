@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"github.com/partner-triage/partner-triage/journal"
 	"github.com/partner-triage/partner-triage/tui"
@@ -74,6 +76,9 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 	ctx, stop := signalContext()
 	defer stop()
+	// quietstart kept Bubble Tea's start-up query from every command; the console asks the
+	// terminal for its background once, before it takes the screen.
+	lipgloss.SetHasDarkBackground(termenv.NewOutput(os.Stdout).HasDarkBackground())
 	err = tui.Run(ctx, tui.Options{
 		Client:  e.client,
 		Rules:   e.cfg.Rules(),
