@@ -74,11 +74,12 @@ func (s *session) reset() {
 	s.readers = map[depKey]map[int64]struct{}{}
 }
 
-// merge adds a page and returns the tickets whose verdict or row may have changed: the
-// page's own tickets (dropped ones included, so their rows go) and, when the page brought
-// people, organizations or memberships, the tickets that depend on them (dependents).
-// Only those are judged again.
+// merge adds a page (made inert first) and returns the tickets whose verdict or row may
+// have changed: the page's own tickets (dropped ones included, so their rows go) and, when
+// the page brought people, organizations or memberships, the tickets that depend on them
+// (dependents). Only those are judged again.
 func (s *session) merge(p model.QueuePage) []int64 {
+	p = inertPage(p)
 	s.dir.Merge(p)
 	changed := make([]int64, 0, len(p.Tickets))
 	for _, t := range p.Tickets {

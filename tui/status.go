@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // statusBar shows the queue source, counts, loading progress and the last error.
@@ -22,7 +23,7 @@ func (m Model) statusBar() string {
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
-		parts = append(parts, "error: "+m.lastErr)
+		parts = append(parts, "error: "+text.Line(m.lastErr))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/atotto/clipboard"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
 
@@ -77,6 +78,9 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 	ctx, stop := signalContext()
 	defer stop()
+	// quietstart kept Bubble Tea's start-up query from every command; the console asks the
+	// terminal for its background once, before it takes the screen.
+	lipgloss.SetHasDarkBackground(termenv.NewOutput(os.Stdout).HasDarkBackground())
 	// The browser opener's own output would land on the console's screen.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
@@ -88,6 +92,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Notice:   notice,
 		OpenURL:  browser.OpenURL,
 		CopyText: copyText,
+		Retries:  e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted
