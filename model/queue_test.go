@@ -42,4 +42,3 @@ func TestHandbookRule(t *testing.T) {
 		seen[r] = true
 	}
 }
-
