@@ -158,12 +158,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
-		m.mergePage(msg.page)
+		cmd := m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
-		return waitStream(m.stream)
+		return tea.Batch(cmd, waitStream(m.stream))
 	case loadDoneMsg:
 		if msg.load != m.load {
 			return nil
@@ -222,14 +222,21 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// mergePage adds tickets and people to the session and redraws what shows them.
-func (m *Model) mergePage(p model.QueuePage) {
+// mergePage adds tickets and people to the session, redraws what shows them and reads
+// again the conversation on screen when its ticket changed.
+func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
 	changed := m.s.merge(p)
 	m.queue.update(changed)
 	m.queue.refresh()
+	var cmd tea.Cmd
+	if m.queue.preview != nil {
+		cmd = m.loadConversation(m.queue.previewID)
+	}
 	if m.current == screenDetail {
 		m.detail.render()
+		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
 	}
+	return cmd
 }
 
 func (m *Model) submitDone(msg submitDoneMsg) {

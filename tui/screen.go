@@ -82,6 +82,13 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if msg.status != "" {
 			m.status = msg.status
 		}
+		return m.loadConversation(msg.id)
+	case loadConversationMsg:
+		return m.loadConversation(msg.id)
+	case conversationMsg:
+		m.storeConversation(msg)
+	case previewSettledMsg:
+		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startFixMsg:
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)

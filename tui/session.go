@@ -30,6 +30,11 @@ type session struct {
 	// address, the tickets whose verdict read it.
 	readers map[depKey]map[int64]struct{}
 
+	// convs caches conversations by ticket (conversation.go); authors are the people who
+	// wrote their comments.
+	convs   map[int64]*conversation
+	authors map[int64]model.User
+
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
 }
@@ -62,6 +67,8 @@ func newSession(opts Options) *session {
 		evals:   map[int64]model.Evaluation{},
 		deps:    map[int64][]depKey{},
 		readers: map[depKey]map[int64]struct{}{},
+		convs:   map[int64]*conversation{},
+		authors: map[int64]model.User{},
 	}
 }
 
@@ -72,6 +79,7 @@ func (s *session) reset() {
 	s.evals = map[int64]model.Evaluation{}
 	s.deps = map[int64][]depKey{}
 	s.readers = map[depKey]map[int64]struct{}{}
+	s.convs = map[int64]*conversation{}
 }
 
 // merge adds a page (made inert first) and returns the tickets whose verdict or row may
