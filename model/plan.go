@@ -56,6 +56,9 @@ type Plan struct {
 	// Manual lists what a finding needs that the plan cannot do, one sentence each, for the
 	// agent to do by hand (e.g. "ask the submitter for the customer's address").
 	Manual []string
+	// Warnings are what the agent should know before accepting (rules.md, "Warnings the
+	// wizard and review show"), one sentence each; nothing is refused for them.
+	Warnings []string
 }
 
 // DiffLine is one row of the review diff: a field, its value now and after the update.

@@ -55,7 +55,7 @@ func TestBuildPlan(t *testing.T) {
 			t: tk(email("jane@acme.cmo"), reqSub(uTypo, uPat)),
 			steps: []Step{
 				{Kind: StepOrgEmail, Before: "jane@acme.cmo", After: "jane@acme.com", OrgEmail: "jane@acme.com", Accepted: true, Editable: true},
-				{Kind: StepRequester, Before: "jane@acme.cmo", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "jane@acme.cmo", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "(none)", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
@@ -92,7 +92,7 @@ func TestBuildPlan(t *testing.T) {
 		{name: "example 3: the partner is the requester → requester and organization to the customer's",
 			t: tk(email("jane@acme.com"), reqSub(uPat, uPat), org(orgPartner)),
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
@@ -123,7 +123,7 @@ func TestBuildPlan(t *testing.T) {
 			t: tk(email("carl@globex.com"), reqSub(uPat, uPat), org(orgPartner)), manual: 1,
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)",
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Carl <carl@globex.com> (existing user, SelectCo)", RequesterID: uCarl, Accepted: true},
 				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
@@ -131,7 +131,7 @@ func TestBuildPlan(t *testing.T) {
 		{name: "services engagement: the partner who loses the ticket is CC'd by default",
 			t: tk(email("jane@acme.com"), ccField("yes"), reqSub(uPat, uPat), org(orgPartner), ccs(uAnn)),
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Before: "ann@partner.io", After: "ann@partner.io, pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
 				noteStep,
@@ -220,7 +220,7 @@ func TestBuildPlan(t *testing.T) {
 			manual:  1,
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo",
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Carl <carl@globex.com> (existing user, SelectCo)", RequesterID: uCarl, Accepted: true},
 				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			}},
@@ -283,7 +283,7 @@ func TestPlanNote(t *testing.T) {
 	p := BuildPlan(testCfg, ticket, Evaluate(testCfg, ticket, dir), dir, PlanOptions{})
 	wantNote := "partner-triage changed this ticket:\n" +
 		"- Organization Email (partners): jane@acme.cmo → jane@acme.com\n" +
-		"- Requester: jane@acme.cmo → jane@acme.com\n" +
+		"- Requester: jane@acme.cmo → Jane <jane@acme.com> (existing user, Acme)\n" +
 		"- Organization: (none) → Acme\n" +
 		"Why:\n" + whyEx1
 	if note := p.Steps[len(p.Steps)-1]; note.Note != wantNote || note.After != wantNote {
@@ -298,7 +298,7 @@ func TestPlanNote(t *testing.T) {
 	u, _ := p.Compile(testCfg)
 	want2 := "partner-triage changed this ticket:\n" +
 		"- Organization Email (partners): jane@acme.cmo → jane@acme.com\n" +
-		"- Requester: jane@acme.cmo → jane@acme.com\n" +
+		"- Requester: jane@acme.cmo → Jane <jane@acme.com> (existing user, Acme)\n" +
 		"- Email CCs: (none) → pat@partner.io\n" +
 		"Why:\n" + whyEx1 + "\n- " + whyFormerCC
 	if u.Note != want2 || u.OrganizationID != nil || !reflect.DeepEqual(u.AddEmailCCs, []CCRef{{UserID: uPat}}) {
@@ -311,7 +311,7 @@ func TestPlanNote(t *testing.T) {
 	diff := p.Diff()
 	wantDiff := []DiffLine{
 		{"Organization Email (partners)", "jane@acme.cmo", "jane@acme.com"},
-		{"Requester", "jane@acme.cmo", "jane@acme.com"},
+		{"Requester", "jane@acme.cmo", "Jane <jane@acme.com> (existing user, Acme)"},
 		{"Email CCs", "", "pat@partner.io"},
 		{"Internal note (private)", "", want2},
 	}

@@ -66,6 +66,7 @@ func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt Plan
 	b.customerAccount(target, opt)
 	b.ccs()
 	b.associations()
+	b.suspended()
 	if len(p.Steps) > 0 {
 		note := Step{Kind: StepNote, Title: "Internal note", Why: "Every change is recorded on the ticket (public: false).",
 			Accepted: true, Editable: true}
@@ -120,12 +121,13 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 	orgName := dir.orgName(orgT)
 
 	// 2. requester
-	if !f.reqOK || f.req.email != target {
+	if !f.reqOK || !dir.owns(f.req, target) {
 		s := Step{Kind: StepRequester, Title: "Requester", Why: whyCustomerAccount,
 			Before: dir.userName(t.RequesterID), Accepted: true}
 		if id, ok := dir.byEmail[target]; ok {
-			s.RequesterID, s.After = id, target
+			s.RequesterID, s.After = id, dir.existingLabel(id)
 			b.newReqID = id
+			b.existingUser(id, target, orgT)
 		} else {
 			name := oneLine(opt.NewRequesterName)
 			if name == "" {
