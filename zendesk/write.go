@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,38 +13,6 @@ import (
 
 	"github.com/partner-triage/partner-triage/model"
 )
-
-// FindUserByEmail finds the user whose address is exactly email (compared case-insensitively).
-// Zendesk's user search is fuzzy; only an exact match counts.
-func (c *Client) FindUserByEmail(ctx context.Context, email string) (model.User, bool, error) {
-	e := normEmail(email)
-	if e == "" {
-		return model.User{}, false, nil
-	}
-	// The search is fuzzy (same local part, prefixes …): walk its pages until the exact address.
-	const maxPages = 10
-	var found model.User
-	pages := 0
-	errFound := errors.New("found")
-	path := fmt.Sprintf("/users/search.json?per_page=%d&query=%s", pageSize, url.QueryEscape("email:"+e))
-	err := c.eachPage(ctx, path, func(env *envelope) error {
-		for i := range env.Users {
-			u := env.Users[i].model()
-			if u.ID != 0 && normEmail(u.Email) == e {
-				found = u
-				return errFound
-			}
-		}
-		if pages++; pages >= maxPages {
-			return errFound // give up quietly: not found within the first 1,000 matches
-		}
-		return nil
-	})
-	if err != nil && err != errFound {
-		return model.User{}, false, err
-	}
-	return found, found.ID != 0, nil
-}
 
 // ReloadTicket reads one ticket again with its people, their organizations and memberships,
 // for the console to re-run the rules (after a 409, or on demand). The ticket is returned
@@ -103,9 +70,9 @@ func (c *Client) ReloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 	var found *model.User
 	e := ""
 	if f := c.cfg.Rules.OrgEmailField; f != 0 {
-		e = normEmail(t.Field(f))
+		e = model.NormalizeEmail(t.Field(f))
 		for _, u := range users {
-			if normEmail(u.Email) == e {
+			if model.NormalizeEmail(u.Email) == e {
 				e = "" // already known
 				break
 			}
@@ -243,7 +210,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 	ch.RequesterID = u.RequesterID
 	if u.NewRequester != nil {
 		email := strings.TrimSpace(u.NewRequester.Email)
-		if normEmail(email) == "" {
+		if model.NormalizeEmail(email) == "" {
 			return nil, fmt.Errorf("zendesk: ticket %d: new requester %q is not an email address", u.TicketID, email)
 		}
 		ch.Requester = &newRequester{Email: email, Name: strings.TrimSpace(u.NewRequester.Name)}
@@ -268,7 +235,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 			switch {
 			case cc.UserID != 0:
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: change.action})
-			case normEmail(cc.Email) != "":
+			case model.NormalizeEmail(cc.Email) != "":
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: change.action})
 			default:
 				return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
