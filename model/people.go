@@ -6,10 +6,10 @@ import (
 	"strings"
 )
 
-// personLabel names a user for a person in a plan: "Name <address>" with their default
+// labelWithOrg names a user for a person in a plan: "Name <address>" with their default
 // organization, e.g. "Tomas Brandt <tomas@vandelay.io>, Kramerica Industries"; a user
 // without an email is "Name (no email)"; one the directory lacks is "user #ID (not found)".
-func (d *Directory) personLabel(id int64) string {
+func (d *Directory) labelWithOrg(id int64) string {
 	u, ok := d.users[id]
 	if !ok || u == nil {
 		return d.userName(id)
@@ -54,13 +54,13 @@ func (d *Directory) existingLabel(id int64) string {
 	return s + " (existing user, " + d.organizationsOf(id) + ")"
 }
 
-// PersonLabel is personLabel for the console: "Name <address>, Organization", "Name (no
+// PersonLabel is labelWithOrg for the console: "Name <address>, Organization", "Name (no
 // email)", or "user #ID (not found)" for a user Zendesk no longer returns.
 func (d *Directory) PersonLabel(id int64) string {
 	if id == 0 {
 		return "(none)"
 	}
-	return d.personLabel(id)
+	return d.labelWithOrg(id)
 }
 
 // organizationsOf names the user's organizations (default first), "no organization" when none.
@@ -90,7 +90,7 @@ func (b *planBuilder) existingUser(id int64, target string, orgT int64) {
 	if ids := b.f.ix.customerByDomain[domainOf(target)]; len(ids) > 0 {
 		byDomain = ids[0]
 	}
-	who := d.personLabel(id)
+	who := d.labelWithOrg(id)
 	if byDomain != 0 && orgT != byDomain {
 		b.warn("%s already belongs to the existing user %s (organizations: %s), so Zendesk will make them the requester: the ticket goes to %s, not %s as the address's domain suggests. Check with the submitter which customer is meant.",
 			target, who, d.organizationsOf(id), d.orgName(orgT), d.orgName(byDomain))
@@ -108,7 +108,7 @@ func (b *planBuilder) suspended() {
 		case StepRequester:
 			if u := d.users[s.RequesterID]; s.RequesterID != 0 && u != nil && u.Suspended && !seen[u.ID] {
 				seen[u.ID] = true
-				b.warn("The new requester %s is suspended in Zendesk: they will receive no email about this ticket.", d.personLabel(u.ID))
+				b.warn("The new requester %s is suspended in Zendesk: they will receive no email about this ticket.", d.labelWithOrg(u.ID))
 			}
 		case StepCCs:
 			for _, c := range s.CCs {
@@ -118,7 +118,7 @@ func (b *planBuilder) suspended() {
 				}
 				if u := d.users[id]; id != 0 && u != nil && u.Suspended && !seen[id] {
 					seen[id] = true
-					b.warn("The new CC %s is suspended in Zendesk: while a CC is suspended, Zendesk sends no CC email on this ticket.", d.personLabel(id))
+					b.warn("The new CC %s is suspended in Zendesk: while a CC is suspended, Zendesk sends no CC email on this ticket.", d.labelWithOrg(id))
 				}
 			}
 		}

@@ -611,6 +611,12 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	fault := s.takeFault(r)
+	var resp response
+	applied := false
+	if fault != nil && fault.AfterApply {
+		// The change happens whatever the client is told afterwards (or never told).
+		resp, applied = s.handle(r), true
+	}
 	if fault != nil && fault.Delay > 0 {
 		if !s.sleep(r.Context(), fault.Delay) {
 			s.record(r, 499, true)
@@ -618,12 +624,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !s.sleep(r.Context(), s.cfg.latency) {
-		s.record(r, 499, false)
+		s.record(r, 499, fault != nil)
 		return
 	}
-	var resp response
-	isFault := false
+	isFault := fault != nil && (applied || fault.CutOff)
 	switch {
+	case fault != nil && fault.Reset:
+		s.record(r, 0, true)
+		s.reset(w)
+		return
 	case fault != nil && fault.Status != 0:
 		isFault = true
 		if fault.Body != "" {
@@ -638,14 +647,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case fault != nil && fault.Body != "":
 		isFault = true
 		resp = response{status: 200, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}, body: []byte(fault.Body)}
-	default:
+	case !applied:
 		resp = s.handle(r)
-		isFault = fault != nil && fault.CutOff
 	}
 	if fault != nil && fault.CutOff {
 		s.cutOff(w, r, resp)
 		return
 	}
+	// Recorded before the answer leaves, so a client that has its answer always finds its
+	// request in Requests.
+	s.record(r, resp.status, isFault)
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
@@ -656,7 +667,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if resp.status != http.StatusNoContent {
 		_, _ = w.Write(resp.body)
 	}
-	s.record(r, resp.status, isFault)
+}
+
+// reset drops the connection without an answer: with SO_LINGER 0 the close sends a TCP RST,
+// which the client sees as "connection reset by peer".
+func (s *Server) reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
 }
 
 func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
@@ -677,7 +704,8 @@ func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
 			fmt.Fprintf(buf, "%s: %s\r\n", k, v)
 		}
 	}
-	fmt.Fprintf(buf, "Content-Length: %d\r\n\r\n", len(resp.body))
+	// Connection: close, so the client never reuses the connection the server drops.
+	fmt.Fprintf(buf, "Connection: close\r\nContent-Length: %d\r\n\r\n", len(resp.body))
 	_, _ = buf.Write(resp.body[:len(resp.body)/2])
 	_ = buf.Flush()
 }
