@@ -198,6 +198,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.status = ""
 		m.review.showUndo(msg)
 		m.current = screenReview
+	case peopleMsg:
+		return m.gotPeople(msg)
+	case lookupStartMsg:
+		return msg.cmd
 	case reviewPlanMsg:
 		m.review.show(msg.plan)
 		m.current = screenReview

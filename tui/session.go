@@ -26,6 +26,8 @@ type session struct {
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
+	// people: the addresses Zendesk was asked about (people.go).
+	people peopleAsked
 }
 
 // emit asks the root for something outside the calling screen (a navigation message of
