@@ -20,6 +20,10 @@ func (e Evaluation) Worst() Severity {
 	return worst
 }
 
+// QueueRank is an evaluation's place in the queue's "findings first" order: 0 errors,
+// 1 warnings only, 2 clean, 3 skipped (SortForQueue then orders by ticket id).
+func QueueRank(e Evaluation) int { return queueRank(e) }
+
 // queueRank orders evaluations for the queue: errors, warnings, clean, skipped.
 func queueRank(e Evaluation) int {
 	switch {

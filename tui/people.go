@@ -158,3 +158,54 @@ func (w *wizardScreen) lookedUp(msg peopleMsg) tea.Cmd {
 func (w *wizardScreen) askingView() string {
 	return w.s.styles.Muted.Render("Looking up " + w.asking + " in Zendesk: is it an existing user, and whose organization?")
 }
+
+// personLine is a person in the detail: "Name <address> — organization, track", "Name
+// (no email) — …" for a user without an email, and a warning when Zendesk has them
+// suspended.
+func personLine(st Styles, u model.User, org string) string {
+	who := u.Name
+	switch {
+	case u.Email == "" && who == "":
+		who = "user #" + itoa(u.ID) + " (no email)"
+	case u.Email == "":
+		who += " (no email)"
+	case who == "":
+		who = "<" + u.Email + ">"
+	default:
+		who += " <" + u.Email + ">"
+	}
+	s := who + " — " + org
+	if u.Suspended {
+		s += " " + st.Warning.Render("· suspended in Zendesk: no email reaches them")
+	}
+	return s
+}
+
+// ownerNote says, after an Organization Email in the detail, who owns that address when it
+// is not the requester's own primary address: an existing user (by a secondary identity or
+// unknown to the ticket), and whether Zendesk has them suspended — the fix would make a
+// suspended user the requester.
+func (s *session) ownerNote(e string) string {
+	if e == "" {
+		return ""
+	}
+	u, ok := s.dir.UserByEmail(e)
+	if !ok {
+		return ""
+	}
+	var note string
+	if model.NormalizeEmail(u.Email) != e {
+		note = " (a secondary address of " + u.Name + " <" + u.Email + ">)"
+	}
+	if u.Suspended {
+		note += " " + s.styles.Warning.Render("· "+orName(u)+" is suspended in Zendesk: as requester they would get no email")
+	}
+	return note
+}
+
+func orName(u model.User) string {
+	if u.Name != "" {
+		return u.Name
+	}
+	return u.Email
+}

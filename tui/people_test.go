@@ -2,6 +2,7 @@ package tui_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -208,5 +209,40 @@ func TestPeopleQueue(t *testing.T) {
 		if strings.Contains(line, "8802 ") && !strings.Contains(line, "361000000777") {
 			t.Errorf("#8802 does not name its deleted requester: %q", line)
 		}
+	}
+}
+
+// The detail names a user without an email "(no email)" (never "<>"), a deleted submitter
+// "not found", and warns that the Organization Email names a suspended user.
+func TestDetailPeople(t *testing.T) {
+	for _, tc := range []struct {
+		id   int
+		want []string
+		not  []string
+	}{
+		{8805, []string{"Zoë 👩‍💻 Brandt (no email)"}, []string{"<>"}},
+		{8807, []string{"user #361000000777 (not found)"}, nil},
+		{8806, []string{"Requester     none"}, nil},
+		{8804, []string{"Ola Nordmann is suspended in Zendesk"}, nil},
+		{8801, []string{"p.raman@umbrella-labs.com (a secondary address of Priya Raman <priya@umbrella-labs.com>)"}, nil},
+	} {
+		t.Run(fmt.Sprint(tc.id), func(t *testing.T) {
+			h := startWith(t, zendesktest.PeopleDemo(), 160, 50, "loaded 37 tickets")
+			h.keys("/")
+			h.tm.Type(fmt.Sprint(tc.id))
+			h.keys("enter", "enter")
+			h.waitFor(t, fmt.Sprintf("#%d ", tc.id), "Org Email")
+			v := h.view(t)
+			for _, w := range tc.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("detail lacks %q:\n%s", w, v)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(v, w) {
+					t.Errorf("detail shows %q:\n%s", w, v)
+				}
+			}
+		})
 	}
 }

@@ -138,18 +138,6 @@ func badge(ev model.Evaluation, width int) string {
 	return fmt.Sprintf("%s %s +%d", mark, parts[0], len(parts)-1)
 }
 
-// rank orders a verdict for "findings first": errors, then warnings, then clean.
-func rank(ev model.Evaluation) int {
-	r := 2
-	for _, f := range ev.Findings {
-		if f.Severity == model.SeverityError {
-			return 0
-		}
-		r = 1
-	}
-	return r
-}
-
 // haystack is what the filter matches: id, subject, people, org, scenario and finding kinds.
 func (q *queueScreen) haystack(t model.Ticket, ev model.Evaluation) string {
 	var b strings.Builder
@@ -194,7 +182,7 @@ func (q *queueScreen) prepare() {
 			kinds.WriteString(string(f.Kind) + " " + badges[f.Kind] + " ")
 		}
 		q.entries = append(q.entries, queueEntry{
-			id: id, hay: q.haystack(t, ev), rank: rank(ev), created: t.CreatedAt,
+			id: id, hay: q.haystack(t, ev), rank: model.QueueRank(ev), created: t.CreatedAt,
 			kinds: kinds.String(), scenario: string(ev.Scenario),
 			row: table.Row{
 				itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),

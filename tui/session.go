@@ -103,15 +103,15 @@ func (s *session) userLabel(id int64) string {
 	}
 	u, ok := s.dir.User(id)
 	if !ok {
-		return "user #" + itoa(id)
+		return "user #" + itoa(id) + " (not found)" // deleted or merged in Zendesk
 	}
 	if u.Email != "" {
 		return u.Email
 	}
 	if u.Name != "" {
-		return u.Name
+		return u.Name + " (no email)"
 	}
-	return "user #" + itoa(id)
+	return "user #" + itoa(id) + " (no email)"
 }
 
 // orgLabel names an organization ("" when none).
