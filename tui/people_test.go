@@ -246,3 +246,18 @@ func TestDetailPeople(t *testing.T) {
 		})
 	}
 }
+
+// In tmux a quick Esc j arrives as alt+j, and Esc Esc as alt+esc: the leading Esc is Esc.
+func TestQuickEscArrivesAsAlt(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("enter")
+	h.waitFor(t, "#4001  ", "Org Email")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}, Alt: true}) // Esc j: back, then down
+	h.keys("enter")
+	h.waitFor(t, "#4002  ", "Org Email")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyEsc, Alt: true}) // Esc Esc: back to the queue
+	v := h.view(t)
+	if strings.Contains(v, "Org Email") {
+		t.Fatalf("still on the detail after alt+esc:\n%s", v)
+	}
+}
