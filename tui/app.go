@@ -133,6 +133,14 @@ func (m *Model) active() screen { return m.screens[m.current] }
 
 // Update handles the message, then the navigation messages screens emitted meanwhile.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if keys := splitEsc(msg); keys != nil { // keys.go: a quick Esc+key arrives as alt+key
+		var cmds []tea.Cmd
+		for _, k := range keys {
+			next, cmd := m.Update(k)
+			m, cmds = next.(Model), append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	cmds := []tea.Cmd{m.handle(msg)}
 	for p := m.s.takePending(); len(p) > 0; p = m.s.takePending() {
 		for _, nav := range p {
@@ -197,6 +205,10 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.status = ""
 		m.review.showUndo(msg)
 		m.current = screenReview
+	case peopleMsg:
+		return m.gotPeople(msg)
+	case lookupStartMsg:
+		return msg.cmd
 	case reviewPlanMsg:
 		m.review.show(msg.plan)
 		m.current = screenReview

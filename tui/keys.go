@@ -1,6 +1,9 @@
 package tui
 
-import "github.com/charmbracelet/bubbles/key"
+import (
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // KeyMap declares every binding once; each screen matches keys and lists its help from here.
 type KeyMap struct {
@@ -60,4 +63,16 @@ func DefaultKeyMap() KeyMap {
 		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 	}
+}
+
+// splitEsc turns a key that arrived with Alt into Esc followed by the key: terminals and
+// tmux deliver a quick Esc Esc or Esc j as one alt+esc / alt+j, and the console binds no
+// alt key, so a leading Esc is the Esc the agent pressed. nil for any other message.
+func splitEsc(msg tea.Msg) []tea.Msg {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok || !k.Alt || k.Paste {
+		return nil
+	}
+	k.Alt = false
+	return []tea.Msg{tea.KeyMsg{Type: tea.KeyEsc}, k}
 }

@@ -93,6 +93,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
 			m.current = screenWizard
+			return m.lookupBeforeFix(msg.id) // people.go: the plan waits for Zendesk's answer
 		}
 	case reloadMsg:
 		m.s.reset()

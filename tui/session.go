@@ -37,6 +37,8 @@ type session struct {
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
+	// people: the addresses Zendesk was asked about (people.go).
+	people peopleAsked
 }
 
 // emit asks the root for something outside the calling screen (a navigation message of
@@ -245,15 +247,15 @@ func (s *session) userLabel(id int64) string {
 	}
 	u, ok := s.dir.User(id)
 	if !ok {
-		return "user #" + itoa(id)
+		return "user #" + itoa(id) + " (not found)" // deleted or merged in Zendesk
 	}
 	if u.Email != "" {
 		return u.Email
 	}
 	if u.Name != "" {
-		return u.Name
+		return u.Name + " (no email)"
 	}
-	return "user #" + itoa(id)
+	return "user #" + itoa(id) + " (no email)"
 }
 
 // orgLabel names an organization ("" when none).
