@@ -19,45 +19,6 @@ import (
 	"github.com/partner-triage/partner-triage/model"
 )
 
-// Options wires the console. cmd/ builds them after the config was validated.
-type Options struct {
-	Client  Client
-	Rules   model.RuleConfig
-	NoColor bool
-	Journal Journal
-	// Now is the clock (tests pin it for stable ages); nil means time.Now.
-	Now func() time.Time
-	// OpenURL opens a link in the browser (cmd/ wires github.com/cli/browser); nil means
-	// the console cannot open links and says where the ticket is instead.
-	OpenURL func(url string) error
-	// CopyText puts text on the clipboard (cmd/ wires OSC 52 with a clipboard-library
-	// fallback); nil means the console cannot copy and shows the text instead.
-	CopyText func(text string) error
-	// Logf writes to the --debug log (nil: no log). Never to the screen.
-	Logf func(format string, args ...any)
-	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
-	Notice string
-	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
-	// waiting 12s)", shown in the status bar until the next page or result.
-	Retries <-chan string
-}
-
-// retryMsg is a notice from Options.Retries.
-type retryMsg string
-
-func waitRetry(ch <-chan string) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return retryMsg(s)
-	}
-}
-
 // openedMsg is the browser opener's answer.
 type openedMsg struct{ err error }
 
@@ -83,6 +44,9 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	refreshing bool      // a live refresh is on its way
+	dataAt     time.Time // when the data was last loaded or refreshed (the agent's clock)
 }
 
 // New builds the console; Init starts loading the queue.
@@ -116,7 +80,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries))
+	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries), ageTickCmd())
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
@@ -180,10 +144,11 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
 		if msg.err != nil {
 			m.lastErr = "loading the queue: " + msg.err.Error()
-		} else {
-			m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+			return nil
 		}
-		return nil
+		m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+		m.dataAt = m.s.now()
+		return m.scheduleRefresh()
 	case spinner.TickMsg:
 		if msg.ID != m.spinner.ID() {
 			return m.review.Update(msg) // the submit spinner
@@ -249,33 +214,6 @@ func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
 		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
 	}
 	return cmd
-}
-
-func (m *Model) submitDone(msg submitDoneMsg) {
-	before, had := m.s.tickets[msg.TicketID]
-	for _, rm := range msg.Removed {
-		// A reload adds what Zendesk has but cannot tell what is gone.
-		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
-	}
-	if msg.Reloaded != nil {
-		m.mergePage(*msg.Reloaded)
-	}
-	switch {
-	case msg.Conflict:
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID)
-	case msg.Err != nil:
-		m.lastErr = fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err)
-	case msg.undo:
-		m.status = fmt.Sprintf("#%d reverted", msg.TicketID)
-	default:
-		m.status = fmt.Sprintf("#%d submitted", msg.TicketID)
-	}
-	m.logf("submit #%d (undo=%v): applied %q, not applied %q, conflict=%v, err=%v",
-		msg.TicketID, msg.undo, msg.Applied, msg.NotApplied, msg.Conflict, msg.Err)
-	if after, ok := m.s.tickets[msg.TicketID]; msg.Conflict && had && ok {
-		msg.changes = m.s.ticketChanges(before, after)
-	}
-	m.review.finish(msg)
 }
 
 // handleKey takes the keys that belong to no screen (quit, help), then gives the key to

@@ -87,6 +87,12 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.loadConversation(msg.id)
 	case conversationMsg:
 		m.storeConversation(msg)
+	case refreshTickMsg:
+		return m.startRefresh(msg)
+	case changesMsg:
+		return m.applyChanges(msg)
+	case ageTickMsg:
+		return ageTickCmd() // the View that follows redraws the age
 	case previewSettledMsg:
 		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startFixMsg:

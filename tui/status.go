@@ -20,6 +20,9 @@ func (m Model) statusBar() string {
 		parts = append(parts, prog+" tickets…")
 	}
 	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
+	if a := m.dataAge(); a != "" && !m.loading {
+		parts = append(parts, a) // before the message: when the line is cut, the message goes
+	}
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":

@@ -92,6 +92,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Notice:   notice,
 		OpenURL:  browser.OpenURL,
 		CopyText: copyText,
+		Refresh:  e.cfg.Queue.Refresh,
 		Retries:  e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
