@@ -509,3 +509,35 @@ func TestReviewShowsImplicitOrganization(t *testing.T) {
 	}
 	h.view(t)
 }
+
+// U lists the journal; a change that only removed a membership is marked and never blocks
+// the change before it, which is picked, shown as a diff with names, and reverted. The entry
+// written by "another console" (straight into the file) is seen, as the list is read afresh.
+func TestJournalPickUndo(t *testing.T) {
+	h := start(t, 100, 30)
+	h.openFix(t, 4004)
+	h.keys("space", "space") // organization, internal note
+	h.submit(t, 4004, "Submitted")
+	fixed, _ := h.srv.Ticket(4004)
+	org, _ := h.srv.Organization(fixed.OrganizationID)
+	if err := h.journal.Append(model.JournalEntry{Time: fixedNow.Add(time.Hour), TicketID: 4016,
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("esc", "U")
+	h.waitFor(t, "pick a change to undo", "ticket #4016", "nothing to undo", "ticket #4004")
+	h.keys("enter") // on the membership-only entry: nothing happens
+	h.keys("j", "enter")
+	h.waitFor(t, "revert with safe_update", "Organization", org.Name)
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("after undo the organization is %d, want none again", got.OrganizationID)
+	}
+	comments := h.srv.Comments(4004)
+	note := comments[len(comments)-1].Body
+	if !strings.Contains(note, org.Name) || strings.Contains(note, fmt.Sprint(fixed.OrganizationID)) {
+		t.Errorf("the undo's note should name %q, not its id:\n%s", org.Name, note)
+	}
+	h.view(t)
+}

@@ -15,6 +15,7 @@ type KeyMap struct {
 	Browser               key.Binding
 	Reload                key.Binding
 	Undo                  key.Binding
+	UndoPick              key.Binding
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
@@ -41,6 +42,7 @@ func DefaultKeyMap() KeyMap {
 		Browser:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
 		Reload:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Undo:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
+		UndoPick:    key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),

@@ -324,6 +324,8 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(km, k.Undo):
 			q.s.emit(undoMsg{})
+		case key.Matches(km, k.UndoPick):
+			q.s.emit(undoPickMsg{})
 			return nil
 		case key.Matches(km, k.Filter):
 			q.filtering = true
@@ -360,7 +362,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom},
-		{k.Open, k.Fix, k.Browser, k.Undo},
+		{k.Open, k.Fix, k.Browser, k.Undo, k.UndoPick},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
 		{k.Help, k.Quit},
 	}

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strings"
 
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
@@ -92,8 +91,13 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		OpenURL: browser.OpenURL,
 		Retries: e.retries,
 	})
-	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
-		return exitInterrupted
+	var ie *tui.InterruptedError
+	if errors.As(err, &ie) || err != nil && ctx.Err() != nil {
+		what := ""
+		if ie != nil {
+			what = ie.Submit
+		}
+		return interrupted(stderr, "", ctx, what)
 	}
 	if err != nil {
 		e.logf("console: %v", err)

@@ -68,7 +68,7 @@ func TestUndoCommand(t *testing.T) {
 		t.Errorf("after undo the organization is %d, want none", got.OrganizationID)
 	}
 	r = runWith(t, env, "undo", "--config", cfgPath)
-	if r.code != exitFindings || firstLine(r.stderr) != "partner-triage undo: nothing to undo: the journal has no change left" {
+	if r.code != exitFindings || firstLine(r.stderr) != "partner-triage undo: nothing to undo: the journal has no change left that can be reverted" {
 		t.Errorf("second undo: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
