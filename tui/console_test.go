@@ -40,6 +40,9 @@ type harness struct {
 	rules   model.RuleConfig
 	journal *journal.File
 	opened  []string
+	// openedCh receives every URL the console opens (the opener runs in a command's
+	// goroutine, so tests wait on it instead of reading opened).
+	openedCh chan string
 }
 
 func start(t *testing.T, w, h int) *harness {
@@ -58,11 +61,11 @@ func start(t *testing.T, w, h int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j}
+	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j, openedCh: make(chan string, 8)}
 	m := tui.New(tui.Options{
 		Client: client, Rules: cfg.Rules(), Journal: j, NoColor: true,
 		Now:     func() time.Time { return fixedNow },
-		OpenURL: func(u string) error { hs.opened = append(hs.opened, u); return nil },
+		OpenURL: func(u string) error { hs.openedCh <- u; return nil },
 	})
 	hs.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	hs.waitFor(t, "loaded 30 tickets")
@@ -276,10 +279,17 @@ func TestFilterKindAndScenarioWords(t *testing.T) {
 func TestOpenInBrowser(t *testing.T) {
 	h := start(t, 80, 24)
 	h.keys("o")
-	time.Sleep(100 * time.Millisecond)
+	select {
+	case u := <-h.openedCh:
+		if !strings.HasSuffix(u, "/agent/tickets/4001") {
+			t.Fatalf("opened %v, want the agent URL of 4001", u)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("o opened nothing")
+	}
 	h.view(t)
-	if len(h.opened) != 1 || !strings.HasSuffix(h.opened[0], "/agent/tickets/4001") {
-		t.Fatalf("opened %v, want the agent URL of 4001", h.opened)
+	if len(h.openedCh) != 0 {
+		t.Errorf("o opened more than one page")
 	}
 }
 

@@ -29,6 +29,7 @@ type config struct {
 	ratePerWin   int
 	rateWindow   time.Duration
 	exportPerMin int
+	now          func() time.Time
 }
 
 // WithAPIToken accepts Basic auth "{email}/token:{token}".
@@ -55,6 +56,10 @@ func WithRateLimit(perMinute int) Option {
 func WithRateLimitWindow(n int, window time.Duration) Option {
 	return func(c *config) { c.ratePerWin, c.rateWindow = n, window }
 }
+
+// WithClock makes the rate limiters read the time from now instead of the wall clock, so a
+// test can move past a Retry-After without waiting for it.
+func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithExportRateLimit sets /search/export's own limit per minute (Zendesk: 100; active
 // only with WithRateLimit; 0 keeps 100, negative disables it).
@@ -128,6 +133,14 @@ func NewServer(ds Dataset, opts ...Option) *Server {
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
+}
+
+// now is the clock of the rate limiters (WithClock; else the wall clock).
+func (s *Server) now() time.Time {
+	if s.cfg.now != nil {
+		return s.cfg.now()
+	}
+	return time.Now()
 }
 
 // URL is the API base including /api/v2, without a trailing slash.
@@ -717,7 +730,7 @@ func (s *Server) handle(r *http.Request) response {
 	}
 	var rlHeaders http.Header
 	if s.limiter != nil {
-		now := time.Now()
+		now := s.now()
 		s.mu.Lock()
 		wait, remaining := s.limiter.take(now)
 		s.mu.Unlock()
@@ -863,7 +876,7 @@ func (s *Server) route(r *http.Request) response {
 	case seg[0] == "search" && len(seg) == 2 && seg[1] == "export" && m == "GET":
 		if s.exportLimiter != nil {
 			s.mu.Lock()
-			wait, _ := s.exportLimiter.take(time.Now())
+			wait, _ := s.exportLimiter.take(s.now())
 			s.mu.Unlock()
 			if wait > 0 {
 				return tooMany(wait, http.Header{}, "APIRateLimitExceeded")

@@ -962,14 +962,25 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("remaining = %q", h.Get("X-Rate-Limit-Remaining"))
 	}
 
-	// A short window recovers after Retry-After.
-	w := newDemo(t, WithRateLimitWindow(2, 1200*time.Millisecond))
+	// A window recovers after Retry-After (a test clock moves past it; no waiting).
+	var clockMu sync.Mutex
+	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	now := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock }
+	w := newDemo(t, WithRateLimitWindow(2, 2*time.Second), WithClock(now))
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	st, h, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 429, nil)
 	ra, _ = strconv.Atoi(h.Get("Retry-After"))
-	time.Sleep(time.Duration(ra) * time.Second)
+	clockMu.Lock()
+	clock = clock.Add(time.Duration(ra)*time.Second - time.Millisecond)
+	clockMu.Unlock()
+	if st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth); st != 429 {
+		t.Fatalf("before Retry-After passed: %d, want 429", st)
+	}
+	clockMu.Lock()
+	clock = clock.Add(time.Millisecond)
+	clockMu.Unlock()
 	st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 200, nil)
 }
