@@ -29,7 +29,10 @@ type config struct {
 	ratePerWin   int
 	rateWindow   time.Duration
 	exportPerMin int
-	now          func() time.Time
+
+	oauthClients          map[string][]string // OAuth client id → redirect URLs (oauth.go)
+	accessTTL, refreshTTL time.Duration
+	now                   func() time.Time
 }
 
 // WithAPIToken accepts Basic auth "{email}/token:{token}".
@@ -56,10 +59,6 @@ func WithRateLimit(perMinute int) Option {
 func WithRateLimitWindow(n int, window time.Duration) Option {
 	return func(c *config) { c.ratePerWin, c.rateWindow = n, window }
 }
-
-// WithClock makes the rate limiters read the time from now instead of the wall clock, so a
-// test can move past a Retry-After without waiting for it.
-func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // WithExportRateLimit sets /search/export's own limit per minute (Zendesk: 100; active
 // only with WithRateLimit; 0 keeps 100, negative disables it).
@@ -102,6 +101,7 @@ type Server struct {
 	exportLimiter  *limiter
 	updateLimiter  *limiter
 	ticketLimit    map[int64]*limiter
+	oa             oauthState
 }
 
 // NewServer starts an emulator seeded with ds on 127.0.0.1:0. It panics when it cannot
@@ -133,14 +133,6 @@ func NewServer(ds Dataset, opts ...Option) *Server {
 	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
-}
-
-// now is the clock of the rate limiters (WithClock; else the wall clock).
-func (s *Server) now() time.Time {
-	if s.cfg.now != nil {
-		return s.cfg.now()
-	}
-	return time.Now()
 }
 
 // URL is the API base including /api/v2, without a trailing slash.
@@ -725,12 +717,15 @@ func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
 
 // handle authenticates, rate-limits and routes a request.
 func (s *Server) handle(r *http.Request) response {
+	if strings.HasPrefix(r.URL.Path, "/oauth/") {
+		return s.oauthEndpoint(r)
+	}
 	if e := s.authenticate(r); e != nil {
 		return e.response()
 	}
 	var rlHeaders http.Header
 	if s.limiter != nil {
-		now := s.now()
+		now := s.now() // WithClock, so tests move past a Retry-After without waiting
 		s.mu.Lock()
 		wait, remaining := s.limiter.take(now)
 		s.mu.Unlock()
@@ -773,6 +768,15 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 	}
 	anyCred := s.cfg.token == "" && s.cfg.oauth == ""
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+		if issued, live := s.oauthBearer(tok); issued {
+			if !live {
+				return unauth // expired, revoked or rotated away
+			}
+			return nil
+		}
+		if len(s.cfg.oauthClients) > 0 && tok != s.cfg.oauth {
+			return unauth // an OAuth server accepts only the tokens it issued
+		}
 		if tok == "" || (!anyCred && (s.cfg.oauth == "" || tok != s.cfg.oauth)) {
 			return unauth
 		}
@@ -929,6 +933,8 @@ func (s *Server) route(r *http.Request) response {
 		} else {
 			e = errInvalidEndpoint()
 		}
+	case seg[0] == "oauth":
+		out, e = s.oauthAPI(r, seg)
 	case seg[0] == "organization_memberships" && len(seg) == 1 && m == "POST":
 		call(s.createMembership)
 	case seg[0] == "organization_memberships" && len(seg) == 2 && m == "GET":

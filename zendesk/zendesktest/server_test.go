@@ -963,24 +963,18 @@ func TestRateLimit(t *testing.T) {
 	}
 
 	// A window recovers after Retry-After (a test clock moves past it; no waiting).
-	var clockMu sync.Mutex
-	clock := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	now := func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return clock }
-	w := newDemo(t, WithRateLimitWindow(2, 2*time.Second), WithClock(now))
+	clock := NewClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	w := newDemo(t, WithRateLimitWindow(2, 2*time.Second), WithClock(clock.Now))
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	st, h, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 429, nil)
 	ra, _ = strconv.Atoi(h.Get("Retry-After"))
-	clockMu.Lock()
-	clock = clock.Add(time.Duration(ra)*time.Second - time.Millisecond)
-	clockMu.Unlock()
+	clock.Advance(time.Duration(ra)*time.Second - time.Millisecond)
 	if st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth); st != 429 {
 		t.Fatalf("before Retry-After passed: %d, want 429", st)
 	}
-	clockMu.Lock()
-	clock = clock.Add(time.Millisecond)
-	clockMu.Unlock()
+	clock.Advance(time.Millisecond)
 	st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 200, nil)
 }
