@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -25,6 +26,11 @@ func prepareUndoCmd(c Client, j Journal, rules model.RuleConfig, id int) tea.Cmd
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
 		p, err := apply.PrepareUndo(ctx, c, j, rules, id)
+		var refused *apply.RefusedError
+		if id == 0 && errors.As(err, &refused) {
+			// The newest change is not the only one: the journal list offers the others.
+			err = fmt.Errorf("%w — press U to pick another change from the journal", err)
+		}
 		return undoReadyMsg{PreparedUndo: p, err: err}
 	}
 }

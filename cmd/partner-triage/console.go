@@ -108,18 +108,35 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 // interruptedNotice reports a submit the journal shows begun and never finished (the
 // program stopped mid-submit), once: the entry is then acknowledged so the next start is quiet.
+// It also warns of journal lines that cannot be read (torn by a crash): they are skipped,
+// never a reason not to start.
 func interruptedNotice(j *journal.File, path string) (string, error) {
-	pending, err := j.Interrupted()
-	if err != nil || len(pending) == 0 {
+	problems, err := j.Problems()
+	if err != nil {
 		return "", err
 	}
-	ids := make([]string, len(pending))
-	for i, p := range pending {
-		ids[i] = fmt.Sprintf("#%d", p.TicketID)
-		if err := j.Abort(p); err != nil {
-			return "", err
-		}
+	pending, err := j.Interrupted()
+	if err != nil {
+		return "", err
 	}
-	return fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
-		strings.Join(ids, ", "), path), nil
+	var parts []string
+	if len(pending) > 0 {
+		ids := make([]string, len(pending))
+		for i, p := range pending {
+			ids[i] = fmt.Sprintf("#%d", p.TicketID)
+			if err := j.Abort(p); err != nil {
+				return "", err
+			}
+		}
+		parts = append(parts, fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
+			strings.Join(ids, ", "), path))
+	}
+	if len(problems) > 0 {
+		warn := problems[0]
+		if len(problems) > 1 {
+			warn += fmt.Sprintf(" (and %d more unreadable lines)", len(problems)-1)
+		}
+		parts = append(parts, warn)
+	}
+	return strings.Join(parts, "; "), nil
 }

@@ -163,3 +163,19 @@ func TestUndoListAndID(t *testing.T) {
 		t.Errorf("--list with an ID: exit %d, want 2", r.code)
 	}
 }
+
+// A torn journal line never stops the console: the start notice warns of it once.
+func TestInterruptedNoticeWarnsOfTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	if err := os.WriteFile(path, []byte(`{"kind":"change","change":{"ti`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := interruptedNotice(j, path)
+	if err != nil || !strings.Contains(msg, path+":1") || !strings.Contains(msg, "skipped") {
+		t.Fatalf("notice %q, %v; want a warning naming %s:1", msg, err, path)
+	}
+}
