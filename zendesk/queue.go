@@ -265,12 +265,22 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	v := url.Values{}
 	v.Set("query", eq)
 	v.Set("filter[type]", "ticket")
-	v.Set("page[size]", strconv.Itoa(pageSize))
+	v.Set("page[size]", strconv.Itoa(exportPageSize))
 	v.Set("include", "tickets(users,organizations)")
-	return c.eachPageLazy(ctx, "/search/export.json?"+v.Encode(), func(p string, data []byte, _ pageHead) error {
-		return send(p, data, true, count)
-	})
+	// Export allows 1,000 a page (10× fewer requests within its own 100-a-minute limit), but
+	// such a page can time out: then the walk goes on from the same cursor at 100 a page.
+	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), "/search/export.json?"+v.Encode(), true,
+		func(p string, data []byte) (pageHead, error) {
+			h, err := parseHead(data)
+			if err != nil {
+				return h, c.decodeErr("GET", p, err)
+			}
+			return h, send(p, data, true, count)
+		})
 }
+
+// exportPageSize is /search/export's largest page; pageSize is the fallback.
+const exportPageSize = 1000
 
 // decodePage decodes a fetched list page (off the fetcher's critical path).
 func (c *Client) decodePage(r rawPage) rawPage {
@@ -334,12 +344,25 @@ func (c *Client) eachPageLazy(ctx context.Context, path string, fn func(p string
 }
 
 func (c *Client) walk(ctx context.Context, path string, step func(p string, data []byte) (pageHead, error)) error {
+	return c.walkWith(ctx, path, false, step)
+}
+
+// walkWith is walk; with shrink, a page that times out is asked again from the same cursor
+// at pageSize records a page (and the rest of the walk stays at that size).
+func (c *Client) walkWith(ctx context.Context, path string, shrink bool, step func(p string, data []byte) (pageHead, error)) error {
 	seen := map[string]bool{}
 	next := path
 	// A cursor request must be answered by cursor pages: meta.has_more decides, strictly.
 	cursor := strings.Contains(path, "page%5Bsize%5D") || strings.Contains(path, "page[size]")
 	for {
 		data, err := c.getBytes(ctx, next)
+		if err != nil && shrink && isTimeout(err) && ctx.Err() == nil {
+			shrink = false
+			c.logf("GET %s: a %s-record page timed out; going on at %d a page", errPath(next), pageParam(next), pageSize)
+			path = withParam(path, "page[size]", strconv.Itoa(pageSize))
+			next = withParam(next, "page[size]", strconv.Itoa(pageSize))
+			data, err = c.getBytes(context.WithValue(ctx, noTimeoutRetry{}, false), next)
+		}
 		if err != nil {
 			return err
 		}
@@ -376,6 +399,20 @@ func (c *Client) walk(ctx context.Context, path string, step func(p string, data
 		seen[following] = true
 		next = following
 	}
+}
+
+// pageParam is the page[size] a path asks for.
+func pageParam(path string) string {
+	_, q, _ := strings.Cut(path, "?")
+	v, _ := url.ParseQuery(q)
+	return v.Get("page[size]")
+}
+
+// isTimeout: the request got no answer in time (one attempt's deadline), as opposed to the
+// caller's context ending.
+func isTimeout(err error) bool {
+	var ne *NetworkError
+	return errors.As(err, &ne) && strings.Contains(ne.Err.Error(), "timed out")
 }
 
 // withParam sets one query parameter on a path.
