@@ -137,8 +137,10 @@ func (c *Client) UpdateTicket(ctx context.Context, u model.TicketUpdate) (model.
 
 // RemoveMembership deletes one organization membership — never a user or an organization.
 // It first checks that the membership still joins that user and that organization (when the
-// id is unknown it is looked up by user and organization); a membership that is already gone
-// is reported as model.ErrNotFound.
+// id is unknown, or Zendesk no longer knows it, it is looked up by user and organization). A
+// membership that is already gone counts as removed (nil): the goal is reached. When the
+// answer to the DELETE is lost or is an error, the membership is read back: gone → nil;
+// still there → the DELETE's error.
 func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -148,16 +150,18 @@ func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval
 	}
 	id := m.MembershipID
 	if id != 0 {
-		var env envelope
-		path := fmt.Sprintf("/organization_memberships/%d.json", id)
-		if err := c.get(ctx, path, &env); err != nil {
+		got, err := c.membership(ctx, id)
+		if err != nil {
 			return err
 		}
-		got := env.OrganizationMembership
-		if got == nil || int64(got.UserID) != m.UserID || int64(got.OrganizationID) != m.OrganizationID {
+		if got != nil && (int64(got.UserID) != m.UserID || int64(got.OrganizationID) != m.OrganizationID) {
 			return fmt.Errorf("zendesk: membership %d does not join user %d and organization %d any more; nothing removed (reload)", id, m.UserID, m.OrganizationID)
 		}
-	} else {
+		if got == nil {
+			id = 0 // gone under that id; the pair may still be joined under another
+		}
+	}
+	if id == 0 {
 		ms, err := c.userMemberships(ctx, m.UserID)
 		if err != nil {
 			return err
@@ -169,8 +173,31 @@ func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval
 			}
 		}
 		if id == 0 {
-			return fmt.Errorf("zendesk: user %d is not a member of organization %d: %w", m.UserID, m.OrganizationID, model.ErrNotFound)
+			return nil // not a member any more: already removed
 		}
 	}
-	return c.do(ctx, "DELETE", fmt.Sprintf("/organization_memberships/%d.json", id), nil, nil)
+	err := c.do(ctx, "DELETE", fmt.Sprintf("/organization_memberships/%d.json", id), nil, nil)
+	if err == nil || errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if got, cerr := c.membership(ctx, id); cerr == nil && got == nil {
+		return nil // the DELETE went through; only its answer was lost
+	}
+	return err
+}
+
+// membership reads one membership; (nil, nil) when Zendesk answers 404 (it is gone).
+func (c *Client) membership(ctx context.Context, id int64) (*wireMembership, error) {
+	var env envelope
+	err := c.get(ctx, fmt.Sprintf("/organization_memberships/%d.json", id), &env)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if env.OrganizationMembership == nil {
+		return nil, &DecodeError{Method: "GET", Path: fmt.Sprintf("/organization_memberships/%d.json", id), Err: errors.New("the answer holds no organization_membership")}
+	}
+	return env.OrganizationMembership, nil
 }

@@ -40,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runConsole(rest, stdout, stderr, getenv)
 	case "scan":
 		return runScan(rest, stdout, stderr, getenv)
+	case "audit":
+		return runAudit(rest, stdout, stderr, getenv)
 	case "version":
 		return runVersion(rest, stdout, stderr, getenv)
 	case "undo":
