@@ -137,10 +137,15 @@ func shorten(s string) string {
 type NotSignedInError struct {
 	Account string // e.g. https://acme.zendesk.com
 	Reason  string // e.g. "Zendesk refused to refresh the stored sign-in (invalid_grant)"
+	Hint    string // said after the advice to sign in, e.g. what a running console keeps
 }
 
 func (e *NotSignedInError) Error() string {
-	return fmt.Sprintf("not signed in to %s: %s; run `partner-triage auth login`", e.Account, e.Reason)
+	msg := fmt.Sprintf("not signed in to %s: %s; run `partner-triage auth login`", e.Account, e.Reason)
+	if e.Hint != "" {
+		msg += " " + e.Hint
+	}
+	return msg
 }
 
 // OAuthConfig is the OAuth client partner-triage signs in with at the Zendesk instance webBase
