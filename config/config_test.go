@@ -210,6 +210,11 @@ func TestErrors(t *testing.T) {
 		{"subdomain hyphen", "zendesk:\n  subdomain: -acme\n" + q, "config.yaml:2: zendesk.subdomain:", []string{"not a subdomain"}},
 		{"email no at", zd + "  email: agent.example.com\n" + q, "config.yaml:3: zendesk.email:", []string{`"agent.example.com" is not an email address`, "agent@example.com"}},
 		{"email at end", zd + "  email: agent@\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email with /token", zd + "  email: agent@example.com/token\n" + q, "config.yaml:3: zendesk.email:", []string{"/token", "write agent@example.com"}},
+		{"email with /TOKEN", zd + "  email: Agent@Example.com/TOKEN\n" + q, "config.yaml:3: zendesk.email:", []string{"/token"}},
+		{"email with path", zd + "  email: agent@example.com/x\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email two ats", zd + "  email: a@b@example.com\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email bearer", zd + "  email: 'Bearer abc'\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
 
 		{"no queue", zd, "config.yaml:1: queue: missing", []string{"view_id", "search"}},
 		{"queue null", zd + "queue:\n", "config.yaml:3: queue: is empty", nil},

@@ -13,6 +13,8 @@ import (
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/partner-triage/partner-triage/model"
 )
 
 // Parse validates the YAML configuration in data; file names it in messages.
@@ -377,6 +379,10 @@ func (p *parser) zendesk(m *yaml.Node, cfg *Config) error {
 			if err != nil {
 				return err
 			}
+			if strings.HasSuffix(strings.ToLower(s), "/token") && isEmail(s[:len(s)-len("/token")]) {
+				return p.err(e.vn, e.path, "%s ends with /token: write %s alone (partner-triage adds /token itself for API-token auth)",
+					quoteShort(s), s[:len(s)-len("/token")])
+			}
 			if !isEmail(s) {
 				return p.err(e.vn, e.path, "%s is not an email address: write the address you sign in to Zendesk with, e.g. agent@example.com", quoteShort(s))
 			}
@@ -466,9 +472,16 @@ func (p *parser) redirectURL(e entry) (string, error) {
 	return s, nil
 }
 
+// isEmail reports an address as the rules read one (model.NormalizeEmail: one @, something
+// on both sides, no white space) whose domain is a host name: no control characters, and
+// nothing a URL or a credential adds (a /token suffix, a path, a port, a "Bearer " prefix).
 func isEmail(s string) bool {
-	i := strings.LastIndexByte(s, '@')
-	return i > 0 && i < len(s)-1 && !strings.ContainsFunc(s, isSpaceOrControl)
+	e := model.NormalizeEmail(s)
+	if e == "" || strings.ContainsFunc(s, isSpaceOrControl) {
+		return false
+	}
+	domain := e[strings.IndexByte(e, '@')+1:]
+	return !strings.ContainsAny(domain, "/\\:?#[]()<>,;\"'") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // str reads a non-empty scalar as text.

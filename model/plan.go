@@ -30,6 +30,9 @@ type Step struct {
 	// the requester and organization follow; the note is edited in place by setting Note
 	// (and After) to the new text (see Plan.Compile).
 	Editable bool
+	// Toggle: the step is an on/off choice (CCs, rules.md step 4). Accepting it "as
+	// proposed" keeps Accepted as the plan set it; the wizard's edit flips it.
+	Toggle bool
 
 	// Payload, by kind.
 	OrgEmail       string             // StepOrgEmail
@@ -39,6 +42,12 @@ type Step struct {
 	CCs            []CCRef            // StepCCs
 	Removal        *MembershipRemoval // StepAssociation (membership to remove)
 	Note           string             // StepNote
+
+	// cites are the passages Why is made of (one or more); the note groups steps by them.
+	cites []string
+	// noteLine is what the note says the step does, people named by name and address
+	// ("" → Title: Before → After).
+	noteLine string
 
 	// autoNote is the note as generated; while Note still equals it, the note follows the
 	// steps the agent accepts (Plan.Compile, Plan.RefreshNote).
@@ -56,6 +65,18 @@ type Plan struct {
 	// Manual lists what a finding needs that the plan cannot do, one sentence each, for the
 	// agent to do by hand (e.g. "ask the submitter for the customer's address").
 	Manual []string
+	// Warnings are what the agent should weigh before submitting (rules.md, "Warnings"), one
+	// sentence each; the wizard and the review show them, nothing is refused for them.
+	Warnings []string
+	// OtherReading, when set, is the other fix a warning offers: BuildPlan with its Options
+	// builds it (e.g. keep the requester and correct the Organization Email to theirs).
+	OtherReading *Reading
+}
+
+// Reading is another way to read a ticket's mistake, offered by a warning.
+type Reading struct {
+	Label   string // what it does, for a person: "keep … as requester and set …"
+	Options PlanOptions
 }
 
 // DiffLine is one row of the review diff: a field, its value now and after the update.

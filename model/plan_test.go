@@ -15,7 +15,10 @@ func plain(t *testing.T, steps []Step) []Step {
 		if s.Title == "" || s.Why == "" {
 			t.Errorf("step %s without title or reason: %+v", s.Kind, s)
 		}
-		s.Title, s.Why, s.autoNote = "", "", ""
+		if s.Kind != StepNote && len(s.cites) == 0 {
+			t.Errorf("step %s cites no passage", s.Kind)
+		}
+		s.Title, s.Why, s.autoNote, s.cites, s.noteLine = "", "", "", nil, ""
 		if s.Kind == StepNote {
 			if s.Note == "" || s.After != s.Note {
 				t.Errorf("note step without text: %+v", s)
@@ -57,7 +60,7 @@ func TestBuildPlan(t *testing.T) {
 				{Kind: StepOrgEmail, Before: "jane@acme.cmo", After: "jane@acme.com", OrgEmail: "jane@acme.com", Accepted: true, Editable: true},
 				{Kind: StepRequester, Before: "jane@acme.cmo", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "(none)", After: "Acme", OrganizationID: orgAcme, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
 			compiled: compiled{fields: map[int64]string{fEmail: "jane@acme.com"}, requester: uJane, org: ptr(orgAcme)}},
@@ -69,7 +72,7 @@ func TestBuildPlan(t *testing.T) {
 				{Kind: StepRequester, Before: "jane@acme.cmo", After: "Jane Doe <jane.doe@acme.com> (new end user)",
 					NewRequester: &NewUser{Email: "jane.doe@acme.com", Name: "Jane Doe"}, Accepted: true, Editable: true},
 				{Kind: StepOrganization, Before: "(none)", After: "Acme", OrganizationID: orgAcme, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
 			compiled: compiled{fields: map[int64]string{fEmail: "jane.doe@acme.com"},
@@ -94,7 +97,7 @@ func TestBuildPlan(t *testing.T) {
 			steps: []Step{
 				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
 			compiled: compiled{requester: uJane, org: ptr(orgAcme)}},
@@ -104,7 +107,7 @@ func TestBuildPlan(t *testing.T) {
 				{Kind: StepRequester, Before: "pat@partner.io", After: "New Person <new.person@acme.com> (new end user)",
 					NewRequester: &NewUser{Email: "new.person@acme.com", Name: "New Person"}, Accepted: true, Editable: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
 			compiled: compiled{newReq: &NewUser{Email: "new.person@acme.com", Name: "New Person"}, org: ptr(orgAcme)}},
@@ -124,7 +127,7 @@ func TestBuildPlan(t *testing.T) {
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)",
 			steps: []Step{
 				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
 			compiled: compiled{requester: uCarl}},
@@ -133,14 +136,14 @@ func TestBuildPlan(t *testing.T) {
 			steps: []Step{
 				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
-				{Kind: StepCCs, Before: "ann@partner.io", After: "ann@partner.io, pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
+				{Kind: StepCCs, Toggle: true, Before: "ann@partner.io", After: "ann@partner.io, pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
 				noteStep,
 			},
 			compiled: compiled{requester: uJane, org: ptr(orgAcme), ccs: []CCRef{{UserID: uPat}}}},
 		{name: "partner_cc_missing with addresses: known user by id, unknown by address",
 			t: tk(email("jane@acme.com"), ccField("Ann <ann@partner.io>, new@partner.io, pat@partner.io"), reqSub(uJane, uPat), org(orgAcme), ccs(uPat)),
 			steps: []Step{
-				{Kind: StepCCs, Before: "pat@partner.io", After: "pat@partner.io, ann@partner.io, new@partner.io (new end user)",
+				{Kind: StepCCs, Toggle: true, Before: "pat@partner.io", After: "pat@partner.io, ann@partner.io, new@partner.io (new end user)",
 					CCs: []CCRef{{UserID: uAnn}, {Email: "new@partner.io"}}, Accepted: true},
 				noteStep,
 			},
@@ -148,7 +151,7 @@ func TestBuildPlan(t *testing.T) {
 		{name: "partner_cc_missing without addresses: the submitter",
 			t: tk(email("jane@acme.com"), ccField("yes please"), reqSub(uJane, uPat), org(orgAcme)),
 			steps: []Step{
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
 				noteStep,
 			},
 			compiled: compiled{ccs: []CCRef{{UserID: uPat}}}},
@@ -221,7 +224,7 @@ func TestBuildPlan(t *testing.T) {
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo",
 			steps: []Step{
 				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
-				{Kind: StepCCs, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
+				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			}},
 		{name: "skipped ticket: no plan", t: tk(status("closed"), email("jane@acme.cmo"), req(uTypo))},
@@ -275,7 +278,7 @@ func TestBuildPlan(t *testing.T) {
 	}
 }
 
-const whyEx1 = "- " + whyCustomerAccount
+const whyEx1 = "- Organization Email (partners), Requester, Organization: " + whyCustomerAccount
 
 func TestPlanNote(t *testing.T) {
 	dir := testDir()
@@ -283,7 +286,7 @@ func TestPlanNote(t *testing.T) {
 	p := BuildPlan(testCfg, ticket, Evaluate(testCfg, ticket, dir), dir, PlanOptions{})
 	wantNote := "partner-triage changed this ticket:\n" +
 		"- Organization Email (partners): jane@acme.cmo → jane@acme.com\n" +
-		"- Requester: jane@acme.cmo → jane@acme.com\n" +
+		"- Requester: jane <jane@acme.cmo> → Jane <jane@acme.com>\n" +
 		"- Organization: (none) → Acme\n" +
 		"Why:\n" + whyEx1
 	if note := p.Steps[len(p.Steps)-1]; note.Note != wantNote || note.After != wantNote {
@@ -298,9 +301,9 @@ func TestPlanNote(t *testing.T) {
 	u, _ := p.Compile(testCfg)
 	want2 := "partner-triage changed this ticket:\n" +
 		"- Organization Email (partners): jane@acme.cmo → jane@acme.com\n" +
-		"- Requester: jane@acme.cmo → jane@acme.com\n" +
-		"- Email CCs: (none) → pat@partner.io\n" +
-		"Why:\n" + whyEx1 + "\n- " + whyFormerCC
+		"- Requester: jane <jane@acme.cmo> → Jane <jane@acme.com>\n" +
+		"- Added as email CC: Pat <pat@partner.io>\n" +
+		"Why:\n- Organization Email (partners), Requester: " + whyCustomerAccount + "\n- Email CCs: " + whyFormerCC
 	if u.Note != want2 || u.OrganizationID != nil || !reflect.DeepEqual(u.AddEmailCCs, []CCRef{{UserID: uPat}}) {
 		t.Errorf("after toggles: %+v\nnote:\n%s", u, u.Note)
 	}
@@ -312,7 +315,7 @@ func TestPlanNote(t *testing.T) {
 	wantDiff := []DiffLine{
 		{"Organization Email (partners)", "jane@acme.cmo", "jane@acme.com"},
 		{"Requester", "jane@acme.cmo", "jane@acme.com"},
-		{"Email CCs", "", "pat@partner.io"},
+		{"Keep the partner as email CC", "", "pat@partner.io"},
 		{"Internal note (private)", "", want2},
 	}
 	if !reflect.DeepEqual(diff, wantDiff) {
@@ -426,5 +429,140 @@ func TestValidatePlan(t *testing.T) {
 				t.Errorf("got %q\nwant %q", got, c.want)
 			}
 		})
+	}
+}
+
+// whyOf returns the note's "Why" lines: "steps: passage".
+func whyOf(t *testing.T, note string) []string {
+	t.Helper()
+	_, why, ok := strings.Cut(note, "\nWhy:\n")
+	if !ok {
+		t.Fatalf("note without Why:\n%s", note)
+	}
+	return strings.Split(strings.TrimPrefix(why, "- "), "\n- ")
+}
+
+// Each step cites its own passage (rules.md, "Fix plans"): the customer-account steps example
+// 1, a services CC example 2, a CC a Select partner asked for the field (never example 2), a
+// move off a Select org and a membership removal the "never associate" sentence; people are
+// named by name and address, and a removal is never explained by the membership itself.
+func TestPlanCitesItsPassage(t *testing.T) {
+	dir := testDir()
+	cases := []struct {
+		name  string
+		t     Ticket
+		why   []string
+		lines []string // note lines that must be there
+		not   []string // text that must not be in the note
+	}{
+		{"customer under a Select org: the organization step cites both passages",
+			tk(email("jane@acme.com"), reqSub(uJane, uPat), org(orgSelect2)),
+			[]string{"Organization: " + whyCustomerAccount, "Organization: " + whyAssociation},
+			[]string{"- Organization: Select Two → Acme"}, nil},
+		{"membership removal: names the person and the Select org, cites the never-associate sentence",
+			tk(email("bob@acme.com"), reqSub(uBob, uPat), org(orgAcme)),
+			[]string{"Membership removal: " + whyAssociation},
+			[]string{"- Membership removed: Bob <bob@acme.com> from SelectCo (Select partner)"},
+			[]string{"is a member of", "#"}},
+		{"a CC a Select partner asked for cites the field, not the services example",
+			tk(form(formSelect), ccField("ann@partner.io"), reqSub(uSam, uSam), org(orgSelect)),
+			[]string{"Email CCs: " + whyRequestedCC},
+			[]string{"- Added as email CC: Ann <ann@partner.io>"},
+			[]string{"example 2"}},
+		{"a services engagement CC cites example 2",
+			tk(email("jane@acme.com"), ccField("yes"), reqSub(uPat, uPat), org(orgPartner)),
+			[]string{"Requester, Organization: " + whyCustomerAccount, "Email CCs: " + whyServicesCC},
+			[]string{"- Requester: Pat <pat@partner.io> → Jane <jane@acme.com>", "- Added as email CC: Pat <pat@partner.io>"}, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := BuildPlan(testCfg, c.t, Evaluate(testCfg, c.t, dir), dir, PlanOptions{})
+			if p.Refused != "" {
+				t.Fatal(p.Refused)
+			}
+			u, _ := p.Compile(testCfg)
+			if got := whyOf(t, u.Note); !reflect.DeepEqual(got, c.why) {
+				t.Errorf("why:\n got  %q\n want %q\nnote:\n%s", got, c.why, u.Note)
+			}
+			for _, l := range c.lines {
+				if !strings.Contains(u.Note, l+"\n") {
+					t.Errorf("note lacks %q:\n%s", l, u.Note)
+				}
+			}
+			for _, n := range c.not {
+				if strings.Contains(u.Note, n) {
+					t.Errorf("note says %q:\n%s", n, u.Note)
+				}
+			}
+		})
+	}
+}
+
+// acceptAsProposed is what `enter` in the wizard does: every step as the plan proposes it.
+func acceptAsProposed(p Plan) TicketUpdate {
+	u, _ := p.Compile(testCfg)
+	return u
+}
+
+// rules.md step 4: the CC toggle is on by default only for services_engagement and for the
+// people of a partner_cc_missing finding, so accepting every step never CCs a partner the
+// handbook does not ask for.
+func TestPlanCCDefaults(t *testing.T) {
+	dir := testDir()
+	cases := []struct {
+		name string
+		t    Ticket
+		want []CCRef
+	}{
+		{"customer_account: the partner who loses the ticket is offered, off",
+			tk(email("jane@acme.com"), reqSub(uPat, uPat), org(orgPartner)), nil},
+		{"services_engagement: the partner stays CC'd",
+			tk(email("jane@acme.com"), ccField("yes"), reqSub(uPat, uPat), org(orgPartner)), []CCRef{{UserID: uPat}}},
+		{"partner_cc_missing on a Select ticket: the people asked for",
+			tk(form(formSelect), ccField("ann@partner.io"), reqSub(uSam, uSam), org(orgSelect)), []CCRef{{UserID: uAnn}}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := BuildPlan(testCfg, c.t, Evaluate(testCfg, c.t, dir), dir, PlanOptions{})
+			if got := acceptAsProposed(p).AddEmailCCs; !reflect.DeepEqual(got, c.want) {
+				t.Errorf("CCs = %+v, want %+v", got, c.want)
+			}
+			for _, s := range p.Steps {
+				if s.Kind == StepCCs && !s.Toggle {
+					t.Errorf("CC step is not a toggle: %+v", s)
+				}
+			}
+		})
+	}
+}
+
+// rules.md, "Warnings": moving a ticket from one customer to another warns and offers the
+// other reading (keep the requester, correct the Organization Email to theirs).
+func TestPlanTwoCustomersWarns(t *testing.T) {
+	dir := testDir()
+	dir.PutOrganization(Organization{ID: 40, Name: "Contoso", DomainNames: []string{"contoso.com"}})
+	dir.PutUser(User{ID: 41, Name: "Omar", Email: "omar@contoso.com", OrganizationID: 40})
+	ticket := tk(email("jane@acme.com"), reqSub(41, uPat), org(40))
+	p := BuildPlan(testCfg, ticket, Evaluate(testCfg, ticket, dir), dir, PlanOptions{})
+	if len(p.Warnings) != 1 || !strings.Contains(p.Warnings[0], "from customer Contoso (requester Omar <omar@contoso.com>) to customer Acme (Jane <jane@acme.com>)") {
+		t.Fatalf("warnings = %q", p.Warnings)
+	}
+	if p.OtherReading == nil || p.OtherReading.Options.OrgEmail != "omar@contoso.com" ||
+		p.OtherReading.Label != "keep Omar <omar@contoso.com> as the requester and set Organization Email (partners) to omar@contoso.com" {
+		t.Fatalf("other reading = %+v", p.OtherReading)
+	}
+	other := BuildPlan(testCfg, ticket, Evaluate(testCfg, ticket, dir), dir, p.OtherReading.Options)
+	u := acceptAsProposed(other)
+	if u.CustomFields[fEmail] != "omar@contoso.com" || u.RequesterID != 0 || u.NewRequester != nil || u.OrganizationID != nil {
+		t.Errorf("other reading compiles to %+v", u)
+	}
+	if len(other.Warnings) != 0 {
+		t.Errorf("the other reading warns again: %q", other.Warnings)
+	}
+
+	// The partner as requester is not a customer: no warning.
+	ticket = tk(email("jane@acme.com"), reqSub(uPat, uPat), org(orgPartner))
+	if p := BuildPlan(testCfg, ticket, Evaluate(testCfg, ticket, dir), dir, PlanOptions{}); len(p.Warnings) != 0 || p.OtherReading != nil {
+		t.Errorf("partner requester warned: %q", p.Warnings)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"strings"
 )
 
-// The handbook rules the plans cite (shared/seed/open-partners-handbook.txt).
+// The passages the plans cite (shared/seed/open-partners-handbook.txt; rules.md, "Fix
+// plans"): each step names the one that calls for it, and the note repeats them.
 const (
 	whyCustomerAccount = `Open Partners handbook, example 1: a ticket a partner raises for a customer is handled under the customer's account and organization ("Update Organization Email (partners) to use the correct email, change Requester, submit").`
 	whyServicesCC      = `Open Partners handbook, example 2: a partner fulfilling a services engagement asks to be CC'd and stays in the ticket work.`
-	whyFormerCC        = `The partner who raised the ticket can keep following it as an email CC (optional: in handbook example 1 support corresponds with the customer directly).`
+	whyRequestedCC     = `The partner asked for these people in the ticket's Request for CCs field.`
+	whyFormerCC        = `Optional: the partner who raised the ticket can keep following it as an email CC (in handbook example 1 support corresponds with the customer directly, so this is off unless the partner asked).`
 	whyAssociation     = `Open Partners handbook: "Never associate a customer to a Select Partner's organization, or vice-versa!"`
 )
 
@@ -106,8 +108,8 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 		if raw := strings.TrimSpace(t.Field(b.cfg.OrgEmailField)); raw != "" {
 			before = raw
 		}
-		b.add(Step{Kind: StepOrgEmail, Title: fieldOrgEmail, Why: whyCustomerAccount,
-			Before: before, After: target, OrgEmail: target, Accepted: true, Editable: true})
+		b.add(cite(Step{Kind: StepOrgEmail, Title: fieldOrgEmail,
+			Before: before, After: target, OrgEmail: target, Accepted: true, Editable: true}, whyCustomerAccount))
 	}
 	if !f.open || target == "" || f.ix.emailTrack(domainOf(target)) != TrackCustomer {
 		return
@@ -118,13 +120,15 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 		return
 	}
 	orgName := dir.orgName(orgT)
+	b.twoCustomers(target, orgT)
 
 	// 2. requester
 	if !f.reqOK || f.req.email != target {
-		s := Step{Kind: StepRequester, Title: "Requester", Why: whyCustomerAccount,
+		s := Step{Kind: StepRequester, Title: "Requester",
 			Before: dir.userName(t.RequesterID), Accepted: true}
 		if id, ok := dir.byEmail[target]; ok {
 			s.RequesterID, s.After = id, target
+			s.noteLine = "Requester: " + personLabel(dir, t.RequesterID) + " → " + personLabel(dir, id)
 			b.newReqID = id
 		} else {
 			name := oneLine(opt.NewRequesterName)
@@ -133,10 +137,11 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 			}
 			s.NewRequester = &NewUser{Email: target, Name: name}
 			s.After = fmt.Sprintf("%s <%s> (new end user)", name, target)
+			s.noteLine = "Requester: " + personLabel(dir, t.RequesterID) + " → " + s.After
 			s.Editable = true
 			b.newReqID, b.creating = 0, true
 		}
-		b.add(s)
+		b.add(cite(s, whyCustomerAccount))
 		b.reqStep = true
 	}
 
@@ -149,43 +154,76 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 			orgName, target, orgName)
 		return
 	}
-	b.add(Step{Kind: StepOrganization, Title: "Organization", Why: whyCustomerAccount,
-		Before: dir.orgName(t.OrganizationID), After: orgName, OrganizationID: orgT, Accepted: true})
+	org := Step{Kind: StepOrganization, Title: "Organization",
+		Before: dir.orgName(t.OrganizationID), After: orgName, OrganizationID: orgT, Accepted: true}
+	if f.ix.class[t.OrganizationID] == TrackSelect { // a customer's ticket under a Select org
+		org = cite(org, whyCustomerAccount, whyAssociation)
+	} else {
+		org = cite(org, whyCustomerAccount)
+	}
+	b.add(org)
 	b.orgSet = true
+}
+
+// twoCustomers warns when the fix moves the ticket from the customer who is its requester to
+// another customer (E names a different customer), and offers the other reading: keep the
+// requester and correct the Organization Email to theirs (rules.md, "Warnings").
+func (b *planBuilder) twoCustomers(target string, orgT int64) {
+	f, dir := b.f, b.dir
+	if !f.reqOK || f.req.track != TrackCustomer || f.req.email == "" || f.req.email == target {
+		return
+	}
+	reqOrg := f.orgOfUser(f.req, f.req.domain)
+	if reqOrg == 0 || reqOrg == orgT {
+		return
+	}
+	who := personLabel(dir, f.req.ID)
+	to := target
+	if id, ok := dir.byEmail[target]; ok {
+		to = personLabel(dir, id)
+	}
+	b.p.Warnings = append(b.p.Warnings, fmt.Sprintf(
+		"This moves the ticket from customer %s (requester %s) to customer %s (%s): either the Organization Email (partners) or the requester may be the mistake. If in doubt, ask the submitter.",
+		dir.orgName(reqOrg), who, dir.orgName(orgT), to))
+	b.p.OtherReading = &Reading{
+		Label:   fmt.Sprintf("keep %s as the requester and set Organization Email (partners) to %s", who, f.req.email),
+		Options: PlanOptions{OrgEmail: f.req.email},
+	}
 }
 
 func onTicket(t *Ticket, id int64) bool {
 	return containsID(t.EmailCCIDs, id) || containsID(t.CollaboratorIDs, id)
 }
 
-// ccs proposes step 4: one step, on by default when the partner asked for CCs.
+// ccs proposes step 4 (rules.md): the people a partner_cc_missing finding asked for, on by
+// default, and the partner people who lose the ticket when the requester changes, on by
+// default only for services_engagement (handbook example 2; in example 1 support
+// corresponds with the customer directly). On a services_engagement ticket both are one
+// step; otherwise they are two, so accepting every step as proposed never CCs a partner
+// the handbook does not ask for.
 func (b *planBuilder) ccs() {
 	t, dir := b.t, b.dir
-	var refs []CCRef
-	var names []string
-	addUser := func(id int64) {
-		if id == 0 || id == b.newReqID || slices.Contains(refs, CCRef{UserID: id}) {
+	var requested, former ccList
+	seen := func(r CCRef) bool { return slices.Contains(requested.refs, r) || slices.Contains(former.refs, r) }
+	addUser := func(l *ccList, id int64) {
+		if id == 0 || id == b.newReqID || seen(CCRef{UserID: id}) {
 			return
 		}
-		refs = append(refs, CCRef{UserID: id})
-		names = append(names, dir.userName(id))
+		l.add(CCRef{UserID: id}, dir.userName(id), personLabel(dir, id))
 	}
-	requested := false
 	for _, fd := range b.ev.Findings {
 		if fd.Kind != KindPartnerCCMissing {
 			continue
 		}
-		requested = true
 		for _, a := range fd.MissingCCs {
 			if id, ok := dir.byEmail[a]; ok {
-				addUser(id)
-			} else if (!b.creating || a != b.newRequesterEmail()) && !slices.Contains(refs, CCRef{Email: a}) {
-				refs = append(refs, CCRef{Email: a})
-				names = append(names, a+" (new end user)")
+				addUser(&requested, id)
+			} else if (!b.creating || a != b.newRequesterEmail()) && !seen(CCRef{Email: a}) {
+				requested.add(CCRef{Email: a}, a+" (new end user)", a+" (new end user)")
 			}
 		}
 		for _, id := range fd.MissingCCUserIDs {
-			addUser(id)
+			addUser(&requested, id)
 		}
 	}
 	if b.reqStep { // the partner people who lose the ticket
@@ -195,25 +233,80 @@ func (b *planBuilder) ccs() {
 				continue
 			}
 			if tr := b.f.ix.emailTrack(u.domain); tr == TrackOpen || tr == TrackSelect {
-				addUser(id)
+				addUser(&former, id)
 			}
 		}
 	}
-	if len(refs) == 0 {
+	if b.ev.Scenario == ScenarioServicesEngagement {
+		requested.refs = append(requested.refs, former.refs...)
+		requested.names = append(requested.names, former.names...)
+		requested.people = append(requested.people, former.people...)
+		former = ccList{}
+		b.addCCs(requested, "Email "+ccWord(len(requested.refs)), true, whyServicesCC)
 		return
 	}
-	services := b.ev.Scenario == ScenarioServicesEngagement
-	why := whyFormerCC
-	if services || requested {
-		why = whyServicesCC
+	b.addCCs(requested, "Email "+ccWord(len(requested.refs)), true, whyRequestedCC)
+	title := "Keep the partner as email CC"
+	if len(former.refs) > 1 {
+		title = "Keep the partners as email CCs"
 	}
+	b.addCCs(former, title, false, whyFormerCC)
+}
+
+// ccList is the people of one CC step: refs to submit, names for the diff (addresses) and
+// people for the note (name and address).
+type ccList struct {
+	refs          []CCRef
+	names, people []string
+}
+
+func (l *ccList) add(r CCRef, name, person string) {
+	l.refs = append(l.refs, r)
+	l.names = append(l.names, name)
+	l.people = append(l.people, person)
+}
+
+func ccWord(n int) string {
+	if n == 1 {
+		return "CC"
+	}
+	return "CCs"
+}
+
+func (b *planBuilder) addCCs(l ccList, title string, on bool, why string) {
+	if len(l.refs) == 0 {
+		return
+	}
+	t, dir := b.t, b.dir
 	before := make([]string, 0, len(t.EmailCCIDs))
 	for _, id := range t.EmailCCIDs {
 		before = append(before, dir.userName(id))
 	}
-	b.add(Step{Kind: StepCCs, Title: "Email CCs", Why: why,
-		Before: strings.Join(before, ", "), After: strings.Join(append(before, names...), ", "),
-		CCs: refs, Accepted: services || requested})
+	s := Step{Kind: StepCCs, Title: title,
+		Before: strings.Join(before, ", "), After: strings.Join(append(before, l.names...), ", "),
+		CCs: l.refs, Accepted: on, Toggle: true,
+		noteLine: "Added as email " + ccWord(len(l.refs)) + ": " + strings.Join(l.people, ", ")}
+	b.add(cite(s, why))
+}
+
+// cite sets the passages a step names: Why for the wizard, cites for the note.
+func cite(s Step, whys ...string) Step {
+	s.cites = whys
+	s.Why = strings.Join(whys, " ")
+	return s
+}
+
+// personLabel names a user for the note and the warnings: "Name <address>", else what
+// userName says.
+func personLabel(dir *Directory, id int64) string {
+	u, ok := dir.users[id]
+	if !ok || u.email == "" {
+		return dir.userName(id)
+	}
+	if n := oneLine(u.Name); n != "" && !strings.EqualFold(n, u.email) {
+		return n + " <" + u.email + ">"
+	}
+	return u.email
 }
 
 func (b *planBuilder) newRequesterEmail() string {
@@ -247,9 +340,12 @@ func (b *planBuilder) associations() {
 			if fd.MembershipID == 0 {
 				why += " It is their default organization; the membership is looked up when submitted."
 			}
-			b.add(Step{Kind: StepAssociation, Title: "Remove membership", Why: why,
+			s := cite(Step{Kind: StepAssociation, Title: "Remove membership",
 				Before: who + " is a member of " + where, After: who + " is not a member of " + where,
-				Removal: &r, Accepted: true})
+				Removal: &r, Accepted: true,
+				noteLine: "Membership removed: " + personLabel(dir, fd.UserID) + " from " + trackedOrg(f.ix, dir, fd.OrgID)}, whyAssociation)
+			s.Why = why
+			b.add(s)
 		case "c":
 			if b.orgSet || b.reqStep {
 				continue // the requester/organization steps move the ticket, or Manual says why not
@@ -282,36 +378,76 @@ func (b *planBuilder) associations() {
 }
 
 func (b *planBuilder) setOrg(target int64, title string) {
-	b.add(Step{Kind: StepAssociation, Title: title, Why: whyAssociation,
+	b.add(cite(Step{Kind: StepAssociation, Title: title,
 		Before: b.dir.orgName(b.t.OrganizationID), After: b.dir.orgName(target),
-		OrganizationID: target, Accepted: true})
+		OrganizationID: target, Accepted: true,
+		noteLine: "Organization: " + b.dir.orgName(b.t.OrganizationID) + " → " + b.dir.orgName(target)}, whyAssociation))
 	b.orgSet = true
 }
 
-// noteFor writes the internal note for the accepted steps ("" when none changes anything).
+// noteFor writes the internal note for the accepted steps ("" when none changes anything):
+// one line per change, people by name and address, then, for each passage cited, the
+// steps it calls for (rules.md: every step names the passage that asks for it).
 func noteFor(steps []Step) string {
-	var lines, whys []string
+	var lines, cites []string
+	calls := map[string][]string{}
 	for _, s := range steps {
 		if !s.Accepted || s.Kind == StepNote {
 			continue
 		}
-		switch {
-		case s.Removal != nil:
-			lines = append(lines, "- Membership removed: "+s.Before)
-		case s.Kind == StepCCs:
-			lines = append(lines, "- Email CCs: "+orNone(s.Before)+" → "+s.After)
-		default:
-			lines = append(lines, "- "+s.Title+": "+orNone(s.Before)+" → "+s.After)
+		line := s.noteLine
+		if line == "" {
+			line = s.Title + ": " + orNone(s.Before) + " → " + orNone(s.After)
 		}
-		if !slices.Contains(whys, s.Why) {
-			whys = append(whys, s.Why)
+		lines = append(lines, "- "+line)
+		cs := s.cites
+		if len(cs) == 0 && s.Why != "" {
+			cs = []string{s.Why}
+		}
+		name := noteStepName(s)
+		for _, c := range cs {
+			if _, ok := calls[c]; !ok {
+				cites = append(cites, c)
+			}
+			if !slices.Contains(calls[c], name) {
+				calls[c] = append(calls[c], name)
+			}
 		}
 	}
 	if len(lines) == 0 {
 		return ""
 	}
-	return "partner-triage changed this ticket:\n" + strings.Join(lines, "\n") +
-		"\nWhy:\n- " + strings.Join(whys, "\n- ")
+	var why strings.Builder
+	for _, c := range cites {
+		why.WriteString("\n- " + strings.Join(calls[c], ", ") + ": " + c)
+	}
+	return "partner-triage changed this ticket:\n" + strings.Join(lines, "\n") + "\nWhy:" + why.String()
+}
+
+// trackedOrg names an organization with its partner track: "Relecloud (Select partner)".
+func trackedOrg(ix *ruleIndex, dir *Directory, id int64) string {
+	switch ix.class[id] {
+	case TrackSelect:
+		return dir.orgName(id) + " (Select partner)"
+	case TrackOpen:
+		return dir.orgName(id) + " (Open partner)"
+	case TrackCustomer:
+		return dir.orgName(id) + " (customer)"
+	}
+	return dir.orgName(id)
+}
+
+// noteStepName names a step in the note's "Why" list.
+func noteStepName(s Step) string {
+	switch {
+	case s.Removal != nil:
+		return "Membership removal"
+	case s.Kind == StepCCs:
+		return "Email CCs"
+	case s.Kind == StepAssociation:
+		return "Organization"
+	}
+	return s.Title
 }
 
 func orNone(s string) string {

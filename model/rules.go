@@ -222,7 +222,7 @@ func (f *facts) mismatch(t *Ticket) (Finding, bool) {
 	case t.RequesterID == 0:
 		who = "the ticket has no requester"
 	case !f.reqOK:
-		who = "the requester (user #" + itoa(t.RequesterID) + ") is not known, perhaps deleted"
+		who = "the requester, user #" + itoa(t.RequesterID) + ", is not found in Zendesk (deleted or merged),"
 	case f.req.email != f.e:
 		who = "the requester is " + d.userName(t.RequesterID)
 	}
@@ -260,7 +260,7 @@ func (f *facts) unknownEmail() Finding {
 	fd := Finding{Kind: KindCustomerEmailUnknown, Severity: SeverityError}
 	fd.SuggestedEmail = f.suggest()
 	if fd.SuggestedEmail != "" {
-		fd.Message = fmt.Sprintf("No customer organization is known for %s (%s is no customer domain): did the partner mean %s?",
+		fd.Message = fmt.Sprintf("No customer organization is known for %s (no customer has the domain %s): did the partner mean %s?",
 			f.e, f.eDomain, fd.SuggestedEmail)
 	} else {
 		fd.Message = fmt.Sprintf("No customer organization is known for %s and no customer domain is near %s: ask the submitter for the customer's address.",
@@ -406,14 +406,17 @@ func (f *facts) ccMissing(cfg RuleConfig, t *Ticket) (Finding, bool) {
 				unknown = append(unknown, a)
 			}
 		}
-		verb := "is"
+		what := "who is not on the ticket: add them as an email CC"
 		if len(fd.MissingCCs) > 1 {
-			verb = "are"
+			what = "who are not on the ticket: add them as email CCs"
 		}
-		fd.Message = fmt.Sprintf("The partner asked to CC %s, who %s not on the ticket: add them as email CCs",
-			strings.Join(fd.MissingCCs, ", "), verb)
+		fd.Message = fmt.Sprintf("The partner asked to CC %s, %s", strings.Join(fd.MissingCCs, ", "), what)
 		if len(unknown) > 0 {
-			fd.Message += " (" + strings.Join(unknown, ", ") + " will be created as end users)"
+			if len(unknown) == 1 {
+				fd.Message += " (" + unknown[0] + " will be created as an end user)"
+			} else {
+				fd.Message += " (" + strings.Join(unknown, ", ") + " will be created as end users)"
+			}
 		}
 		fd.Message += "."
 	}

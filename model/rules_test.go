@@ -269,7 +269,7 @@ func TestEvaluateMessages(t *testing.T) {
 	}{
 		{"example 1", tk(email("jane@acme.cmo"), reqSub(uTypo, uPat)), []string{
 			"The ticket of jane@acme.cmo has no organization and no customer organization is known for acme.cmo.",
-			"No customer organization is known for jane@acme.cmo (acme.cmo is no customer domain): did the partner mean jane@acme.com?",
+			"No customer organization is known for jane@acme.cmo (no customer has the domain acme.cmo): did the partner mean jane@acme.com?",
 		}},
 		{"partner requester", tk(email("jane@acme.com"), reqSub(uPat, uPat), org(orgPartner)), []string{
 			"The requester is pat@partner.io but Organization Email (partners) is jane@acme.com: change the requester to jane@acme.com and the organization to Acme.",
@@ -293,7 +293,10 @@ func TestEvaluateMessages(t *testing.T) {
 			"The submitter pat@partner.io asked to be CC'd but is not on the ticket: add them as an email CC.",
 		}},
 		{"cc addresses", tk(email("jane@acme.com"), ccField("ann@partner.io, zed@partner.io"), reqSub(uJane, uPat), org(orgAcme)), []string{
-			"The partner asked to CC ann@partner.io, zed@partner.io, who are not on the ticket: add them as email CCs (zed@partner.io will be created as end users).",
+			"The partner asked to CC ann@partner.io, zed@partner.io, who are not on the ticket: add them as email CCs (zed@partner.io will be created as an end user).",
+		}},
+		{"cc one address", tk(email("jane@acme.com"), ccField("Ann <ann@partner.io>"), reqSub(uJane, uPat), org(orgAcme)), []string{
+			"The partner asked to CC ann@partner.io, who is not on the ticket: add them as an email CC.",
 		}},
 	}
 	for _, c := range cases {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/partner-triage/partner-triage/model"
@@ -16,8 +17,8 @@ type detailScreen struct {
 	vp       viewport.Model
 }
 
-func newDetailScreen(s *session) detailScreen {
-	return detailScreen{s: s, vp: viewport.New(0, 0)}
+func newDetailScreen(s *session) *detailScreen {
+	return &detailScreen{s: s, vp: viewport.New(0, 0)}
 }
 
 func (d *detailScreen) SetSize(width, height int) {
@@ -39,13 +40,43 @@ func (d *detailScreen) render() {
 	d.vp.SetContent(renderTicket(d.s, d.ticketID, d.vp.Width))
 }
 
-func (d detailScreen) Update(msg tea.Msg) (detailScreen, tea.Cmd) {
+// Update handles the detail's keys (back, fix, browser); the rest scrolls the viewport.
+func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
+	if km, ok := msg.(tea.KeyMsg); ok {
+		k := d.s.keys
+		switch {
+		case key.Matches(km, k.Back):
+			d.s.emit(showQueueMsg{})
+			return nil
+		case key.Matches(km, k.Fix):
+			d.s.emit(startFixMsg{id: d.ticketID})
+			return nil
+		case key.Matches(km, k.Browser):
+			d.s.emit(openTicketMsg{id: d.ticketID})
+			return nil
+		}
+	}
 	var cmd tea.Cmd
 	d.vp, cmd = d.vp.Update(msg)
-	return d, cmd
+	return cmd
 }
 
-func (d detailScreen) View() string { return d.vp.View() }
+func (d *detailScreen) View() string { return d.vp.View() }
+
+// CapturesKeys is false: the detail has no text input.
+func (d *detailScreen) CapturesKeys() bool { return false }
+
+// ShortHelp is the detail's help line.
+func (d *detailScreen) ShortHelp() []key.Binding {
+	k := d.s.keys
+	return []key.Binding{k.Fix, k.Browser, k.Back, k.Help, k.Quit}
+}
+
+// FullHelp is the detail's `?` help.
+func (d *detailScreen) FullHelp() [][]key.Binding {
+	k := d.s.keys
+	return [][]key.Binding{{k.Up, k.Down}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
+}
 
 // renderTicket is the detail text of a ticket, wrapped to width.
 func renderTicket(s *session, id int64, width int) string {

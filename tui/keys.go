@@ -2,7 +2,7 @@ package tui
 
 import "github.com/charmbracelet/bubbles/key"
 
-// KeyMap declares every binding once; the help view and each screen read them from here.
+// KeyMap declares every binding once; each screen matches keys and lists its help from here.
 type KeyMap struct {
 	Up, Down, Top, Bottom key.Binding
 	Open                  key.Binding
@@ -10,6 +10,7 @@ type KeyMap struct {
 	Accept, Skip, Edit    key.Binding
 	Confirm               key.Binding
 	Filter, ClearFilter   key.Binding
+	InputDone             key.Binding // ends a text input (filter, edit line), keeping it
 	Sort                  key.Binding
 	Browser               key.Binding
 	Reload                key.Binding
@@ -17,6 +18,8 @@ type KeyMap struct {
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
+	// Interrupt quits even while a screen captures typing (a filter, an edit line).
+	Interrupt key.Binding
 }
 
 // DefaultKeyMap returns the bindings of product.md.
@@ -41,59 +44,7 @@ func DefaultKeyMap() KeyMap {
 		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		InputDone:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 	}
 }
-
-// queueHelp is the help.KeyMap of the queue screen.
-type queueHelp struct{ k KeyMap }
-
-func (h queueHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Down, h.k.Open, h.k.Fix, h.k.Filter, h.k.Reload, h.k.Help, h.k.Quit}
-}
-
-func (h queueHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{
-		{h.k.Up, h.k.Down, h.k.Top, h.k.Bottom},
-		{h.k.Open, h.k.Fix, h.k.Browser, h.k.Undo},
-		{h.k.Filter, h.k.ClearFilter, h.k.Sort, h.k.Reload},
-		{h.k.Help, h.k.Quit},
-	}
-}
-
-// detailHelp is the help.KeyMap of the detail screen.
-type detailHelp struct{ k KeyMap }
-
-func (h detailHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Fix, h.k.Browser, h.k.Back, h.k.Help, h.k.Quit}
-}
-
-func (h detailHelp) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{h.k.Up, h.k.Down}, {h.k.Fix, h.k.Browser}, {h.k.Back, h.k.Help, h.k.Quit}}
-}
-
-// wizardHelp is the help.KeyMap of the fix wizard.
-type wizardHelp struct{ k KeyMap }
-
-func (h wizardHelp) ShortHelp() []key.Binding {
-	return []key.Binding{h.k.Accept, h.k.Skip, h.k.Edit, h.k.Back, h.k.Help}
-}
-
-func (h wizardHelp) FullHelp() [][]key.Binding {
-	prev := key.NewBinding(key.WithKeys(h.k.Up.Keys()...), key.WithHelp(h.k.Up.Help().Key, "previous step"))
-	return [][]key.Binding{{h.k.Accept, h.k.Skip, h.k.Edit, prev}, {h.k.Back, h.k.Help, h.k.Quit}}
-}
-
-// reviewHelp is the help.KeyMap of the review screen; once submitted only esc is left.
-type reviewHelp struct {
-	k    KeyMap
-	done bool
-}
-
-func (h reviewHelp) ShortHelp() []key.Binding {
-	if h.done {
-		return []key.Binding{h.k.Back, h.k.Undo, h.k.Quit}
-	}
-	return []key.Binding{h.k.Confirm, key.NewBinding(key.WithKeys("any"), key.WithHelp("any other key", "cancel"))}
-}
-
-func (h reviewHelp) FullHelp() [][]key.Binding { return [][]key.Binding{h.ShortHelp()} }

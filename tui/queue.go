@@ -48,7 +48,7 @@ type queueScreen struct {
 	flagged   int          // of which with findings
 }
 
-func newQueueScreen(s *session) queueScreen {
+func newQueueScreen(s *session) *queueScreen {
 	t := table.New(table.WithFocused(true), table.WithStyles(s.styles.Table))
 	km := table.DefaultKeyMap()
 	// The console's own bindings for paging and jumping; the table keeps only its moves.
@@ -62,7 +62,7 @@ func newQueueScreen(s *session) queueScreen {
 	fi := textinput.New()
 	fi.Prompt = "/"
 	fi.Placeholder = "text · kind:cc · kind:select · scenario:partner · kind:none"
-	q := queueScreen{s: s, table: t, filter: fi}
+	q := &queueScreen{s: s, table: t, filter: fi}
 	q.setColumns()
 	return q
 }
@@ -283,53 +283,90 @@ func (q *queueScreen) selected() int64 {
 	return q.ids[c]
 }
 
-// Update handles the keys the queue owns; the root handles the global ones first.
-func (q queueScreen) Update(msg tea.Msg) (queueScreen, tea.Cmd) {
-	if km, ok := msg.(tea.KeyMsg); ok {
-		if q.filtering {
-			switch km.Type {
-			case tea.KeyEnter:
-				q.filtering = false
-				q.filter.Blur()
-				return q, nil
-			case tea.KeyEsc:
-				q.filtering = false
-				q.filter.Blur()
-				q.filter.SetValue("")
-				q.refresh()
-				return q, nil
-			}
-			var cmd tea.Cmd
-			q.filter, cmd = q.filter.Update(msg)
-			q.refresh()
-			return q, cmd
-		}
+// Update handles the queue's keys: the filter line while it is open, else moving,
+// filtering, sorting and the keys that open another screen.
+func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if ok && q.filtering {
 		switch {
-		case key.Matches(km, q.s.keys.Filter):
-			q.filtering = true
-			return q, q.filter.Focus()
-		case key.Matches(km, q.s.keys.ClearFilter) && q.filter.Value() != "":
+		case key.Matches(km, q.s.keys.InputDone):
+			q.filtering = false
+			q.filter.Blur()
+			return nil
+		case key.Matches(km, q.s.keys.ClearFilter):
+			q.filtering = false
+			q.filter.Blur()
 			q.filter.SetValue("")
 			q.refresh()
-			return q, nil
-		case key.Matches(km, q.s.keys.Sort):
+			return nil
+		}
+		var cmd tea.Cmd
+		q.filter, cmd = q.filter.Update(msg)
+		q.refresh()
+		return cmd
+	}
+	if ok {
+		k := q.s.keys
+		switch {
+		case key.Matches(km, k.Open):
+			if id := q.selected(); id != 0 {
+				q.s.emit(showDetailMsg{id: id})
+			}
+			return nil
+		case key.Matches(km, k.Fix):
+			q.s.emit(startFixMsg{id: q.selected()})
+			return nil
+		case key.Matches(km, k.Reload):
+			q.s.emit(reloadMsg{})
+			return nil
+		case key.Matches(km, k.Browser):
+			q.s.emit(openTicketMsg{id: q.selected()})
+			return nil
+		case key.Matches(km, k.Undo):
+			q.s.emit(undoMsg{})
+			return nil
+		case key.Matches(km, k.Filter):
+			q.filtering = true
+			return q.filter.Focus()
+		case key.Matches(km, k.ClearFilter) && q.filter.Value() != "":
+			q.filter.SetValue("")
+			q.refresh()
+			return nil
+		case key.Matches(km, k.Sort):
 			q.order = (q.order + 1) % 3
 			if q.entries != nil {
 				q.sortEntries()
 			}
 			q.refresh()
-			return q, nil
+			return nil
 		}
 	}
 	var cmd tea.Cmd
 	q.table, cmd = q.table.Update(msg)
-	return q, cmd
+	return cmd
 }
 
-// capturesKeys reports whether typed keys belong to the filter line.
-func (q queueScreen) capturesKeys() bool { return q.filtering }
+// CapturesKeys reports whether typed keys belong to the filter line.
+func (q *queueScreen) CapturesKeys() bool { return q.filtering }
 
-func (q queueScreen) View() string {
+// ShortHelp is the queue's help line.
+func (q *queueScreen) ShortHelp() []key.Binding {
+	k := q.s.keys
+	return []key.Binding{k.Down, k.Open, k.Fix, k.Filter, k.Reload, k.Help, k.Quit}
+}
+
+// FullHelp is the queue's `?` help.
+func (q *queueScreen) FullHelp() [][]key.Binding {
+	k := q.s.keys
+	return [][]key.Binding{
+		{k.Up, k.Down, k.Top, k.Bottom},
+		{k.Open, k.Fix, k.Browser, k.Undo},
+		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
+		{k.Help, k.Quit},
+	}
+}
+
+func (q *queueScreen) View() string {
 	var filterLine string
 	switch {
 	case q.filtering:

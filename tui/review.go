@@ -49,8 +49,43 @@ type reviewScreen struct {
 	undo *undoReadyMsg
 }
 
-func newReviewScreen(s *session) reviewScreen {
-	return reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+func newReviewScreen(s *session) *reviewScreen {
+	return &reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+}
+
+// CapturesKeys: while the agent reviews, every key answers the review (y submits, any
+// other key cancels), q and ? included.
+func (r *reviewScreen) CapturesKeys() bool { return r.phase == reviewing }
+
+// Busy refuses to quit while a submit is in flight: quitting could leave a fix
+// half-applied and unjournaled.
+func (r *reviewScreen) Busy() string {
+	if r.phase == submitting {
+		return "submitting — quit when Zendesk has answered"
+	}
+	return ""
+}
+
+// SetSize is a no-op: the review draws to the session's size.
+func (r *reviewScreen) SetSize(int, int) {}
+
+// ShortHelp is the review's help line; once submitted only esc is left.
+func (r *reviewScreen) ShortHelp() []key.Binding {
+	k := r.s.keys
+	if r.phase == submitted {
+		return []key.Binding{k.Back, k.Undo, k.Quit}
+	}
+	return []key.Binding{k.Confirm, key.NewBinding(key.WithKeys("any"), key.WithHelp("any other key", "cancel"))}
+}
+
+// FullHelp is the review's `?` help.
+func (r *reviewScreen) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
+
+// Update satisfies the screen contract with handle, its value-style Update.
+func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	*r, cmd = r.handle(msg)
+	return cmd
 }
 
 // show prepares the review of a plan.
@@ -104,7 +139,7 @@ func (r *reviewScreen) showUndo(u undoReadyMsg) {
 // empty reports whether the accepted steps change nothing.
 func (r reviewScreen) empty() bool { return r.update.IsEmpty() && len(r.removals) == 0 }
 
-func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
+func (r reviewScreen) handle(msg tea.Msg) (reviewScreen, tea.Cmd) {
 	switch msg := msg.(type) {
 	case spinner.TickMsg:
 		if r.phase != submitting {
@@ -114,8 +149,12 @@ func (r reviewScreen) Update(msg tea.Msg) (reviewScreen, tea.Cmd) {
 		r.spinner, cmd = r.spinner.Update(msg)
 		return r, cmd
 	case tea.KeyMsg:
+		if r.phase == submitted && (key.Matches(msg, r.s.keys.Back) || key.Matches(msg, r.s.keys.InputDone)) {
+			r.s.emit(showQueueMsg{})
+			return r, nil
+		}
 		if r.phase != reviewing {
-			return r, nil // keys while submitting are ignored; after, the root takes esc
+			return r, nil // keys while submitting are ignored
 		}
 		if key.Matches(msg, r.s.keys.Confirm) && r.undo != nil {
 			r.phase = submitting

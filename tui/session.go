@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/partner-triage/partner-triage/model"
 )
 
@@ -21,6 +23,20 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+
+	// pending holds the navigation messages screens emitted during the current Update.
+	pending []tea.Msg
+}
+
+// emit asks the root for something outside the calling screen (a navigation message of
+// screen.go); the root handles it as soon as the screen's Update returns.
+func (s *session) emit(msg tea.Msg) { s.pending = append(s.pending, msg) }
+
+// takePending returns and clears the emitted messages.
+func (s *session) takePending() []tea.Msg {
+	p := s.pending
+	s.pending = nil
+	return p
 }
 
 func newSession(opts Options) *session {
@@ -51,6 +67,7 @@ func (s *session) reset() {
 // merge adds a page and returns the queue tickets it brought. Earlier verdicts are
 // recomputed only when the page brought people or organizations they may depend on.
 func (s *session) merge(p model.QueuePage) {
+	p = inertPage(p)
 	s.dir.Merge(p)
 	for _, t := range p.Tickets {
 		if model.InQueue(s.rules, t) {

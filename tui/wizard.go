@@ -26,11 +26,11 @@ type wizardScreen struct {
 	input    textinput.Model
 }
 
-func newWizardScreen(s *session) wizardScreen {
+func newWizardScreen(s *session) *wizardScreen {
 	in := textinput.New()
 	in.Prompt = "› "
 	in.CharLimit = 254
-	return wizardScreen{s: s, input: in}
+	return &wizardScreen{s: s, input: in}
 }
 
 // start plans the fix for a ticket from scratch.
@@ -56,10 +56,33 @@ func (w *wizardScreen) replan() {
 	}
 }
 
-// capturesKeys reports whether typed keys belong to the edit line.
-func (w wizardScreen) capturesKeys() bool { return w.editing }
+// CapturesKeys reports whether typed keys belong to the edit line.
+func (w *wizardScreen) CapturesKeys() bool { return w.editing }
 
-func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
+// SetSize is a no-op: the wizard draws to the session's width.
+func (w *wizardScreen) SetSize(int, int) {}
+
+// ShortHelp is the wizard's help line.
+func (w *wizardScreen) ShortHelp() []key.Binding {
+	k := w.s.keys
+	return []key.Binding{k.Accept, k.Skip, k.Edit, k.Back, k.Help}
+}
+
+// FullHelp is the wizard's `?` help.
+func (w *wizardScreen) FullHelp() [][]key.Binding {
+	k := w.s.keys
+	prev := key.NewBinding(key.WithKeys(k.Up.Keys()...), key.WithHelp(k.Up.Help().Key, "previous step"))
+	return [][]key.Binding{{k.Accept, k.Skip, k.Edit, prev}, {k.Back, k.Help, k.Quit}}
+}
+
+// Update satisfies the screen contract with handle, its value-style Update.
+func (w *wizardScreen) Update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	*w, cmd = w.handle(msg)
+	return cmd
+}
+
+func (w wizardScreen) handle(msg tea.Msg) (wizardScreen, tea.Cmd) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
 		if w.editing {
@@ -70,13 +93,13 @@ func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
 		return w, nil
 	}
 	if w.editing {
-		switch km.Type {
-		case tea.KeyEnter:
+		switch {
+		case key.Matches(km, w.s.keys.InputDone):
 			w.editing = false
 			w.input.Blur()
 			w.applyEdit(strings.TrimSpace(w.input.Value()))
 			return w, nil
-		case tea.KeyEsc:
+		case key.Matches(km, w.s.keys.Back):
 			w.editing = false
 			w.input.Blur()
 			return w, nil
@@ -85,8 +108,12 @@ func (w wizardScreen) Update(msg tea.Msg) (wizardScreen, tea.Cmd) {
 		w.input, cmd = w.input.Update(msg)
 		return w, cmd
 	}
+	if key.Matches(km, w.s.keys.Back) {
+		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
+		return w, nil
+	}
 	if w.plan.Refused != "" || len(w.plan.Steps) == 0 {
-		// Only esc (handled by the root) leaves a refused or empty plan — or, when the
+		// Only esc (handled above) leaves a refused or empty plan — or, when the
 		// customer's address is unknown, e to type the address the submitter gave.
 		if key.Matches(km, w.s.keys.Edit) && (w.canEnterEmail() || w.opts.OrgEmail != "") {
 			w.editing = true

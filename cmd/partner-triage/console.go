@@ -8,6 +8,9 @@ import (
 	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/cli/browser"
+	"github.com/muesli/termenv"
 
 	"github.com/partner-triage/partner-triage/journal"
 	"github.com/partner-triage/partner-triage/tui"
@@ -78,6 +81,11 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 	ctx, stop := signalContext()
 	defer stop()
+	// quietstart kept Bubble Tea's start-up query from every command; the console asks the
+	// terminal for its background once, before it takes the screen.
+	lipgloss.SetHasDarkBackground(termenv.NewOutput(os.Stdout).HasDarkBackground())
+	// The browser opener's own output would land on the console's screen.
+	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
 		Client:  e.client,
 		Rules:   e.cfg.Rules(),
@@ -85,6 +93,8 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Journal: j,
 		Logf:    e.logf,
 		Notice:  notice,
+		OpenURL: browser.OpenURL,
+		Retries: e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted

@@ -5,8 +5,13 @@
 // tests can drive it with their own arguments, streams and environment.
 package main
 
-import "os"
+import (
+	"os"
+
+	"github.com/partner-triage/partner-triage/cmd/partner-triage/internal/quietstart"
+)
 
 func main() {
+	quietstart.Restore()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }

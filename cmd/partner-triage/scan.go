@@ -44,16 +44,25 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	ctx, stop := signalContext()
 	defer stop()
 
-	progress := func(model.QueuePage) {}
+	// Progress goes to stderr only on a terminal, and is cleared before anything else is
+	// written: stdout is often the same screen, and the document must start on a clean line.
+	progress, clearProgress := func(model.QueuePage) {}, func() {}
 	if isTerminal(stderr) {
+		shown := false
 		progress = func(p model.QueuePage) {
+			shown = true
 			if p.Total >= 0 {
 				fmt.Fprintf(stderr, "\rloaded %d/%d tickets", p.Loaded, p.Total)
 			} else {
 				fmt.Fprintf(stderr, "\rloaded %d tickets", p.Loaded)
 			}
 		}
-		defer fmt.Fprint(stderr, "\r\x1b[K")
+		clearProgress = func() {
+			if shown {
+				fmt.Fprint(stderr, "\r\x1b[K")
+				shown = false
+			}
+		}
 	}
 
 	dir := model.NewDirectory()
@@ -63,6 +72,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		tickets = append(tickets, p.Tickets...)
 		progress(p)
 	})
+	clearProgress()
 	if err != nil {
 		if ctx.Err() != nil {
 			return fail(stderr, "scan", exitInterrupted, errors.New("interrupted"), nil)

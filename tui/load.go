@@ -1,0 +1,63 @@
+package tui
+
+import (
+	"context"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Messages of the queue stream, tagged with the load they belong to so a reload
+// drops pages of the load it replaced.
+type (
+	pageMsg struct {
+		load int
+		page model.QueuePage
+	}
+	loadDoneMsg struct {
+		load int
+		err  error
+	}
+	// startLoadMsg starts (or restarts) loading the queue. Init cannot change the model,
+	// so it asks Update to do it.
+	startLoadMsg struct{}
+)
+
+// startLoad streams the queue from the client: a goroutine feeds pages into a channel and
+// waitStream turns each into a message, so the first page shows before the rest arrives.
+func (m *Model) startLoad() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	m.load++
+	m.loading, m.loaded, m.total = true, 0, -1
+	ctx, cancel := context.WithCancel(context.Background())
+	m.cancel = cancel
+	ch := make(chan tea.Msg, 4)
+	m.stream = ch
+	load, client := m.load, m.s.client
+	go func() {
+		defer close(ch)
+		err := client.LoadQueue(ctx, func(p model.QueuePage) {
+			select {
+			case ch <- pageMsg{load: load, page: p}:
+			case <-ctx.Done():
+			}
+		})
+		if ctx.Err() == nil {
+			ch <- loadDoneMsg{load: load, err: err}
+		}
+	}()
+	return tea.Batch(waitStream(ch), m.spinner.Tick)
+}
+
+func waitStream(ch chan tea.Msg) tea.Cmd {
+	return func() tea.Msg {
+		msg, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return msg
+	}
+}

@@ -1,0 +1,119 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/charmbracelet/bubbles/help"
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// screen is the contract every screen of the console implements (soft-serve's
+// common.Component): it owns its keys and its help, and the root only routes.
+//
+//   - Update handles a message routed to the screen; keys arrive only while it is active.
+//     To change screens or reach state the root owns, it calls session.emit with one of
+//     the navigation messages below.
+//   - View draws the screen in the size of the last SetSize (cells).
+//   - SetSize gives the screen its width and height in terminal cells.
+//   - ShortHelp/FullHelp (help.KeyMap) list the screen's keys for the help line and `?`.
+//   - CapturesKeys reports that typed keys belong to the screen (a text input, a
+//     confirmation): then only ctrl+c is taken by the root.
+type screen interface {
+	help.KeyMap
+	Update(msg tea.Msg) tea.Cmd
+	View() string
+	SetSize(width, height int)
+	CapturesKeys() bool
+}
+
+// busyScreen is implemented by a screen that cannot be left safely right now (a submit in
+// flight): Busy says why, and the root refuses to quit until it returns "".
+type busyScreen interface {
+	Busy() string
+}
+
+// screenID names the screens the root switches between.
+type screenID int
+
+const (
+	screenQueue screenID = iota
+	screenDetail
+	screenWizard
+	screenReview
+	numScreens
+)
+
+// Navigation messages: a screen asks the root for something outside itself by emitting
+// one (session.emit); the root handles it right after the screen's Update returns, so a
+// key that follows is routed to the screen the previous key opened.
+type (
+	// showQueueMsg returns to the queue; status (optional) goes to the status bar.
+	showQueueMsg struct{ status string }
+	// showDetailMsg opens a ticket's detail; status (optional) goes to the status bar.
+	showDetailMsg struct {
+		id     int64
+		status string
+	}
+	// startFixMsg opens the fix wizard for a ticket.
+	startFixMsg struct{ id int64 }
+	// reloadMsg forgets the queue and loads it again.
+	reloadMsg struct{}
+	// undoMsg prepares the undo of the journal's last change.
+	undoMsg struct{}
+	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
+	openTicketMsg struct{ id int64 }
+)
+
+// navigate carries out a screen's navigation message; any other message goes to the
+// active screen.
+func (m *Model) navigate(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case showQueueMsg:
+		m.current = screenQueue
+		if msg.status != "" {
+			m.status = msg.status
+		}
+	case showDetailMsg:
+		m.detail.show(msg.id)
+		m.current = screenDetail
+		if msg.status != "" {
+			m.status = msg.status
+		}
+	case startFixMsg:
+		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
+			m.wizard.start(msg.id)
+			m.current = screenWizard
+		}
+	case reloadMsg:
+		m.s.reset()
+		m.queue.invalidate()
+		m.queue.refresh()
+		m.lastErr, m.status = "", "reloading…"
+		return m.startLoad()
+	case undoMsg:
+		m.status = "preparing undo…"
+		return prepareUndoCmd(m.s.client, m.s.journal)
+	case openTicketMsg:
+		return m.openTicket(msg.id)
+	default:
+		return m.active().Update(msg)
+	}
+	return nil
+}
+
+func (m *Model) openTicket(id int64) tea.Cmd {
+	if id == 0 {
+		return nil
+	}
+	url, open := m.s.client.TicketURL(id), m.opts.OpenURL
+	if open == nil {
+		open = func(string) error { return errors.New("no browser opener configured") }
+	}
+	return func() tea.Msg {
+		if err := open(url); err != nil {
+			return openedMsg{err: fmt.Errorf("%w (the ticket is at %s)", err, url)}
+		}
+		return openedMsg{}
+	}
+}

@@ -1,0 +1,48 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/lipgloss"
+	"github.com/partner-triage/partner-triage/text"
+)
+
+// statusBar shows the queue source, counts, loading progress and the last error.
+func (m Model) statusBar() string {
+	st := m.s.styles
+	parts := []string{m.s.client.Source()}
+	if m.loading {
+		prog := fmt.Sprintf("%s loading %d", m.spinner.View(), m.loaded)
+		if m.total >= 0 {
+			prog += fmt.Sprintf("/%d", m.total)
+		}
+		parts = append(parts, prog+" tickets…")
+	}
+	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
+	style := st.StatusBar
+	switch {
+	case m.lastErr != "":
+		parts = append(parts, "error: "+text.Line(m.lastErr))
+		style = st.StatusErr
+	case m.status != "":
+		parts = append(parts, m.status)
+	}
+	line := strings.Join(parts, " · ")
+	w := max(m.s.width, 10)
+	if lipgloss.Width(line) > w-2 {
+		line = truncate(line, w-2)
+	}
+	return style.Width(w).MaxWidth(w).Render(line)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	if n <= 1 {
+		return "…"
+	}
+	return string(r[:n-1]) + "…"
+}
