@@ -224,6 +224,9 @@ func readPastes(r io.Reader, prompt io.Writer, got chan<- redirect, listening bo
 	}
 }
 
+// browserGrace is how long BrowserOpener waits to see whether $BROWSER fails at once.
+const browserGrace = 2 * time.Second
+
 // BrowserOpener returns how to open a URL: $BROWSER when browserEnv is set (a command
 // taking the URL as its last argument, as gh and git treat it), else the platform's opener.
 // What the browser prints goes to out, never to stdout.
@@ -235,7 +238,18 @@ func BrowserOpener(browserEnv string, out io.Writer) func(string) error {
 			if err := cmd.Start(); err != nil {
 				return fmt.Errorf("$BROWSER: %v", err)
 			}
-			go func() { _ = cmd.Wait() }()
+			// A browser may run until it is closed; one that fails does so at once.
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			t := time.NewTimer(browserGrace)
+			defer t.Stop()
+			select {
+			case err := <-done:
+				if err != nil {
+					return fmt.Errorf("$BROWSER (%s) failed: %v", args[0], err)
+				}
+			case <-t.C:
+			}
 			return nil
 		}
 		browser.Stdout, browser.Stderr = out, out

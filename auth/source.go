@@ -138,8 +138,8 @@ func (s *Source) refreshLocked(ctx context.Context, stale string, rejected bool)
 	nt, err := s.OAuth.TokenSource(rctx, &oauth2.Token{RefreshToken: stored.RefreshToken, Expiry: time.Unix(1, 0)}).Token()
 	if err != nil {
 		if isInvalidGrant(err) {
-			return Token{}, s.notSignedIn("Zendesk refused to refresh the stored sign-in " +
-				"(invalid_grant: it was revoked, has expired or was already used)")
+			return Token{}, s.notSignedIn("Zendesk refused to refresh the sign-in " +
+				"(invalid_grant: revoked, expired or already used)")
 		}
 		if ctx.Err() != nil {
 			return Token{}, ctx.Err()

@@ -234,7 +234,7 @@ func TestScanAfterRevokedSignInSaysLoginInOneLine(t *testing.T) {
 	r.srv.RevokeOAuthTokens() // an admin revoked it, or it lay unused past its lifetime
 	res := r.run(t, "scan", "--config", r.cfg)
 	want := regexp.MustCompile("^partner-triage scan: not signed in to http://127\\.0\\.0\\.1:\\d+: Zendesk refused to refresh " +
-		"the stored sign-in \\(invalid_grant[^)]*\\); run `partner-triage auth login`\n$")
+		"the sign-in \\(invalid_grant[^)]*\\); run `partner-triage auth login`\n$")
 	if res.code != exitZendesk || !want.MatchString(res.stderr) {
 		t.Errorf("exit %d, stderr %q", res.code, res.stderr)
 	}
@@ -345,4 +345,38 @@ func TestAuthHelpAndUsage(t *testing.T) {
 			t.Errorf("%v: exit %d %q", args, res.code, res.stderr)
 		}
 	}
+}
+
+// TestHelperEmulator is not a test: it runs the emulator as an OAuth server for trying
+// auth login by hand (PT_SERVE_EMULATOR names the config file it writes):
+//
+//	PT_SERVE_EMULATOR=/tmp/pt/config.yaml go test ./cmd/partner-triage -run '^TestHelperEmulator$' -v -timeout 0
+//
+// PT_ACCESS_TTL (e.g. 90s) shortens the access tokens' lifetime. It serves until interrupted.
+func TestHelperEmulator(t *testing.T) {
+	path := os.Getenv("PT_SERVE_EMULATOR")
+	if path == "" {
+		t.Skip("a tool for trying auth login by hand")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	redirect := "http://" + ln.Addr().String() + "/callback"
+	ln.Close()
+	ttl, _ := time.ParseDuration(os.Getenv("PT_ACCESS_TTL"))
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithOAuthClient("partner_triage", redirect),
+		zendesktest.WithOAuthLifetimes(ttl, 0))
+	defer srv.Close()
+	cfg := "zendesk:\n  url: " + srv.URL() + "\n  oauth_redirect_url: " + redirect + "\nqueue:\n  view_id: 360077000001\n"
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("emulator at %s, config %s", srv.URL(), path)
+	ctx, stop := signalContext()
+	defer stop()
+	<-ctx.Done()
 }
