@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Scopes partner-triage asks for: it reads tickets, users, organizations and memberships and
@@ -119,14 +121,9 @@ func seconds(v any) (time.Duration, bool) {
 	return time.Duration(f * float64(time.Second)), true
 }
 
-// shorten keeps a text from Zendesk short and on one line for a message.
+// shorten keeps a text from Zendesk inert, short and on one line for a message.
 func shorten(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
+	s = text.Line(s)
 	if r := []rune(s); len(r) > 120 {
 		return string(r[:120]) + "…"
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/partner-triage/partner-triage/auth"
 	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/text"
 	"github.com/partner-triage/partner-triage/zendesk"
 	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
@@ -273,28 +274,19 @@ func envToken(getenv func(string) string) string {
 	return ""
 }
 
+// who names the signed-in agent as Zendesk has them (inert text).
 func who(me zendesk.SignedInUser) string {
-	name := oneLine(me.Name)
+	name := text.Line(me.Name)
 	if name == "" {
 		name = "user " + fmt.Sprint(me.ID)
 	}
-	if me.Email != "" {
-		name += " <" + oneLine(me.Email) + ">"
+	if e := text.Line(me.Email); e != "" {
+		name += " <" + e + ">"
 	}
-	if me.Role != "" {
-		name += " (" + oneLine(me.Role) + ")"
+	if r := text.Line(me.Role); r != "" {
+		name += " (" + r + ")"
 	}
-	return sanitize(name)
-}
-
-// sanitize drops what Zendesk may send that a terminal would act on.
-func sanitize(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
+	return name
 }
 
 func whenText(t, now time.Time) string {
