@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -25,7 +22,7 @@ const (
 	exitFindings    = 1   // scan: findings; console: it failed while running
 	exitUsage       = 2   // usage or configuration error
 	exitZendesk     = 3   // Zendesk, authentication or network error
-	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
+	exitInterrupted = 130 // interrupted (SIGINT; SIGTERM 143, SIGHUP 129: see exitForSignal)
 )
 
 // run is the whole program: it parses args, runs the command and returns the exit status.
@@ -268,9 +265,4 @@ func errText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// signalContext is cancelled on SIGINT or SIGTERM.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

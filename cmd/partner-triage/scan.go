@@ -75,7 +75,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	clearProgress()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(stderr, "scan", exitInterrupted, errors.New("interrupted"), nil)
+			return interrupted(stderr, "scan", ctx, "")
 		}
 		var ce *zendesk.CredentialError
 		if errors.As(err, &ce) {
