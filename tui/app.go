@@ -16,11 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-	"github.com/partner-triage/partner-triage/model"
 )
-
-// openedMsg is the browser opener's answer.
-type openedMsg struct{ err error }
 
 // Model is the root Bubble Tea model.
 type Model struct {
@@ -32,6 +28,7 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -47,6 +44,11 @@ type Model struct {
 
 	refreshing bool      // a live refresh is on its way
 	dataAt     time.Time // when the data was last loaded or refreshed (the agent's clock)
+
+	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
+	// became of a submit in flight.
+	interrupted   bool
+	interruptNote string
 }
 
 // New builds the console; Init starts loading the queue.
@@ -58,11 +60,12 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		journal: newJournalScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
 	m.setSize(80, 24)
 	return m
 }
@@ -74,9 +77,24 @@ func Run(ctx context.Context, opts Options) error {
 		// reverse too, and the selected row would vanish. The plain theme has no colours.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
-	_, err := p.Run()
-	return err
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Send(interruptMsg{})
+		case <-finished:
+		}
+	}()
+	final, err := p.Run()
+	close(finished)
+	if err != nil {
+		return err
+	}
+	if m, ok := final.(Model); ok && m.interrupted {
+		return &InterruptedError{Submit: m.interruptNote}
+	}
+	return nil
 }
 
 func (m Model) Init() tea.Cmd {
@@ -179,41 +197,29 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+	case interruptMsg:
+		return m.onInterrupt()
+	case interruptDeadlineMsg:
+		return m.onInterruptDeadline()
+	case journalListMsg:
+		m.status = ""
+		if msg.err != nil {
+			m.lastErr = msg.err.Error()
+			return nil
+		}
+		m.journal.show(msg)
+		m.current = screenJournal
 	case submitDoneMsg:
+		if m.interrupted {
+			return m.afterInterruptedSubmit(msg)
+		}
 		m.submitDone(msg)
-	case openedMsg:
-		if msg.err != nil {
-			m.lastErr = "opening the browser: " + msg.err.Error()
-		}
-	case copiedMsg:
-		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
-		} else {
-			m.status = "copied " + msg.url
-		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	default:
 		return m.navigate(msg)
 	}
 	return nil
-}
-
-// mergePage adds tickets and people to the session, redraws what shows them and reads
-// again the conversation on screen when its ticket changed.
-func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
-	changed := m.s.merge(p)
-	m.queue.update(changed)
-	m.queue.refresh()
-	var cmd tea.Cmd
-	if m.queue.preview != nil {
-		cmd = m.loadConversation(m.queue.previewID)
-	}
-	if m.current == screenDetail {
-		m.detail.render()
-		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
-	}
-	return cmd
 }
 
 // handleKey takes the keys that belong to no screen (quit, help), then gives the key to
@@ -243,6 +249,14 @@ func (m *Model) logf(format string, args ...any) {
 	if m.opts.Logf != nil {
 		m.opts.Logf(format, args...)
 	}
+}
+
+// stop stops the console now, whatever is in flight (after a signal's grace period).
+func (m *Model) stop() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Quit
 }
 
 // quit stops the console, unless a screen is busy with something that must finish first.

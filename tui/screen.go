@@ -41,6 +41,7 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenJournal
 	numScreens
 )
 
@@ -59,8 +60,10 @@ type (
 	startFixMsg struct{ id int64 }
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
-	// undoMsg prepares the undo of the journal's last change.
+	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
+	// undoPickMsg lists the journal to pick a change to undo (U).
+	undoPickMsg struct{}
 	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
 	openTicketMsg struct{ id int64 }
 	// copyURLMsg copies a ticket's URL to the clipboard (Options.CopyText).
@@ -109,11 +112,24 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.startLoad()
 	case undoMsg:
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal)
+		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+	case undoPickMsg:
+		m.status = "reading the journal…"
+		return listJournalCmd(m.s.journal)
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	case copyURLMsg:
 		return m.copyURL(msg.id)
+	case openedMsg:
+		if msg.err != nil {
+			m.lastErr = "opening the browser: " + msg.err.Error()
+		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+		} else {
+			m.status = "copied " + msg.url
+		}
 	default:
 		return m.active().Update(msg)
 	}
@@ -152,3 +168,6 @@ func (m *Model) copyURL(id int64) tea.Cmd {
 	}
 	return func() tea.Msg { return copiedMsg{url: url, err: cp(url)} }
 }
+
+// openedMsg is the browser opener's answer.
+type openedMsg struct{ err error }
