@@ -261,7 +261,7 @@ func parseFilter(s string) ([]filterTerm, string) {
 		}
 	}
 	if len(bad) > 0 {
-		return terms, fmt.Sprintf("no finding kind %q: kinds are mismatch, unknown, select, cc, ask, none", strings.Join(bad, " "))
+		return terms, fmt.Sprintf("unknown kind %q (kinds: mismatch unknown select cc ask none)", strings.Join(bad, " "))
 	}
 	return terms, ""
 }
@@ -489,8 +489,11 @@ func (q *queueScreen) View() string {
 	default:
 		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
 	}
-	if q.filterErr != "" {
-		filterLine = st.Error.Render(fit(q.filterErr, q.listW))
+	switch {
+	case q.filterErr != "" && q.filtering:
+		filterLine += "  " + st.Error.Render(q.filterErr)
+	case q.filterErr != "":
+		filterLine = st.Error.Render("filter: " + q.filterErr)
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))
