@@ -47,6 +47,7 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	errs    *errorScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -70,11 +71,12 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		errs:    newErrorScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenError: m.errs}
 	m.setSize(80, 24)
 	return m
 }
@@ -165,8 +167,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.Page != nil {
 			m.mergePage(*msg.Page)
 		}
-		if msg.err != nil {
+		if msg.err != nil { // a refusal is read whole, not cut in the status bar
 			m.lastErr = msg.err.Error()
+			m.openError("Undo refused", m.lastErr)
 			return nil
 		}
 		m.status = ""
@@ -182,6 +185,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case openedMsg:
 		if msg.err != nil {
 			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.openError("The browser did not open", msg.err.Error())
 		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
@@ -203,12 +207,17 @@ func (m *Model) mergePage(p model.QueuePage) {
 
 func (m *Model) submitDone(msg submitDoneMsg) {
 	before, had := m.s.tickets[msg.TicketID]
+	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
+	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
 	for _, rm := range msg.Removed {
 		// A reload adds what Zendesk has but cannot tell what is gone.
 		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
 	}
 	if msg.Reloaded != nil {
 		m.mergePage(*msg.Reloaded)
+	}
+	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
+		m.queue.selectFlagged(next)
 	}
 	switch {
 	case msg.Conflict:
@@ -247,8 +256,20 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		}
 		return nil
+	case key.Matches(msg, k.LastError) && m.lastErr != "":
+		return m.navigate(showErrorMsg{})
 	}
 	return m.active().Update(msg)
+}
+
+// openError shows an error the agent's own action caused, whole, in the error panel.
+func (m *Model) openError(title, text string) {
+	back := m.current
+	if back == screenError {
+		back = m.errs.back
+	}
+	m.errs.show(title, text, back)
+	m.current = screenError
 }
 
 func (m *Model) logf(format string, args ...any) {
@@ -277,6 +298,8 @@ func (m Model) View() string {
 		m.help.ShowAll = true
 		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active()) +
 			"\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+	} else if m.current == screenQueue && !m.loading && m.queue.total == 0 && m.lastErr != "" {
+		body = m.loadFailedPanel()
 	} else {
 		body = m.active().View()
 	}

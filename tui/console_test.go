@@ -298,7 +298,7 @@ func TestUndoRevertsLastChange(t *testing.T) {
 		t.Fatal("the fix did not set an organization on 4004")
 	}
 	h.keys("esc", "u")
-	h.waitFor(t, "revert with safe_update")
+	h.waitFor(t, "Undo the change of")
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {

@@ -41,6 +41,7 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenError
 	numScreens
 )
 
@@ -57,6 +58,8 @@ type (
 	}
 	// startFixMsg opens the fix wizard for a ticket.
 	startFixMsg struct{ id int64 }
+	// resumeFixMsg goes back from the review to the wizard, every choice kept.
+	resumeFixMsg struct{}
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
 	// undoMsg prepares the undo of the journal's last change.
@@ -83,8 +86,17 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case startFixMsg:
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
-			m.current = screenWizard
+			m.current, m.status = screenWizard, "" // no stale "fix cancelled" during the next fix
 		}
+	case resumeFixMsg:
+		m.current = screenWizard
+	case showErrorMsg:
+		if m.lastErr != "" && m.current != screenError {
+			m.errs.show("Last error", m.lastErr, m.current)
+			m.current = screenError
+		}
+	case returnToMsg:
+		m.current = msg.id
 	case reloadMsg:
 		m.s.reset()
 		m.queue.invalidate()
