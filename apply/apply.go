@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -36,7 +37,11 @@ type Outcome struct {
 	// Applied says what was written to the ticket; memberships removed are in Removed.
 	Applied    []string
 	NotApplied []string
-	Conflict   bool // safe_update refused the ticket write (409)
+	Conflict   bool // safe_update refused the ticket write (409) because somebody changed it
+	// Unknown: Zendesk's answer to the ticket write was lost and the ticket could not be read
+	// back, so nobody can tell yet whether it was applied. The journal keeps the intent, so the
+	// next start reports it too.
+	Unknown bool
 	// Removed are the memberships deleted in Zendesk, so the caller can forget them too.
 	Removed   []model.MembershipRemoval
 	Err       error // the first failure, if any
@@ -48,6 +53,12 @@ type Outcome struct {
 // (each on its own), then sends the single ticket update with safe_update, journals what was
 // applied (nil j: no journal), and reloads the ticket. A failure part way stops the rest and
 // is reported with what was applied. If the intent cannot be journaled nothing is sent.
+//
+// When Zendesk's answer to the ticket update is lost (connection reset, 5xx, a cut-off or
+// empty answer, a timeout) the ticket is read back and compared with the intended values:
+// the outcome and the journal then say applied, not applied or partly applied, and what was
+// applied can be undone. A 409 whose reload shows the ticket unchanged (Zendesk's transient
+// "Database collision") is sent once more.
 func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	removals []model.MembershipRemoval, before model.Ticket, now time.Time) Outcome {
 	res := Outcome{TicketID: upd.TicketID}
@@ -76,13 +87,19 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	}
 	var after model.Ticket
 	if res.Err == nil && !upd.IsEmpty() {
-		after = res.update(ctx, c, upd, "ticket update")
+		after = res.update(ctx, c, upd, before, "ticket update")
 	}
 	if j != nil {
 		var err error
 		switch {
 		case after.ID != 0:
 			err = j.Append(journalEntry(before, upd, done, after, now))
+		case res.Unknown && len(done) > 0:
+			// The ticket may hold the change: keep the intent open (reported at the next
+			// start) but record the memberships, which certainly went.
+			err = j.Append(model.JournalEntry{Time: now.Add(time.Nanosecond), TicketID: before.ID, RemovedMemberships: done})
+		case res.Unknown:
+			// Neither applied nor not: the open intent is reported at the next start.
 		case len(done) > 0:
 			// Only memberships went: the ticket is as it was, so undo has nothing to revert there.
 			err = j.Append(model.JournalEntry{Time: now, TicketID: before.ID, RemovedMemberships: done})
@@ -155,7 +172,11 @@ func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error)
 func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 	res := Outcome{TicketID: p.Entry.TicketID}
 	if res.Err == nil && !p.Plan.Update.IsEmpty() {
-		res.update(ctx, c, p.Plan.Update, "ticket revert")
+		var current model.Ticket
+		if p.Page != nil {
+			current, _ = ticketIn(*p.Page, p.Entry.TicketID)
+		}
+		res.update(ctx, c, p.Plan.Update, current, "ticket revert")
 	}
 	if res.Err == nil && j != nil {
 		if err := j.MarkUndone(p.Entry); err != nil {
@@ -166,20 +187,153 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 	return res
 }
 
-// update sends one ticket update and records, in words, whether it was applied.
-func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, what string) model.Ticket {
+// update sends one ticket update and records, in words, whether it was applied. It returns
+// the ticket as Zendesk has it after the write (zero when nothing was applied or nobody can
+// tell). before is the ticket as the plan saw it, to tell which values the update changes.
+func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, before model.Ticket, what string) model.Ticket {
 	after, err := c.UpdateTicket(ctx, upd)
-	switch {
-	case errors.Is(err, model.ErrConflict):
-		res.Conflict, res.Err = true, err
-		res.NotApplied = append(res.NotApplied, what+" (refused by safe_update: the ticket changed)")
-	case err != nil:
-		res.Err = err
-		res.NotApplied = append(res.NotApplied, what)
-	default:
-		res.Applied = append(res.Applied, what+": "+describeUpdate(upd))
+	retried := ""
+	if errors.Is(err, model.ErrConflict) {
+		page, rerr := c.ReloadTicket(ctx, upd.TicketID)
+		cur, ok := ticketIn(page, upd.TicketID)
+		if rerr != nil || !ok || !cur.UpdatedAt.Equal(upd.UpdatedStamp) {
+			res.Conflict, res.Err = true, err
+			res.NotApplied = append(res.NotApplied, what+" (refused by safe_update: the ticket changed)")
+			return model.Ticket{}
+		}
+		// Zendesk answers 409 "Database collision" for a transient clash too; the ticket is
+		// as it was, so the same safe_update is sent once more.
+		retried = " (sent twice: the first answer was a 409 while the ticket was unchanged, Zendesk's transient “Database collision”)"
+		after, err = c.UpdateTicket(ctx, upd)
+		if errors.Is(err, model.ErrConflict) {
+			res.Conflict, res.Err = true, fmt.Errorf("%w (twice; the first 409 was a transient “Database collision”)", err)
+			res.NotApplied = append(res.NotApplied, what+" (refused by safe_update twice)")
+			return model.Ticket{}
+		}
 	}
-	return after
+	if err == nil {
+		res.Applied = append(res.Applied, what+": "+describeUpdate(upd)+retried)
+		return after
+	}
+	// The answer is an error, or was lost after the fact: only the ticket as Zendesk has it
+	// now tells what happened.
+	page, rerr := c.ReloadTicket(ctx, upd.TicketID)
+	cur, ok := ticketIn(page, upd.TicketID)
+	if rerr != nil || !ok {
+		if rerr == nil {
+			rerr = errors.New("the answer holds no such ticket")
+		}
+		res.Unknown = true
+		res.Err = fmt.Errorf("%w; reading #%d back failed too (%v): check the ticket in Zendesk before retrying", err, upd.TicketID, rerr)
+		res.NotApplied = append(res.NotApplied, what+" (outcome unknown: Zendesk's answer was lost)")
+		return model.Ticket{}
+	}
+	took, missed := Verify(upd, before, cur, page.Users)
+	switch {
+	case len(missed) == 0 && len(took) > 0:
+		res.Applied = append(res.Applied, fmt.Sprintf("%s: %s — confirmed by reading the ticket back (Zendesk's answer was: %v)",
+			what, strings.Join(took, ", "), err))
+		return cur
+	case len(took) == 0:
+		res.Err = err
+		res.NotApplied = append(res.NotApplied, what+" (read back: nothing on the ticket was changed)")
+		return model.Ticket{}
+	default:
+		res.Err = fmt.Errorf("ticket #%d partly applied (read back after: %v)", upd.TicketID, err)
+		res.Applied = append(res.Applied, what+": "+strings.Join(took, ", ")+" (read back)")
+		res.NotApplied = append(res.NotApplied, what+": "+strings.Join(missed, ", ")+" (read back)")
+		return cur
+	}
+}
+
+func ticketIn(p model.QueuePage, id int64) (model.Ticket, bool) {
+	for _, t := range p.Tickets {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return model.Ticket{}, false
+}
+
+// Verify compares a ticket read back from Zendesk (cur, with the users Zendesk returned
+// beside it) with what upd asked for, for an update whose answer was lost. It returns the
+// parts found applied and the parts found not applied, in words. A value the ticket already
+// had before (so the update cannot be told apart) counts as applied. The internal note cannot
+// be read back from the ticket: a ticket update is one transaction in Zendesk, so the note
+// went when anything else did, or — for a note alone — when updated_at moved past the stamp.
+func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User) (applied, missing []string) {
+	check := func(what string, ok bool) {
+		if ok {
+			applied = append(applied, what)
+		} else {
+			missing = append(missing, what)
+		}
+	}
+	emailOf := func(id int64) string {
+		for _, u := range users {
+			if u.ID == id {
+				return strings.ToLower(strings.TrimSpace(u.Email))
+			}
+		}
+		return ""
+	}
+	ids := make([]int64, 0, len(upd.CustomFields))
+	for id := range upd.CustomFields {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
+	for _, id := range ids {
+		check(fmt.Sprintf("field %d", id), strings.TrimSpace(cur.Field(id)) == strings.TrimSpace(upd.CustomFields[id]))
+	}
+	switch {
+	case upd.RequesterID != 0:
+		check("requester", cur.RequesterID == upd.RequesterID)
+	case upd.NewRequester != nil:
+		want := strings.ToLower(strings.TrimSpace(upd.NewRequester.Email))
+		check("requester", cur.RequesterID != 0 && (emailOf(cur.RequesterID) == want ||
+			emailOf(cur.RequesterID) == "" && cur.RequesterID != before.RequesterID))
+	}
+	switch {
+	case upd.OrganizationID != nil:
+		check("organization", cur.OrganizationID == *upd.OrganizationID)
+	case upd.ClearOrganization:
+		check("organization", cur.OrganizationID == 0)
+	}
+	for _, cc := range upd.AddEmailCCs {
+		found := false
+		for _, id := range cur.EmailCCIDs {
+			if id == cc.UserID && cc.UserID != 0 || cc.UserID == 0 && emailOf(id) == strings.ToLower(strings.TrimSpace(cc.Email)) {
+				found = true
+			}
+		}
+		check("CC "+ccName(cc), found)
+	}
+	for _, cc := range upd.RemoveEmailCCs {
+		gone := true
+		for _, id := range cur.EmailCCIDs {
+			if id == cc.UserID && cc.UserID != 0 {
+				gone = false
+			}
+		}
+		check("CC "+ccName(cc)+" removed", gone)
+	}
+	if upd.Note != "" {
+		moved := cur.UpdatedAt.After(upd.UpdatedStamp)
+		if len(applied) > 0 || len(missing) > 0 {
+			// One transaction: the note went with the fields.
+			check("internal note", len(applied) > 0 && moved)
+		} else {
+			check("internal note", moved)
+		}
+	}
+	return applied, missing
+}
+
+func ccName(cc model.CCRef) string {
+	if cc.Email != "" {
+		return cc.Email
+	}
+	return fmt.Sprintf("user %d", cc.UserID)
 }
 
 // reload fetches the ticket as Zendesk now has it, so the screen shows the truth.
@@ -234,9 +388,10 @@ func journalEntry(before model.Ticket, u model.TicketUpdate, removed []model.Mem
 	e.After = model.TicketState{RequesterID: after.RequesterID, OrganizationID: after.OrganizationID,
 		EmailCCIDs: after.EmailCCIDs}
 	if len(u.CustomFields) > 0 {
+		// The values as Zendesk holds them: after a lost answer only some may have been written.
 		e.After.CustomFields = map[int64]string{}
-		for id, v := range u.CustomFields {
-			e.After.CustomFields[id] = v
+		for id := range u.CustomFields {
+			e.After.CustomFields[id] = after.Field(id)
 		}
 	}
 	return e

@@ -33,7 +33,10 @@ func setup(t *testing.T) *fixture {
 	t.Cleanup(srv.Close)
 	cfg := config.Demo(srv.URL())
 	c, err := zendesk.New(zendesk.Config{BaseURL: srv.URL(), Email: "a@demo.test", APIToken: "tok",
-		ViewID: cfg.Queue.ViewID, Rules: cfg.Rules(), MaxWait: time.Second})
+		ViewID: cfg.Queue.ViewID, Rules: cfg.Rules(), MaxWait: time.Second,
+		// Short, so the timeout-after-apply cases end soon; reads are retried after a timeout
+		// and a write that timed out is read back, so a slow machine only adds a retry.
+		RequestTimeout: time.Second})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,5 +125,171 @@ func TestUndoRefusesAfterLaterEdit(t *testing.T) {
 	}
 	if got, _ := f.srv.Ticket(4004); got.OrganizationID == 0 {
 		t.Error("the refused undo changed the ticket")
+	}
+}
+
+// lostAnswers are the ways Zendesk's answer to a write that it applied can be lost.
+var lostAnswers = []struct {
+	name  string
+	fault zendesktest.Fault
+}{
+	{"connection reset", zendesktest.Fault{Reset: true}},
+	{"500 after applying", zendesktest.Fault{Status: 500}},
+	{"504 after applying", zendesktest.Fault{Status: 504, Body: `<html>Gateway Timeout</html>`}},
+	{"cut-off body", zendesktest.Fault{CutOff: true}},
+	{"timeout after applying", zendesktest.Fault{Delay: time.Hour}},
+	{"200 without ticket", zendesktest.Fault{Body: `{}`}},
+}
+
+// A ticket update that Zendesk applied but whose answer was lost is read back: the outcome
+// says applied, the journal holds the change, and undo reverts it.
+func TestSubmitAnswerLostAfterApply(t *testing.T) {
+	for _, tc := range lostAnswers {
+		t.Run(tc.name, func(t *testing.T) {
+			f := setup(t)
+			upd, rms, before := f.plan(4004)
+			fault := tc.fault
+			fault.Method, fault.PathPrefix, fault.AfterApply = "PUT", "/api/v2/tickets/4004", true
+			f.srv.Inject(fault)
+			out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+			if out.Err != nil || out.Conflict || out.Unknown {
+				t.Fatalf("outcome err=%v conflict=%v unknown=%v, want applied", out.Err, out.Conflict, out.Unknown)
+			}
+			if got := strings.Join(out.Applied, "; "); !strings.Contains(got, "confirmed by reading the ticket back") {
+				t.Errorf("applied = %q, want it confirmed by the read-back", got)
+			}
+			if len(out.NotApplied) > 0 {
+				t.Errorf("not applied = %q, want nothing", out.NotApplied)
+			}
+			e, ok, err := f.j.Last()
+			if err != nil || !ok || e.TicketID != 4004 || e.UpdatedAt.IsZero() {
+				t.Fatalf("journal Last = %+v %v %v, want the applied change with its updated_at", e, ok, err)
+			}
+			if pending, _ := f.j.Interrupted(); len(pending) != 0 {
+				t.Errorf("an applied change is still reported as interrupted: %+v", pending)
+			}
+			p, err := apply.PrepareUndo(context.Background(), f.client, f.j)
+			if err != nil {
+				t.Fatalf("undo: %v", err)
+			}
+			if u := apply.Undo(context.Background(), f.client, f.j, p); u.Err != nil {
+				t.Fatalf("undo: %v", u.Err)
+			}
+			if got, _ := f.srv.Ticket(4004); got.OrganizationID != before.OrganizationID {
+				t.Errorf("after undo organization = %d, want %d", got.OrganizationID, before.OrganizationID)
+			}
+		})
+	}
+}
+
+// An update that failed without being applied is read back too and reported as not applied;
+// the journal keeps nothing to undo.
+func TestSubmitFailedNotApplied(t *testing.T) {
+	f := setup(t)
+	upd, rms, before := f.plan(4004)
+	f.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/4004", Status: 500})
+	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+	if out.Err == nil || len(out.Applied) != 0 || out.Unknown {
+		t.Fatalf("outcome %+v, want an error and nothing applied", out)
+	}
+	if got := strings.Join(out.NotApplied, "; "); !strings.Contains(got, "nothing on the ticket was changed") {
+		t.Errorf("not applied = %q, want the read-back's verdict", got)
+	}
+	if _, ok, _ := f.j.Last(); ok {
+		t.Error("a change that applied nothing was journaled")
+	}
+	if pending, _ := f.j.Interrupted(); len(pending) != 0 {
+		t.Errorf("a change known not applied is reported as interrupted: %+v", pending)
+	}
+}
+
+// When neither the answer nor a read-back comes, the outcome says nobody can tell yet and the
+// intent stays open for the next start to report.
+func TestSubmitOutcomeUnknown(t *testing.T) {
+	f := setup(t)
+	upd, rms, before := f.plan(4004)
+	f.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/4004", AfterApply: true, Reset: true})
+	f.srv.Inject(zendesktest.Fault{Method: "GET", PathPrefix: "/api/v2/tickets/4004", Status: 503, Times: -1})
+	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+	if !out.Unknown || out.Err == nil || !strings.Contains(out.Err.Error(), "check the ticket in Zendesk") {
+		t.Fatalf("outcome unknown=%v err=%v, want unknown and advice", out.Unknown, out.Err)
+	}
+	if pending, _ := f.j.Interrupted(); len(pending) != 1 {
+		t.Errorf("interrupted = %+v, want the open intent", pending)
+	}
+}
+
+// A 409 while the ticket is unchanged is Zendesk's transient "Database collision": the update
+// is sent once more and applied, and the outcome says so.
+func TestSubmitRetriesDatabaseCollision(t *testing.T) {
+	f := setup(t)
+	upd, rms, before := f.plan(4004)
+	f.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/4004", Status: 409,
+		Body: `{"error":"DatabaseConflict","description":"Database collision"}`})
+	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+	if out.Err != nil || out.Conflict {
+		t.Fatalf("outcome err=%v conflict=%v, want applied after one retry", out.Err, out.Conflict)
+	}
+	if got := strings.Join(out.Applied, "; "); !strings.Contains(got, "Database collision") {
+		t.Errorf("applied = %q, want it to say a transient collision was retried", got)
+	}
+	puts := 0
+	for _, r := range f.srv.Requests() {
+		if r.Method == "PUT" {
+			puts++
+		}
+	}
+	if puts != 2 {
+		t.Errorf("%d PUTs, want 2 (one retry)", puts)
+	}
+	if got, _ := f.srv.Ticket(4004); got.OrganizationID == 0 {
+		t.Error("the retried update did not reach the ticket")
+	}
+}
+
+// A real safe_update conflict (somebody changed the ticket) is not retried.
+func TestSubmitConflictNotRetried(t *testing.T) {
+	f := setup(t)
+	upd, rms, before := f.plan(4004)
+	f.srv.UpdateTicketDirect(4004, func(tk *zendesktest.Ticket) { tk.Status = "open" })
+	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+	if !out.Conflict {
+		t.Fatalf("outcome %+v, want a conflict", out)
+	}
+	puts := 0
+	for _, r := range f.srv.Requests() {
+		if r.Method == "PUT" {
+			puts++
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d PUTs, want 1", puts)
+	}
+}
+
+// A membership removal applied but answered with a lost answer is removed, done; so is one
+// that is already gone when it is removed.
+func TestRemoveMembershipAnswerLost(t *testing.T) {
+	for _, tc := range lostAnswers {
+		t.Run(tc.name, func(t *testing.T) {
+			f := setup(t)
+			upd, rms, before := f.plan(4016)
+			fault := tc.fault
+			if fault.CutOff {
+				// DELETE answers 204 without a body; cut off a 200 with one instead.
+				fault.Status, fault.Body = 200, `{"organization_membership":{"id":1}}`
+			}
+			fault.Method, fault.PathPrefix, fault.AfterApply = "DELETE", "/api/v2/organization_memberships/", true
+			f.srv.Inject(fault)
+			out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
+			if out.Err != nil || len(out.Removed) != 1 {
+				t.Fatalf("outcome err=%v removed=%v not applied=%q, want the membership removed", out.Err, out.Removed, out.NotApplied)
+			}
+			// Removing the same membership again (the agent retries) is done at once.
+			again := apply.Submit(context.Background(), f.client, f.j, model.TicketUpdate{TicketID: 4016}, rms, before, now.Add(time.Minute))
+			if again.Err != nil || len(again.Removed) != 1 {
+				t.Fatalf("retry: err=%v removed=%v, want done", again.Err, again.Removed)
+			}
+		})
 	}
 }

@@ -20,6 +20,8 @@ const full = `# every key, with its default
 zendesk:
   url: https://example.zendesk.com     # or  subdomain: example   (the client adds /api/v2)
   email: agent@example.com             # for API-token auth
+  oauth_client_id: partner_triage      # the OAuth client (public, PKCE) an admin created for auth login
+  oauth_redirect_url: http://127.0.0.1:8976/callback   # one of that client's redirect URLs (loopback)
 forms:
   open_partner: [360000818199]
   select_partner: [360000837100]
@@ -208,6 +210,11 @@ func TestErrors(t *testing.T) {
 		{"subdomain hyphen", "zendesk:\n  subdomain: -acme\n" + q, "config.yaml:2: zendesk.subdomain:", []string{"not a subdomain"}},
 		{"email no at", zd + "  email: agent.example.com\n" + q, "config.yaml:3: zendesk.email:", []string{`"agent.example.com" is not an email address`, "agent@example.com"}},
 		{"email at end", zd + "  email: agent@\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email with /token", zd + "  email: agent@example.com/token\n" + q, "config.yaml:3: zendesk.email:", []string{"/token", "write agent@example.com"}},
+		{"email with /TOKEN", zd + "  email: Agent@Example.com/TOKEN\n" + q, "config.yaml:3: zendesk.email:", []string{"/token"}},
+		{"email with path", zd + "  email: agent@example.com/x\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email two ats", zd + "  email: a@b@example.com\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
+		{"email bearer", zd + "  email: 'Bearer abc'\n" + q, "config.yaml:3: zendesk.email:", []string{"not an email address"}},
 
 		{"no queue", zd, "config.yaml:1: queue: missing", []string{"view_id", "search"}},
 		{"queue null", zd + "queue:\n", "config.yaml:3: queue: is empty", nil},

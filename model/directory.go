@@ -143,10 +143,14 @@ func (d *Directory) RemoveMembershipOf(userID, orgID int64) {
 	}
 }
 
-// User returns the user with id.
+// User returns the user with id; false (and a zero User) when no endpoint returned them
+// (a deleted or merged user, or id 0 for a null requester_id).
 func (d *Directory) User(id int64) (User, bool) {
 	u, ok := d.users[id]
-	return u.User, ok
+	if !ok || u == nil {
+		return User{}, false
+	}
+	return u.User, true
 }
 
 // Organization returns the organization with id.
@@ -161,7 +165,11 @@ func (d *Directory) UserByEmail(email string) (User, bool) {
 	if !ok {
 		return User{}, false
 	}
-	return d.users[id].User, true
+	u := d.users[id]
+	if u == nil {
+		return User{}, false
+	}
+	return u.User, true
 }
 
 // Organizations calls fn for every known organization, in no particular order.

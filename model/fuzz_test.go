@@ -16,6 +16,15 @@ type fuzzWorld struct {
 	ticket  Ticket
 }
 
+// person draws a user id for a ticket: mostly one of the pool's, sometimes one no endpoint
+// returns (a deleted or merged user, like ticket 8802's 361000000777) or 0 (a null id).
+func person(b int) int64 {
+	if b%11 == 10 {
+		return 361000000777
+	}
+	return int64(b % 9) // 0 is a null id; ids the pool's users happen not to take are missing too
+}
+
 func buildFuzzWorld(data []byte, e, cc, extra string) fuzzWorld {
 	pos := 0
 	next := func() int {
@@ -50,7 +59,7 @@ func buildFuzzWorld(data []byte, e, cc, extra string) fuzzWorld {
 	}
 	t := Ticket{ID: int64(next()), Status: []string{"open", "new", "pending", "hold", "solved", ""}[next()%6],
 		FormID:      []int64{formOpen, formSelect, formOther, 0}[next()%4],
-		RequesterID: int64(next() % 9), SubmitterID: int64(next() % 9), OrganizationID: int64(next() % 9),
+		RequesterID: person(next()), SubmitterID: person(next()), OrganizationID: int64(next() % 9),
 		Fields: map[int64]FieldValue{}}
 	if next()%5 != 0 {
 		t.Fields[fEmail] = FieldValue{Kind: kinds[next()%len(kinds)], Text: e}
@@ -59,10 +68,10 @@ func buildFuzzWorld(data []byte, e, cc, extra string) fuzzWorld {
 		t.Fields[fCC] = FieldValue{Kind: kinds[next()%len(kinds)], Text: cc}
 	}
 	for i, n := 0, next()%3; i < n; i++ {
-		t.EmailCCIDs = append(t.EmailCCIDs, int64(next()%9))
+		t.EmailCCIDs = append(t.EmailCCIDs, person(next()))
 	}
 	for i, n := 0, next()%3; i < n; i++ {
-		t.CollaboratorIDs = append(t.CollaboratorIDs, int64(next()%9))
+		t.CollaboratorIDs = append(t.CollaboratorIDs, person(next()))
 	}
 	if next()%7 == 0 {
 		t.Fields = nil
@@ -76,11 +85,22 @@ func FuzzEvaluate(f *testing.F) {
 	f.Add([]byte{5, 1, 2, 0, 1, 1, 1, 2, 1, 3, 1, 2, 1, 4, 3, 1, 4, 1, 2, 5, 2, 2, 2, 1, 3, 3, 3, 1, 1, 3, 2, 4, 4, 0, 2, 2, 0, 1, 1, 1}, " Jane@ACME.com ", "Ann <ann@partner.io>; pat@partner.io", "Select")
 	f.Add([]byte{2, 3, 1, 4, 1, 1, 4, 1, 2, 1, 3, 1, 1, 3, 5, 3, 1, 1, 4, 0, 2, 2, 3, 4, 1, 1, 0, 2, 1, 1, 1, 1, 2, 3}, "n/a", "", "")
 	f.Add([]byte{}, "", "", "")
+	// ticket 8802: the requester and a CC are ids no endpoint returns
+	f.Add([]byte{1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 9, 1, 0, 0, 10, 10, 3, 1, 1, 10, 1, 0}, "jane@acme.com", "cc me", "x")
 	f.Add([]byte{255, 255, 255, 255, 255, 255, 255, 255, 255}, "@", "@@ <> ,;", "é")
 	f.Fuzz(func(t *testing.T, data []byte, e, cc, extra string) {
 		w := buildFuzzWorld(data, e, cc, extra)
 		dir := NewDirectory()
 		dir.Merge(QueuePage{Users: w.users, Organizations: w.orgs, Memberships: w.members})
+		for _, id := range ticketUserIDs(w.ticket) {
+			u, ok := dir.User(id)
+			if !ok && u != (User{}) {
+				t.Fatalf("User(%d) of a missing user = %+v", id, u)
+			}
+			if name := dir.userName(id); !ok && id != 0 && name != "user #"+itoa(id)+" (not found)" {
+				t.Fatalf("missing user %d is named %q", id, name)
+			}
+		}
 		ev := Evaluate(testCfg, w.ticket, dir)
 		if ev.TicketID != w.ticket.ID {
 			t.Fatalf("ticket id %d", ev.TicketID)
@@ -137,4 +157,9 @@ func FuzzEvaluate(f *testing.F) {
 			}
 		}
 	})
+}
+
+func ticketUserIDs(t Ticket) []int64 {
+	ids := append([]int64{t.RequesterID, t.SubmitterID}, t.EmailCCIDs...)
+	return append(ids, t.CollaboratorIDs...)
 }

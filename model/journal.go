@@ -16,6 +16,9 @@ type JournalEntry struct {
 	// UpdatedAt is the ticket's updated_at after the write: undo refuses when it moved since.
 	UpdatedAt time.Time `json:"updated_at"`
 	Undone    bool      `json:"undone,omitempty"`
+	// Batch is the id shared by every entry of one bulk fix or audit removal ("" for a
+	// single fix), so the whole batch can be undone together.
+	Batch string `json:"batch,omitempty"`
 }
 
 // TicketState is the part of a ticket a fix may change.

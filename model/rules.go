@@ -222,7 +222,7 @@ func (f *facts) mismatch(t *Ticket) (Finding, bool) {
 	case t.RequesterID == 0:
 		who = "the ticket has no requester"
 	case !f.reqOK:
-		who = "the requester (user #" + itoa(t.RequesterID) + ") is not known, perhaps deleted"
+		who = "the requester, user #" + itoa(t.RequesterID) + ", is not found in Zendesk (deleted or merged),"
 	case f.req.email != f.e:
 		who = "the requester is " + d.userName(t.RequesterID)
 	}

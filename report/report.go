@@ -8,7 +8,8 @@
 //	 "tickets": [{"id", "subject", "status", "requester", "organization", "scenario",
 //	              "support_basis", "findings": [{"kind", "severity", "message", "suggested_email"}]}]}
 //
-// requester is the requester's email and organization / support_basis are organization
+// requester is the requester's email ("user #ID (not found)" for a user Zendesk no longer
+// returns, e.g. deleted or merged) and organization / support_basis are organization
 // names, each "" when unknown. findings is [] (never null) for a clean ticket.
 // suggested_email is always present and "" when there is no suggestion, so consumers
 // need not test for the key. Tickets are sorted by id; a ticket's findings are in the
@@ -22,11 +23,13 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Report is the scan result.
@@ -146,10 +149,11 @@ func userEmail(dir *model.Directory, id int64) string {
 	if id == 0 {
 		return ""
 	}
-	if u, ok := dir.User(id); ok {
-		return u.Email
+	u, ok := dir.User(id)
+	if !ok {
+		return "user #" + strconv.FormatInt(id, 10) + " (not found)" // deleted or merged in Zendesk
 	}
-	return ""
+	return u.Email
 }
 
 func orgName(dir *model.Directory, id int64) string {
@@ -291,11 +295,11 @@ func writeRows(b *strings.Builder, r Report, width int) {
 	}
 	widths := make([]int, len(header))
 	for i, h := range header {
-		widths[i] = runewidth.StringWidth(h)
+		widths[i] = ansi.StringWidth(h)
 	}
 	for _, row := range rows {
 		for i, c := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
 	fitWidths(widths, width)
@@ -305,10 +309,10 @@ func writeRows(b *strings.Builder, r Report, width int) {
 			if i > 0 {
 				l.WriteString(gap)
 			}
-			c = runewidth.Truncate(c, widths[i], "…")
+			c = ansi.Truncate(c, widths[i], "…")
 			l.WriteString(c)
 			if i < len(cells)-1 {
-				l.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)))
+				l.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
 			}
 		}
 		b.WriteString(strings.TrimRight(l.String(), " "))
@@ -371,10 +375,10 @@ func writeFindings(b *strings.Builder, r Report, width int) {
 func wrap(b *strings.Builder, head, text string, width int) {
 	const indent = "      "
 	line := head
-	lineW := runewidth.StringWidth(head)
+	lineW := ansi.StringWidth(head)
 	first := true
 	for _, word := range strings.Fields(text) {
-		ww := runewidth.StringWidth(word)
+		ww := ansi.StringWidth(word)
 		if !first && width > 0 && lineW+1+ww > width {
 			b.WriteString(line)
 			b.WriteString("\n")
@@ -410,16 +414,5 @@ func orDash(s string) string {
 	return s
 }
 
-// clean drops control characters (escape sequences included) and folds line breaks and
-// tabs to spaces, so text from Zendesk stays on its line and cannot drive the terminal.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < ' ' || r == 0x7f || (r >= 0x80 && r <= 0x9f):
-			return -1
-		}
-		return r
-	}, s)
-}
+// clean is text.Line: text from Zendesk stays on its line and cannot drive the terminal.
+func clean(s string) string { return text.Line(s) }

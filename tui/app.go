@@ -6,6 +6,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -32,6 +33,25 @@ type Options struct {
 	Logf func(format string, args ...any)
 	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
 	Notice string
+	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
+	// waiting 12s)", shown in the status bar until the next page or result.
+	Retries <-chan string
+}
+
+// retryMsg is a notice from Options.Retries.
+type retryMsg string
+
+func waitRetry(ch <-chan string) tea.Cmd {
+	if ch == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return retryMsg(s)
+	}
 }
 
 // openedMsg is the browser opener's answer.
@@ -94,7 +114,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 func (m Model) Init() tea.Cmd {
-	return func() tea.Msg { return startLoadMsg{} }
+	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries))
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
@@ -134,12 +154,18 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		return nil
 	case startLoadMsg:
 		return m.startLoad()
+	case retryMsg:
+		m.status = string(msg)
+		return waitRetry(m.opts.Retries)
 	case pageMsg:
 		if msg.load != m.load {
 			return nil
 		}
 		m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
+		if strings.HasPrefix(m.status, "retrying ") {
+			m.status = "" // the page arrived: the retry is over
+		}
 		return waitStream(m.stream)
 	case loadDoneMsg:
 		if msg.load != m.load {

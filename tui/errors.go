@@ -6,6 +6,8 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // showErrorMsg opens the error panel on the last error (`!`, an undo refused, the browser).
@@ -78,7 +80,7 @@ func (e *errorScreen) Update(msg tea.Msg) tea.Cmd {
 func (e *errorScreen) View() string {
 	st := e.s.styles
 	head := st.Error.Render(e.title) + "\n\n"
-	body := wrapText(e.text, e.width-2)
+	body := wrapText(text.Block(e.text), e.width-2)
 	room := max(e.height-2, 2)
 	e.vp.Width, e.vp.Height = e.width, room
 	e.vp.SetContent(body)
@@ -99,7 +101,7 @@ func (m *Model) loadFailedPanel() string {
 	w := max(m.s.width-4, 16)
 	var b strings.Builder
 	b.WriteString(st.Error.Render("The queue could not be loaded.") + "\n\n")
-	b.WriteString(wrapText(m.lastErr, w) + "\n\n")
+	b.WriteString(wrapText(text.Block(m.lastErr), w) + "\n\n")
 	b.WriteString(wrapText("Fix what the error names (the config file, the credentials in the environment, the network), then press r to load again; q quits.", w))
 	return st.Box.Width(max(m.s.width-2, 18)).Render(b.String())
 }

@@ -67,6 +67,7 @@ func (s *session) reset() {
 // merge adds a page and returns the queue tickets it brought. Earlier verdicts are
 // recomputed only when the page brought people or organizations they may depend on.
 func (s *session) merge(p model.QueuePage) {
+	p = inertPage(p)
 	s.dir.Merge(p)
 	for _, t := range p.Tickets {
 		if model.InQueue(s.rules, t) {

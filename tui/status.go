@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // statusBar shows the queue source, counts, loading progress and the last error.
@@ -23,7 +24,7 @@ func (m Model) statusBar() string {
 	switch {
 	case m.lastErr != "":
 		used := lipgloss.Width(strings.Join(parts, " · ")) + 3
-		parts = append(parts, errorHint(m.lastErr, max(m.s.width-2-used, 20)))
+		parts = append(parts, errorHint(text.Line(m.lastErr), max(m.s.width-2-used, 20)))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)

@@ -82,3 +82,56 @@ var benchLatency = func() time.Duration {
 	}
 	return 50 * time.Millisecond
 }()
+
+// benchLoad loads a synthetic queue of n tickets through cfg's source at benchLatency per
+// request and reports requests per load, the sequential floor (⌈n/100⌉ list round trips), the
+// load's ratio to that floor and the time to the first page.
+func benchLoad(b *testing.B, n int, mod func(*Config)) {
+	latency := benchLatency
+	s := zt.NewServer(zt.Synthetic(n, 42), zt.WithAPIToken(emuEmail, testToken), zt.WithLatency(latency))
+	defer s.Close()
+	cfg := Config{BaseURL: s.URL(), Email: emuEmail, APIToken: testToken, ViewID: zt.DemoViewID, Rules: defaultRules()}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	floor := time.Duration((n+99)/100) * latency
+	var total, first time.Duration
+	loads := 0
+	for b.Loop() {
+		before := c.RequestCount()
+		start := time.Now()
+		tickets := 0
+		var f time.Duration
+		err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
+			if f == 0 {
+				f = time.Since(start)
+			}
+			tickets += len(p.Tickets)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if tickets != n {
+			b.Fatalf("%d tickets, want %d", tickets, n)
+		}
+		total += time.Since(start)
+		first += f
+		loads++
+		b.ReportMetric(float64(c.RequestCount()-before), "requests/op")
+	}
+	b.ReportMetric(floor.Seconds(), "floor-s")
+	b.ReportMetric(total.Seconds()/float64(loads)/floor.Seconds(), "x-floor")
+	b.ReportMetric(first.Seconds()/float64(loads), "first-page-s")
+}
+
+// BenchmarkLoadView2k: a 2,000-ticket view; goal ≤ 0.5× the sequential floor (x-floor).
+func BenchmarkLoadView2k(b *testing.B) { benchLoad(b, 2000, nil) }
+
+// BenchmarkLoadSearch10k: a 10,000-result search, which has to go through /search/export.
+func BenchmarkLoadSearch10k(b *testing.B) {
+	benchLoad(b, 10000, func(c *Config) { c.ViewID, c.Search = 0, "status<solved" })
+}

@@ -11,6 +11,7 @@ package zendesk
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,6 +19,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -25,6 +27,7 @@ import (
 	gozd "github.com/nukosuke/go-zendesk/zendesk"
 
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Config configures a Client.
@@ -33,6 +36,9 @@ type Config struct {
 	Email      string // for API-token auth
 	APIToken   string // ZENDESK_API_TOKEN (Basic email/token:TOKEN)
 	OAuthToken string // ZENDESK_OAUTH_TOKEN (Bearer); used when set
+	// Token is a stored OAuth sign-in (Bearer, refreshed as it expires and after a 401); used
+	// when set and OAuthToken and APIToken are empty.
+	Token      TokenSource
 	ViewID     int64  // queue source: a view …
 	Search     string // … or a search query (exactly one of the two)
 	Rules      model.RuleConfig
@@ -42,17 +48,31 @@ type Config struct {
 
 	// RequestTimeout bounds one HTTP attempt (default 60 s). A read that times out is retried;
 	// a write is not.
-	RequestTimeout time.Duration
+	RequestTimeout time.Duration // MaxWait bounds a call's attempts and waits together
 	// Concurrency bounds the requests in flight (default 12).
 	Concurrency int
+	// OnRetry, when set, is told each time a request is about to be retried (429, 5xx,
+	// timeouts), e.g. to show "retrying … (429, waiting 12s)". It runs on the request's
+	// goroutine and must not block.
+	OnRetry func(RetryEvent)
+	// LoadTimeout bounds one whole queue load (LoadQueue) and one ReloadTicket; 0 is no
+	// bound. It is the --timeout flag.
+	LoadTimeout time.Duration
+	// MaxResponseBytes bounds the bytes read from one answer (default 64 MiB); a longer
+	// answer is an error (ErrTooLarge), never read into memory whole.
+	MaxResponseBytes int64
 }
 
 const (
 	defaultMaxWait        = 2 * time.Minute
 	defaultRequestTimeout = 60 * time.Second
 	defaultConcurrency    = 12
-	pageSize              = 100
-	userAgent             = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
+	defaultMaxResponse    = 64 << 20
+	// maxStringBytes is the most kept of one string Zendesk sends (a subject, a name, a field
+	// value); the rest is cut at a character boundary and marked with "…".
+	maxStringBytes = 16 << 10
+	pageSize       = 100
+	userAgent      = "partner-triage (github.com/partner-triage/partner-triage; go-zendesk)"
 )
 
 // Client talks to one Zendesk account. It is safe for concurrent use.
@@ -68,12 +88,7 @@ type Client struct {
 
 // New checks the configuration and returns a client. Errors are one line and name the setting.
 func New(cfg Config) (*Client, error) {
-	c := &Client{cfg: cfg}
-	for _, s := range []string{cfg.APIToken, cfg.OAuthToken} {
-		if s = strings.TrimSpace(s); s != "" {
-			c.secrets = append(c.secrets, s)
-		}
-	}
+	c := &Client{cfg: cfg, secrets: SecretForms(cfg.Email, cfg.APIToken, cfg.OAuthToken)}
 	raw := strings.TrimSpace(cfg.BaseURL)
 	if raw == "" {
 		return nil, errors.New("zendesk: no URL configured (set zendesk.url or zendesk.subdomain)")
@@ -109,8 +124,10 @@ func New(cfg Config) (*Client, error) {
 		}
 		cred = gozd.NewAPITokenCredential(strings.TrimSpace(cfg.Email), strings.TrimSpace(cfg.APIToken))
 		c.credHint = "ZENDESK_API_TOKEN and zendesk.email"
+	case cfg.Token != nil:
+		c.credHint = "the stored sign-in ('partner-triage auth status', 'partner-triage auth login')"
 	default:
-		return nil, errors.New("zendesk: no credentials: set ZENDESK_OAUTH_TOKEN, or ZENDESK_API_TOKEN together with zendesk.email")
+		return nil, errors.New("zendesk: no credentials: run 'partner-triage auth login', or set ZENDESK_OAUTH_TOKEN, or ZENDESK_API_TOKEN together with zendesk.email")
 	}
 	if cfg.ViewID != 0 && strings.TrimSpace(cfg.Search) != "" {
 		return nil, errors.New("zendesk: set either queue.view_id or queue.search, not both")
@@ -128,6 +145,9 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Concurrency <= 0 {
 		c.cfg.Concurrency = defaultConcurrency
 	}
+	if cfg.MaxResponseBytes <= 0 {
+		c.cfg.MaxResponseBytes = defaultMaxResponse
+	}
 	hc := &http.Client{}
 	if cfg.HTTPClient != nil {
 		cp := *cfg.HTTPClient // never modify the caller's client
@@ -137,8 +157,21 @@ func New(cfg Config) (*Client, error) {
 	if base == nil {
 		base = http.DefaultTransport
 	}
+	// Never follow a redirect off the configured origin: the http client would carry the
+	// Authorization header (and, on a 307, the body) to wherever it points.
+	hc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if !sameOrigin(req.URL, u) {
+			return &offOriginError{target: req.URL.Scheme + "://" + req.URL.Host, origin: u.Scheme + "://" + u.Host}
+		}
+		if len(via) >= 5 {
+			return errors.New("stopped after 5 redirects")
+		}
+		return nil
+	}
 	c.tr = &transport{
 		base:           base,
+		origin:         u,
+		onRetry:        cfg.OnRetry,
 		maxWait:        c.cfg.MaxWait,
 		attemptTimeout: c.cfg.RequestTimeout,
 		maxRetries:     6,
@@ -146,10 +179,16 @@ func New(cfg Config) (*Client, error) {
 		backoffCap:     10 * time.Second,
 		logf:           c.logf,
 		userAgent:      userAgent,
+		maxBody:        c.cfg.MaxResponseBytes,
 	}
 	hc.Transport = c.tr
+	if cred == nil {
+		hc.Transport = &bearerTransport{src: cfg.Token, next: c.tr}
+	}
 	api, _ := gozd.NewClient(hc) // never fails
-	api.SetCredential(cred)
+	if cred != nil {
+		api.SetCredential(cred)
+	}
 	if err := api.SetEndpointURL(u.String()); err != nil {
 		return nil, fmt.Errorf("zendesk: URL %s: %v", u.Redacted(), err)
 	}
@@ -187,8 +226,37 @@ func (c *Client) logf(format string, args ...any) {
 	if c.cfg.Logf == nil {
 		return
 	}
-	c.cfg.Logf("%s", c.scrub(fmt.Sprintf(format, args...)))
+	c.cfg.Logf("%s", text.Line(c.scrub(fmt.Sprintf(format, args...))))
 }
+
+// SecretForms is every form in which the credentials could appear in a text: each token as
+// it is, the Basic credential "email/token:TOKEN" and its base64 (with and without padding,
+// standard and URL alphabets, as an echoed Authorization header would show it). Use it to
+// redact anything printed or logged; Client's own errors and logs are already redacted.
+func SecretForms(email, apiToken, oauthToken string) []string {
+	var out []string
+	add := func(s string) {
+		if len(s) >= 3 {
+			out = append(out, s)
+		}
+	}
+	email, apiToken, oauthToken = strings.TrimSpace(email), strings.TrimSpace(apiToken), strings.TrimSpace(oauthToken)
+	if apiToken != "" {
+		pair := email + "/token:" + apiToken
+		add(pair)
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+			add(enc.EncodeToString([]byte(pair)))
+		}
+		add(apiToken)
+	}
+	add(oauthToken)
+	// Longest first, so a base64 form is replaced whole before any shorter secret inside it.
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// Redact removes every form of the client's credentials from s (see SecretForms).
+func (c *Client) Redact(s string) string { return c.scrub(s) }
 
 // scrub removes the credentials from a text.
 func (c *Client) scrub(s string) string {
@@ -283,10 +351,11 @@ func (c *Client) convert(method, path string, err error) error {
 	var ze gozd.Error
 	if errors.As(err, &ze) {
 		e := parseAPIError(ze.Status(), []byte(readAll(ze)), method, p)
-		e.Description = c.scrub(e.Description)
-		e.Code = c.scrub(e.Code)
+		// The answer's texts may echo what people typed: inert, and without a secret.
+		e.Description = text.Line(c.scrub(e.Description))
+		e.Code = text.Line(c.scrub(e.Code))
 		for i := range e.Details {
-			e.Details[i] = c.scrub(e.Details[i])
+			e.Details[i] = text.Line(c.scrub(e.Details[i]))
 		}
 		e.credential = c.credHint
 		return e
@@ -296,6 +365,13 @@ func (c *Client) convert(method, path string, err error) error {
 			return fmt.Errorf("%s %s: %w", method, p, context.Canceled)
 		}
 		return fmt.Errorf("%s %s: %w", method, p, context.DeadlineExceeded)
+	}
+	if ce, ok := asCredentialError(err); ok {
+		return ce // nothing was sent: the sign-in itself needs attention
+	}
+	var tl *tooLargeError
+	if errors.As(err, &tl) {
+		return &DecodeError{Method: method, Path: p, Err: tl}
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {

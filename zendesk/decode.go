@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -16,7 +18,9 @@ import (
 // fields are ignored, nulls become zero values, ids may be numbers or numeric strings, and
 // custom field values may be any JSON type.
 
-// flexID is an id sent as a number, a numeric string or null (0).
+// flexID is an id sent as a number, a numeric string or null (0). Zendesk ids are positive
+// whole numbers below 2^63: a negative, fractional or larger value is an error naming it
+// (never truncated or wrapped into another record's id).
 type flexID int64
 
 func (f *flexID) UnmarshalJSON(b []byte) error {
@@ -36,17 +40,43 @@ func (f *flexID) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	n, err := strconv.ParseInt(string(b), 10, 64)
+	n, err := parseID(string(b))
 	if err != nil {
-		// A float spelling of an integer (1.2e10) still names the id.
-		fl, ferr := strconv.ParseFloat(string(b), 64)
-		if ferr != nil {
-			return fmt.Errorf("id %s is not a number", strconv.Quote(string(b)))
-		}
-		n = int64(fl)
+		return err
 	}
 	*f = flexID(n)
 	return nil
+}
+
+// parseID reads a whole number in 0 … 2^63−1, also in a float spelling (1.2e10).
+func parseID(s string) (int64, error) {
+	bad := func() (int64, error) {
+		return 0, fmt.Errorf("id %s is not a whole number between 1 and 2^63-1", strconv.Quote(limitText(s, 40)))
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err == nil {
+		if n < 0 {
+			return bad()
+		}
+		return n, nil
+	}
+	fl, ferr := strconv.ParseFloat(s, 64)
+	// 2^63 is exactly representable; every float64 below it converts without wrapping.
+	if ferr != nil || fl != math.Trunc(fl) || fl < 0 || fl >= 1<<63 {
+		return bad()
+	}
+	return int64(fl), nil
+}
+
+// limitText cuts s to at most n bytes (on a rune boundary) for an error message.
+func limitText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // flexIDs is a list of ids; null or a non-list becomes empty.
@@ -72,8 +102,16 @@ func (f *flexIDs) UnmarshalJSON(b []byte) error {
 type flexString string
 
 func (f *flexString) UnmarshalJSON(b []byte) error {
-	*f = flexString(fieldValue(b).Text)
+	*f = flexString(fieldValue(b).Text) // capped at maxStringBytes by fieldValue
 	return nil
+}
+
+// capString keeps at most maxStringBytes of s, cut at a character boundary and marked "…".
+func capString(s string) string {
+	if len(s) <= maxStringBytes {
+		return s
+	}
+	return limitText(s, maxStringBytes-len("…"))
 }
 
 // flexBool is a bool; null, "true"/"false" strings and numbers are accepted.
@@ -234,14 +272,30 @@ type envelope struct {
 // pageHead is the part of a list answer that says how to go on (and how many there are).
 type pageHead struct {
 	Meta struct {
-		HasMore     *flexBool  `json:"has_more"`
-		AfterCursor flexString `json:"after_cursor"`
+		HasMore     json.RawMessage `json:"has_more"` // see pageHead.more
+		AfterCursor flexString      `json:"after_cursor"`
 	} `json:"meta"`
 	Links struct {
 		Next flexString `json:"next"`
 	} `json:"links"`
 	NextPage flexString `json:"next_page"`
 	Count    *flexID    `json:"count"`
+}
+
+// more reads meta.has_more strictly: a cursor page must say true or false. A missing, null or
+// non-boolean has_more is an error, never taken as the last page (which would silently
+// shorten the list).
+func (h *pageHead) more() (bool, error) {
+	switch v := string(bytes.TrimSpace(h.Meta.HasMore)); v {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	case "", "null":
+		return false, errors.New("meta.has_more is missing or null, so it cannot tell whether more pages follow")
+	default:
+		return false, fmt.Errorf("meta.has_more is %s, not true or false", limitText(v, 40))
+	}
 }
 
 // parseHead reads only the top-level meta, links, next_page and count of a list answer. It
@@ -372,7 +426,7 @@ func fieldValue(raw json.RawMessage) model.FieldValue {
 		if json.Unmarshal(b, &s) != nil {
 			return model.FieldValue{Kind: model.FieldOther}
 		}
-		return model.FieldValue{Kind: model.FieldString, Text: s}
+		return model.FieldValue{Kind: model.FieldString, Text: capString(s)}
 	case 't', 'f':
 		return model.FieldValue{Kind: model.FieldBool, Text: string(b)}
 	case '[':
@@ -386,12 +440,12 @@ func fieldValue(raw json.RawMessage) model.FieldValue {
 				parts = append(parts, s)
 			}
 		}
-		return model.FieldValue{Kind: model.FieldList, Text: strings.Join(parts, " ")}
+		return model.FieldValue{Kind: model.FieldList, Text: capString(strings.Join(parts, " "))}
 	case '{':
 		return model.FieldValue{Kind: model.FieldOther}
 	default:
 		if b[0] == '-' || (b[0] >= '0' && b[0] <= '9') {
-			return model.FieldValue{Kind: model.FieldNumber, Text: string(b)}
+			return model.FieldValue{Kind: model.FieldNumber, Text: capString(string(b))}
 		}
 		return model.FieldValue{Kind: model.FieldOther}
 	}

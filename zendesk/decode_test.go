@@ -209,7 +209,7 @@ func TestParseHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Meta.HasMore == nil || !*h.Meta.HasMore || h.Meta.AfterCursor != "abc" || h.Links.Next == "" || h.Count == nil || *h.Count != 12 {
+	if more, err := h.more(); err != nil || !more || h.Meta.AfterCursor != "abc" || h.Links.Next == "" || h.Count == nil || *h.Count != 12 {
 		t.Errorf("head = %+v", h)
 	}
 	var full envelope

@@ -31,6 +31,24 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	return c.withLoadTimeout(ctx, func(ctx context.Context) error { return c.loadQueue(ctx, onPage) })
+}
+
+// withLoadTimeout runs fn under Config.LoadTimeout, and says so when that limit stopped it.
+func (c *Client) withLoadTimeout(ctx context.Context, fn func(context.Context) error) error {
+	if c.cfg.LoadTimeout <= 0 {
+		return fn(ctx)
+	}
+	tctx, cancel := context.WithTimeout(ctx, c.cfg.LoadTimeout)
+	defer cancel()
+	err := fn(tctx)
+	if err != nil && ctx.Err() == nil && tctx.Err() != nil {
+		return fmt.Errorf("gave up after %s (the time limit, --timeout): %w", c.cfg.LoadTimeout, err)
+	}
+	return err
+}
+
+func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) error {
 	if c.cfg.ViewID == 0 && strings.TrimSpace(c.cfg.Search) == "" {
 		return errors.New("zendesk: no queue source: set queue.view_id or queue.search")
 	}
@@ -79,11 +97,14 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		err  error
 	}
 	ordered := make(chan *pending, 6)
+	listed, announced := 0, -1 // records listed; the source's count (read after ordered closes)
 	wg.Go(func() {
 		defer close(ordered)
 		for raw := range pages {
 			p := &pending{done: make(chan struct{})}
 			raw = c.decodePage(raw)
+			listed += raw.records
+			announced = raw.total
 			if raw.err != nil {
 				p.err = raw.err
 				close(p.done)
@@ -135,9 +156,23 @@ func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	if err := <-fetchDone; err != nil {
 		return err
 	}
+	if announced >= 0 && listed < announced {
+		// A list that ends before its own count lost records on the way (a page that
+		// contradicts the count): report it rather than show a shorter queue.
+		return &DecodeError{Method: "GET", Path: errPath(c.sourcePath()), Err: fmt.Errorf(
+			"the list ended after %d of the %d results its count announced; load again", listed, announced)}
+	}
 	c.logf("queue %s: %d tickets in %d pages, %d requests so far, %s", c.Source(), loaded, pagesSeen,
 		c.RequestCount(), time.Since(started).Round(time.Millisecond))
 	return ctx.Err()
+}
+
+// sourcePath is the queue source's list path, for error messages.
+func (c *Client) sourcePath() string {
+	if c.cfg.ViewID != 0 {
+		return fmt.Sprintf("/views/%d/tickets", c.cfg.ViewID)
+	}
+	return "/search"
 }
 
 // rawPage is one list page as fetched: data until decodePage fills the rest.
@@ -151,6 +186,7 @@ type rawPage struct {
 	users   []model.User   // sideloaded
 	orgs    []model.Organization
 	total   int // the source's count, -1 when unknown
+	records int // results on the page (before the queue filter), to hold against total
 }
 
 // ---------------------------------------------------------------------------------------
@@ -248,13 +284,15 @@ func (c *Client) decodePage(r rawPage) rawPage {
 	if r.results {
 		tickets = env.Results
 	}
+	r.records = len(tickets)
 	r.tickets = make([]model.Ticket, 0, len(tickets))
 	for i := range tickets {
 		if tickets[i].ResultType != "" && tickets[i].ResultType != "ticket" {
 			continue
 		}
 		if tickets[i].ID == 0 {
-			continue
+			r.err = &DecodeError{Method: "GET", Path: errPath(r.path), Err: fmt.Errorf("ticket %d of the page has no id (null or 0); the queue would silently miss it", i+1)}
+			return r
 		}
 		r.tickets = append(r.tickets, tickets[i].model())
 	}
@@ -298,6 +336,8 @@ func (c *Client) eachPageLazy(ctx context.Context, path string, fn func(p string
 func (c *Client) walk(ctx context.Context, path string, step func(p string, data []byte) (pageHead, error)) error {
 	seen := map[string]bool{}
 	next := path
+	// A cursor request must be answered by cursor pages: meta.has_more decides, strictly.
+	cursor := strings.Contains(path, "page%5Bsize%5D") || strings.Contains(path, "page[size]")
 	for {
 		data, err := c.getBytes(ctx, next)
 		if err != nil {
@@ -309,8 +349,12 @@ func (c *Client) walk(ctx context.Context, path string, step func(p string, data
 		}
 		var following string
 		switch {
-		case h.Meta.HasMore != nil:
-			if !*h.Meta.HasMore {
+		case cursor || len(h.Meta.HasMore) > 0:
+			more, err := h.more()
+			if err != nil {
+				return &DecodeError{Method: "GET", Path: errPath(next), Err: err}
+			}
+			if !more {
 				return nil
 			}
 			if cur := string(h.Meta.AfterCursor); cur != "" {

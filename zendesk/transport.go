@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -27,20 +29,83 @@ import (
 //   - 5xx, timeouts, refused/reset/cut-off connections: GET (idempotent reads) only, with capped
 //     exponential back-off and jitter (a 503 Retry-After is honoured). Writes are never retried
 //     on these: Zendesk may have applied them, so the error says so and the caller reloads.
-//   - Every wait counts against MaxWait per call; when the next wait would exceed it the call
-//     gives up with the last answer (e.g. a 429 APIError) or error.
-//   - The request context is honoured at every wait and by every attempt.
+//   - A call (every attempt and wait of one request) has a budget of MaxWait from its start,
+//     and the request context's deadline when sooner. A wait that would end past the budget —
+//     a Retry-After of an hour, or of 2^63 seconds — gives up at once with the last answer
+//     (e.g. a 429 APIError); an attempt never runs past it.
+//   - Each attempt has its own deadline (RequestTimeout), so a server that accepts the
+//     connection and never answers costs one RequestTimeout per attempt, within the budget.
+//   - Requests go only to the configured origin (scheme and host): anything else is refused
+//     before it is sent, so credentials and bodies never leave it.
 type transport struct {
 	base           http.RoundTripper
-	maxWait        time.Duration
+	origin         *url.URL      // the only scheme://host requests may go to
+	maxWait        time.Duration // the budget of one call, attempts and waits together
 	attemptTimeout time.Duration // per attempt (0: none)
 	maxRetries     int           // for 5xx/network errors on reads
 	backoffBase    time.Duration
 	backoffCap     time.Duration
 	logf           func(string, ...any)
+	onRetry        func(RetryEvent)
 	sent           atomic.Int64
 	gate           gate
 	userAgent      string
+	maxBody        int64 // bytes read per answer; more is ErrTooLarge
+}
+
+// RetryEvent tells that a request is about to be sent again, and why: for a status line such
+// as "retrying GET /views/1/tickets (429, waiting 12s)". It never carries a credential.
+type RetryEvent struct {
+	Method string        // GET, PUT, …
+	Path   string        // the URL path, without the query
+	Status int           // the answer that is retried (429, 503, …); 0 for a network error
+	Reason string        // "429 Too Many Requests", "timed out after 30s", …
+	Wait   time.Duration // before the next attempt
+	Retry  int           // 1 for the first retry
+}
+
+// String is the status-bar wording: "retrying GET /views/1/tickets (429, waiting 12s)".
+func (e RetryEvent) String() string {
+	why := e.Reason
+	if e.Status != 0 {
+		why = strconv.Itoa(e.Status)
+	}
+	return fmt.Sprintf("retrying %s %s (%s, waiting %s)", e.Method, e.Path, why, roundWait(e.Wait))
+}
+
+func roundWait(d time.Duration) time.Duration {
+	if d >= time.Second {
+		return d.Round(time.Second)
+	}
+	return d.Round(10 * time.Millisecond)
+}
+
+// ErrTooLarge is an answer longer than Config.MaxResponseBytes. It is not retried.
+var ErrTooLarge = errors.New("answer too large")
+
+// tooLargeError says how large an answer was allowed to be.
+type tooLargeError struct{ limit int64 }
+
+func (e *tooLargeError) Error() string {
+	return fmt.Sprintf("the answer is larger than %s, the most read from one answer", formatBytes(e.limit))
+}
+func (e *tooLargeError) Unwrap() error { return ErrTooLarge }
+
+// offOriginError is a request (or a redirect) to somewhere other than the configured origin.
+type offOriginError struct{ target, origin string }
+
+func (e *offOriginError) Error() string {
+	return fmt.Sprintf("refused to send a request to %s: partner-triage talks only to %s (check zendesk.url; a redirect elsewhere is never followed)", e.target, e.origin)
+}
+
+func formatBytes(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	if n >= 1<<10 && n%(1<<10) == 0 {
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // gate holds every request of the client until a 429's Retry-After has passed.
@@ -77,16 +142,34 @@ func (e *errGaveUp) Error() string {
 func (e *errGaveUp) Unwrap() error { return e.last }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if !sameOrigin(req.URL, t.origin) {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, &offOriginError{target: req.URL.Scheme + "://" + req.URL.Host, origin: t.origin.Scheme + "://" + t.origin.Host}
+	}
 	ctx := req.Context()
 	idempotent := req.Method == http.MethodGet || req.Method == http.MethodHead
+	start := time.Now()
+	deadline := start.Add(t.maxWait)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	// fits: a wait of d still ends within the budget (no overflow for huge d).
+	fits := func(d time.Duration) bool { return d <= time.Until(deadline) }
 	var waited time.Duration
 	var lastErr error
+	status, retries := 0, 0
+	defer func() { // one line per request: method, path, status, duration, retries
+		t.log("%s %s → %s in %s, %d retries", req.Method, logPath(req.URL), statusText(status, lastErr), time.Since(start).Round(time.Millisecond), retries)
+	}()
 	for attempt := 0; ; attempt++ {
+		retries = attempt
 		// The shared rate-limit gate.
 		if d := t.gate.delay(time.Now()); d > 0 {
-			if waited+d > t.maxWait {
+			if !fits(d) {
 				if lastErr == nil {
-					lastErr = errors.New("Zendesk asked to wait (429 Retry-After)")
+					lastErr = fmt.Errorf("Zendesk asked every request to wait %s more (429 Retry-After), longer than this one may wait", roundWait(d))
 				}
 				return nil, &errGaveUp{attempt, waited, lastErr}
 			}
@@ -95,31 +178,33 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			waited += d
 		}
-		resp, err := t.attempt(ctx, req, idempotent)
+		resp, err := t.attempt(ctx, req, idempotent, time.Until(deadline))
 		retryAfter := time.Duration(0)
 		switch {
 		case err != nil:
+			lastErr = err
 			if ctx.Err() != nil {
 				return nil, ctx.Err()
 			}
 			if !idempotent || !retryableNetErr(err) || attempt >= t.maxRetries {
 				return nil, err
 			}
-			lastErr = err
 		case resp.StatusCode == http.StatusTooManyRequests:
+			status = resp.StatusCode
 			retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			if retryAfter <= 0 {
 				retryAfter = time.Second
 			}
-			if waited+retryAfter > t.maxWait {
-				return resp, nil // the caller turns it into a 429 APIError
+			if !fits(retryAfter) {
+				return resp, nil // the caller turns it into a 429 APIError, at once
 			}
 			drain(resp)
 			t.gate.closeUntil(time.Now().Add(retryAfter))
-			t.log("%s %s: 429 rate limited, waiting %s", req.Method, req.URL.Path, retryAfter)
 			lastErr = errors.New("429 Too Many Requests")
+			t.retrying(req, attempt, 429, lastErr, retryAfter)
 			continue // the gate does the waiting (and counts it)
 		case resp.StatusCode >= 500 && idempotent && attempt < t.maxRetries:
+			status = resp.StatusCode
 			if resp.StatusCode == http.StatusServiceUnavailable {
 				retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 			}
@@ -127,23 +212,28 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if d <= 0 {
 				d = t.backoff(attempt)
 			}
-			if waited+d > t.maxWait {
+			if !fits(d) {
 				return resp, nil // out of patience: the caller reports this answer
 			}
 			drain(resp)
 			lastErr = fmt.Errorf("%d %s", resp.StatusCode, http.StatusText(resp.StatusCode))
 			retryAfter = d
 		default:
+			status, lastErr = resp.StatusCode, nil
 			return resp, nil
 		}
 		d := retryAfter
 		if d <= 0 {
 			d = t.backoff(attempt)
 		}
-		if waited+d > t.maxWait {
+		if !fits(d) {
 			return nil, &errGaveUp{attempt + 1, waited, lastErr}
 		}
-		t.log("%s %s: %v; retry %d in %s", req.Method, req.URL.Path, lastErr, attempt+1, d.Round(time.Millisecond))
+		code := 0
+		if err == nil {
+			code = status
+		}
+		t.retrying(req, attempt, code, lastErr, d)
 		if err := sleep(ctx, d); err != nil {
 			return nil, err
 		}
@@ -151,13 +241,47 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 }
 
+// retrying logs a retry and tells Config.OnRetry.
+func (t *transport) retrying(req *http.Request, attempt, status int, why error, wait time.Duration) {
+	t.log("%s %s: %v; retry %d in %s", req.Method, req.URL.Path, why, attempt+1, roundWait(wait))
+	if t.onRetry != nil {
+		path := strings.TrimSuffix(strings.TrimPrefix(req.URL.Path, t.origin.Path), ".json")
+		t.onRetry(RetryEvent{Method: req.Method, Path: path, Status: status, Reason: why.Error(), Wait: wait, Retry: attempt + 1})
+	}
+}
+
+// sameOrigin: the same scheme and host (with port) as the configured base.
+func sameOrigin(u, origin *url.URL) bool {
+	return u != nil && strings.EqualFold(u.Scheme, origin.Scheme) && strings.EqualFold(u.Host, origin.Host)
+}
+
+// logPath is the request's path and query for the debug log, the query cut to 120 bytes.
+func logPath(u *url.URL) string {
+	p := u.Path
+	if u.RawQuery != "" {
+		p += "?" + limitText(u.RawQuery, 120)
+	}
+	return p
+}
+
+func statusText(status int, err error) string {
+	switch {
+	case err != nil && status != 0:
+		return fmt.Sprintf("%d (%v)", status, err)
+	case err != nil:
+		return err.Error()
+	}
+	return strconv.Itoa(status)
+}
+
 // attempt sends the request once. For reads the body is read here, so a connection cut off
 // mid-body is retried like any other network failure.
-func (t *transport) attempt(ctx context.Context, req *http.Request, idempotent bool) (*http.Response, error) {
-	actx, cancel := ctx, context.CancelFunc(func() {})
-	if t.attemptTimeout > 0 {
-		actx, cancel = context.WithTimeout(ctx, t.attemptTimeout)
+func (t *transport) attempt(ctx context.Context, req *http.Request, idempotent bool, left time.Duration) (*http.Response, error) {
+	limit := t.attemptTimeout
+	if limit <= 0 || left < limit {
+		limit = max(left, time.Millisecond) // never past the call's budget
 	}
+	actx, cancel := context.WithTimeout(ctx, limit)
 	r := req.Clone(actx)
 	if t.userAgent != "" {
 		r.Header.Set("User-Agent", t.userAgent)
@@ -175,16 +299,28 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, idempotent b
 	if err != nil {
 		cancel()
 		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-			return nil, fmt.Errorf("timed out after %s", t.attemptTimeout)
+			return nil, fmt.Errorf("timed out after %s", roundWait(limit))
 		}
 		return nil, err
 	}
-	body, err := io.ReadAll(resp.Body)
+	if t.maxBody > 0 && resp.ContentLength > t.maxBody {
+		resp.Body.Close()
+		cancel()
+		return nil, &tooLargeError{t.maxBody}
+	}
+	rd := io.Reader(resp.Body)
+	if t.maxBody > 0 {
+		rd = io.LimitReader(resp.Body, t.maxBody+1)
+	}
+	body, err := io.ReadAll(rd)
 	resp.Body.Close()
 	cancel()
+	if err == nil && t.maxBody > 0 && int64(len(body)) > t.maxBody {
+		return nil, &tooLargeError{t.maxBody}
+	}
 	if err != nil {
 		if actx.Err() == context.DeadlineExceeded && ctx.Err() == nil {
-			return nil, fmt.Errorf("timed out after %s reading the answer", t.attemptTimeout)
+			return nil, fmt.Errorf("timed out after %s reading the answer", roundWait(limit))
 		}
 		return nil, fmt.Errorf("answer cut off: %w", err)
 	}
@@ -232,8 +368,11 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return 0
 	}
 	if s, err := strconv.ParseFloat(v, 64); err == nil {
-		if s < 0 {
+		switch {
+		case s < 0 || s != s: // negative or NaN
 			return 0
+		case s >= float64(math.MaxInt64/int64(time.Second)):
+			return time.Duration(math.MaxInt64) // "forever": beyond any budget, never wrapped
 		}
 		return time.Duration(s * float64(time.Second))
 	}

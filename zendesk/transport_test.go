@@ -363,15 +363,31 @@ func TestContextCancelledDuringWait(t *testing.T) {
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	// Cancelled during the wait: the call returns at once with the cancellation.
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	c.cfg.OnRetry = nil
+	c.tr.onRetry = func(RetryEvent) { cancel() } // cancel as the wait begins
 	start := time.Now()
 	err := c.get(ctx, "/x.json", &envelope{})
-	if !errors.Is(err, context.DeadlineExceeded) {
+	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	if time.Since(start) > time.Second {
+	if time.Since(start) > 2*time.Second {
 		t.Errorf("ctx not honoured: %s", time.Since(start))
+	}
+	// A Retry-After beyond the context's deadline gives up at once with the 429.
+	c, _ = newTestClient(t, srv.URL, nil)
+	dctx, dcancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer dcancel()
+	start = time.Now()
+	err = c.get(dctx, "/x.json", &envelope{})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 429 {
+		t.Fatalf("err = %v, want the 429 at once", err)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("waited %s for a Retry-After past the deadline", time.Since(start))
 	}
 	// A nil context does not panic (go-zendesk would).
 	srv2 := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, `{}`) }))

@@ -5,178 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/partner-triage/partner-triage/model"
 )
-
-// FindUserByEmail finds the user whose address is exactly email (compared case-insensitively).
-// Zendesk's user search is fuzzy; only an exact match counts.
-func (c *Client) FindUserByEmail(ctx context.Context, email string) (model.User, bool, error) {
-	e := normEmail(email)
-	if e == "" {
-		return model.User{}, false, nil
-	}
-	// The search is fuzzy (same local part, prefixes …): walk its pages until the exact address.
-	const maxPages = 10
-	var found model.User
-	pages := 0
-	errFound := errors.New("found")
-	path := fmt.Sprintf("/users/search.json?per_page=%d&query=%s", pageSize, url.QueryEscape("email:"+e))
-	err := c.eachPage(ctx, path, func(env *envelope) error {
-		for i := range env.Users {
-			u := env.Users[i].model()
-			if u.ID != 0 && normEmail(u.Email) == e {
-				found = u
-				return errFound
-			}
-		}
-		if pages++; pages >= maxPages {
-			return errFound // give up quietly: not found within the first 1,000 matches
-		}
-		return nil
-	})
-	if err != nil && err != errFound {
-		return model.User{}, false, err
-	}
-	return found, found.ID != 0, nil
-}
-
-// ReloadTicket reads one ticket again with its people, their organizations and memberships,
-// for the console to re-run the rules (after a 409, or on demand). The ticket is returned
-// whether or not it is still in the queue.
-func (c *Client) ReloadTicket(ctx context.Context, id int64) (model.QueuePage, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	var env envelope
-	if err := c.get(ctx, fmt.Sprintf("/tickets/%d.json?include=users%%2Corganizations", id), &env); err != nil {
-		return model.QueuePage{}, err
-	}
-	if env.Ticket == nil || env.Ticket.ID == 0 {
-		return model.QueuePage{}, &DecodeError{Method: "GET", Path: fmt.Sprintf("/tickets/%d.json", id), Err: errors.New("the answer holds no ticket")}
-	}
-	t := env.Ticket.model()
-	users := map[int64]model.User{}
-	for i := range env.Users {
-		if u := env.Users[i].model(); u.ID != 0 {
-			users[u.ID] = u
-		}
-	}
-	orgs := map[int64]model.Organization{}
-	for i := range env.Organizations {
-		if o := env.Organizations[i].model(); o.ID != 0 {
-			orgs[o.ID] = o
-		}
-	}
-
-	// People not sideloaded.
-	var people, missing []int64
-	seen := map[int64]bool{}
-	for _, uid := range ticketPeople(t) {
-		if uid != 0 && !seen[uid] {
-			seen[uid] = true
-			people = append(people, uid)
-			if _, ok := users[uid]; !ok {
-				missing = append(missing, uid)
-			}
-		}
-	}
-	for _, b := range batches(missing, pageSize) {
-		us, err := c.showManyUsers(ctx, b)
-		if err != nil {
-			return model.QueuePage{}, err
-		}
-		for _, u := range us {
-			users[u.ID] = u
-		}
-	}
-
-	// Their memberships, and the user named by the Organization Email field.
-	var mu sync.Mutex
-	var memberships []model.Membership
-	var found *model.User
-	e := ""
-	if f := c.cfg.Rules.OrgEmailField; f != 0 {
-		e = normEmail(t.Field(f))
-		for _, u := range users {
-			if normEmail(u.Email) == e {
-				e = "" // already known
-				break
-			}
-		}
-	}
-	err := parallel(ctx, len(people)+1, func(ctx context.Context, i int) error {
-		if i == len(people) {
-			if e == "" {
-				return nil
-			}
-			u, ok, err := c.FindUserByEmail(ctx, e)
-			if ok {
-				mu.Lock()
-				found = &u
-				mu.Unlock()
-			}
-			return err
-		}
-		ms, err := c.userMemberships(ctx, people[i])
-		mu.Lock()
-		memberships = append(memberships, ms...)
-		mu.Unlock()
-		return err
-	})
-	if err != nil {
-		return model.QueuePage{}, err
-	}
-	if found != nil {
-		users[found.ID] = *found
-	}
-
-	// Organizations the ticket, the people and the memberships point at.
-	var missingOrgs []int64
-	seenOrg := map[int64]bool{}
-	needOrg := func(oid int64) {
-		if oid != 0 && !seenOrg[oid] {
-			seenOrg[oid] = true
-			if _, ok := orgs[oid]; !ok {
-				missingOrgs = append(missingOrgs, oid)
-			}
-		}
-	}
-	needOrg(t.OrganizationID)
-	for _, u := range users {
-		needOrg(u.OrganizationID)
-	}
-	for _, m := range memberships {
-		needOrg(m.OrganizationID)
-	}
-	sort.Slice(missingOrgs, func(i, j int) bool { return missingOrgs[i] < missingOrgs[j] })
-	for _, b := range batches(missingOrgs, pageSize) {
-		os, err := c.showManyOrgs(ctx, b)
-		if err != nil {
-			return model.QueuePage{}, err
-		}
-		for _, o := range os {
-			orgs[o.ID] = o
-		}
-	}
-
-	qp := model.QueuePage{Tickets: []model.Ticket{t}, Memberships: memberships, Loaded: 1, Total: 1}
-	for _, u := range users {
-		qp.Users = append(qp.Users, u)
-	}
-	for _, o := range orgs {
-		qp.Organizations = append(qp.Organizations, o)
-	}
-	sort.Slice(qp.Users, func(i, j int) bool { return qp.Users[i].ID < qp.Users[j].ID })
-	sort.Slice(qp.Organizations, func(i, j int) bool { return qp.Organizations[i].ID < qp.Organizations[j].ID })
-	return qp, nil
-}
 
 // Wire bodies for writes: explicit, with only the fields that are set, so nothing is cleared
 // or overwritten by accident (go-zendesk's typed UpdateTicket cannot express this).
@@ -302,8 +137,10 @@ func (c *Client) UpdateTicket(ctx context.Context, u model.TicketUpdate) (model.
 
 // RemoveMembership deletes one organization membership — never a user or an organization.
 // It first checks that the membership still joins that user and that organization (when the
-// id is unknown it is looked up by user and organization); a membership that is already gone
-// is reported as model.ErrNotFound.
+// id is unknown, or Zendesk no longer knows it, it is looked up by user and organization). A
+// membership that is already gone counts as removed (nil): the goal is reached. When the
+// answer to the DELETE is lost or is an error, the membership is read back: gone → nil;
+// still there → the DELETE's error.
 func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -313,16 +150,18 @@ func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval
 	}
 	id := m.MembershipID
 	if id != 0 {
-		var env envelope
-		path := fmt.Sprintf("/organization_memberships/%d.json", id)
-		if err := c.get(ctx, path, &env); err != nil {
+		got, err := c.membership(ctx, id)
+		if err != nil {
 			return err
 		}
-		got := env.OrganizationMembership
-		if got == nil || int64(got.UserID) != m.UserID || int64(got.OrganizationID) != m.OrganizationID {
+		if got != nil && (int64(got.UserID) != m.UserID || int64(got.OrganizationID) != m.OrganizationID) {
 			return fmt.Errorf("zendesk: membership %d does not join user %d and organization %d any more; nothing removed (reload)", id, m.UserID, m.OrganizationID)
 		}
-	} else {
+		if got == nil {
+			id = 0 // gone under that id; the pair may still be joined under another
+		}
+	}
+	if id == 0 {
 		ms, err := c.userMemberships(ctx, m.UserID)
 		if err != nil {
 			return err
@@ -334,8 +173,31 @@ func (c *Client) RemoveMembership(ctx context.Context, m model.MembershipRemoval
 			}
 		}
 		if id == 0 {
-			return fmt.Errorf("zendesk: user %d is not a member of organization %d: %w", m.UserID, m.OrganizationID, model.ErrNotFound)
+			return nil // not a member any more: already removed
 		}
 	}
-	return c.do(ctx, "DELETE", fmt.Sprintf("/organization_memberships/%d.json", id), nil, nil)
+	err := c.do(ctx, "DELETE", fmt.Sprintf("/organization_memberships/%d.json", id), nil, nil)
+	if err == nil || errors.Is(err, model.ErrNotFound) {
+		return nil
+	}
+	if got, cerr := c.membership(ctx, id); cerr == nil && got == nil {
+		return nil // the DELETE went through; only its answer was lost
+	}
+	return err
+}
+
+// membership reads one membership; (nil, nil) when Zendesk answers 404 (it is gone).
+func (c *Client) membership(ctx context.Context, id int64) (*wireMembership, error) {
+	var env envelope
+	err := c.get(ctx, fmt.Sprintf("/organization_memberships/%d.json", id), &env)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if env.OrganizationMembership == nil {
+		return nil, &DecodeError{Method: "GET", Path: fmt.Sprintf("/organization_memberships/%d.json", id), Err: errors.New("the answer holds no organization_membership")}
+	}
+	return env.OrganizationMembership, nil
 }

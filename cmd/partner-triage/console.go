@@ -90,6 +90,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Logf:    e.logf,
 		Notice:  notice,
 		OpenURL: browser.OpenURL,
+		Retries: e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted

@@ -17,8 +17,10 @@ import (
 func shortUsage(cmd string) string {
 	switch cmd {
 	case "scan":
-		return "Usage: partner-triage scan [--config FILE] [--demo] [--format table|json] [--debug FILE]\n" +
+		return "Usage: partner-triage scan [--config FILE] [--demo] [--format table|json] [--debug FILE] [--timeout D]\n" +
 			"Run 'partner-triage scan --help' for details.\n"
+	case "audit":
+		return auditUsage
 	case "version":
 		return "Usage: partner-triage version\n" +
 			"Run 'partner-triage version --help' for details.\n"
@@ -26,8 +28,9 @@ func shortUsage(cmd string) string {
 		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE]\n" +
 			"Run 'partner-triage undo --help' for details.\n"
 	}
-	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE]\n" +
+	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE] [--timeout D]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
+		"       partner-triage audit [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage undo [--config FILE] [--dry-run]\n" +
 		"       partner-triage version\n" +
 		"Run 'partner-triage --help' for details.\n"
@@ -38,11 +41,11 @@ func runHelp(args []string, stdout, stderr io.Writer, getenv func(string) string
 	case len(args) == 0:
 		io.WriteString(stdout, helpText("", getenv))
 	case len(args) > 1:
-		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|undo|version]")
-	case args[0] == "scan" || args[0] == "version" || args[0] == "undo":
+		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|audit|undo|version]")
+	case args[0] == "scan" || args[0] == "audit" || args[0] == "version" || args[0] == "undo":
 		io.WriteString(stdout, helpText(args[0], getenv))
 	default:
-		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, undo and version", args[0]))
+		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, audit, undo and version", args[0]))
 	}
 	return exitOK
 }
@@ -57,6 +60,11 @@ func helpText(cmd string, getenv func(string) string) string {
 		b.WriteString(environmentSection)
 		b.WriteString(scanExit)
 		b.WriteString(scanExamples)
+	case "audit":
+		b.WriteString(auditHelp)
+		b.WriteString(configurationSection(getenv))
+		b.WriteString(environmentSection)
+		b.WriteString(auditExit)
 	case "version":
 		b.WriteString(versionHelp)
 	case "undo":
@@ -79,9 +87,10 @@ const consoleHelp = `NAME
 SYNOPSIS
     partner-triage [--config FILE] [--demo] [--debug FILE]
     partner-triage scan [--config FILE] [--demo] [--format table|json]
+    partner-triage audit [--config FILE] [--demo] [--format table|json]
     partner-triage undo [--config FILE] [--dry-run]
     partner-triage version
-    partner-triage help [scan|undo|version]
+    partner-triage help [scan|audit|undo|version]
 
 DESCRIPTION
     partner-triage loads the queue of partner tickets from Zendesk (a view or a
@@ -114,6 +123,10 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential). Logs never go to the screen.
+    --timeout D
+        Give up loading the queue after D (e.g. 90s, 5m; default: no limit)
+        and say so. Each request also has its own deadline, and a
+        Retry-After longer than a request may wait gives up at once.
     --version
         Print the version and exit (as 'partner-triage version').
     -h, --help
@@ -126,7 +139,7 @@ const scanHelp = `NAME
 
 SYNOPSIS
     partner-triage scan [--config FILE] [--demo] [--format table|json]
-                        [--debug FILE]
+                        [--debug FILE] [--timeout D]
 
 DESCRIPTION
     Loads the queue as the console does, checks every ticket against the
@@ -171,6 +184,10 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential).
+    --timeout D
+        Give up loading the queue after D (e.g. 90s, 5m; default: no limit)
+        and say so. Each request also has its own deadline, and a
+        Retry-After longer than a request may wait gives up at once.
     -h, --help
         Show this help and exit.
 

@@ -297,6 +297,7 @@ func TestHelp(t *testing.T) {
 			"1    Findings", "2    Usage or configuration error", "3    Zendesk, authentication or network error"}},
 		{[]string{"scan", "-h", "--format", "xml"}, full, nil}, // help wins
 		{[]string{"help", "scan"}, full, nil},
+		{[]string{"audit", "--help"}, full, []string{"--format table|json", `"memberships_checked"`, "3    Zendesk"}},
 		{[]string{"version", "--help"}, []string{"NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "EXAMPLES"}, []string{"-ldflags"}},
 		{[]string{"help", "version"}, []string{"NAME"}, nil},
 	} {

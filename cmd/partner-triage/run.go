@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/spf13/pflag"
@@ -39,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runConsole(rest, stdout, stderr, getenv)
 	case "scan":
 		return runScan(rest, stdout, stderr, getenv)
+	case "audit":
+		return runAudit(rest, stdout, stderr, getenv)
 	case "version":
 		return runVersion(rest, stdout, stderr, getenv)
 	case "undo":
@@ -51,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 
 // valueFlags are the flags that take a separate value, so splitCommand does not take
 // that value for the command.
-var valueFlags = map[string]bool{"--config": true, "--debug": true, "--format": true}
+var valueFlags = map[string]bool{"--config": true, "--debug": true, "--format": true, "--timeout": true}
 
 // splitCommand finds the command word: the first argument that is neither a flag nor a
 // flag's value, so `partner-triage --demo scan` works like `partner-triage scan --demo`.
@@ -140,12 +143,14 @@ type common struct {
 	configPath string
 	demo       bool
 	debugPath  string
+	timeout    time.Duration // --timeout: bound on one whole queue load (0: none)
 }
 
 func (c *common) register(fs *pflag.FlagSet) {
 	fs.StringVar(&c.configPath, "config", "", "")
 	fs.BoolVar(&c.demo, "demo", false, "")
 	fs.StringVar(&c.debugPath, "debug", "", "")
+	fs.DurationVar(&c.timeout, "timeout", 0, "")
 }
 
 // env is what a command runs against: the configuration, a client and what to clean up.
@@ -156,6 +161,9 @@ type env struct {
 	demo    bool
 	logf    func(string, ...any)
 	closers []func()
+	// retries carries "retrying GET /views/1/tickets (429, waiting 12s)" for a status line;
+	// the client never blocks on it (a full channel drops the notice).
+	retries chan string
 }
 
 func (e *env) close() {
@@ -167,7 +175,10 @@ func (e *env) close() {
 // setup reads the configuration and credentials (or starts the demo emulator), opens the
 // debug log and builds the client. On failure it returns the exit status to use.
 func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (*env, int, bool) {
-	e := &env{demo: o.demo, logf: func(string, ...any) {}}
+	e := &env{demo: o.demo, logf: func(string, ...any) {}, retries: make(chan string, 8)}
+	if o.timeout < 0 {
+		return nil, usageError(stderr, cmd, fmt.Sprintf("--timeout %s is negative: give a duration such as 90s or 5m", o.timeout)), false
+	}
 	if o.debugPath != "" {
 		// tea.LogToFile points the standard logger at the file (appending, 0600), so the
 		// console's own log lines and the client's land in one place, never on the screen.
@@ -221,14 +232,21 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 	}
 
 	client, err := zendesk.New(zendesk.Config{
-		BaseURL:    e.cfg.APIBase(),
-		Email:      e.creds.Email,
-		APIToken:   e.creds.APIToken,
-		OAuthToken: e.creds.OAuthToken,
-		ViewID:     e.cfg.Queue.ViewID,
-		Search:     e.cfg.Queue.Search,
-		Rules:      e.cfg.Rules(),
-		Logf:       e.logf,
+		BaseURL:     e.cfg.APIBase(),
+		Email:       e.creds.Email,
+		APIToken:    e.creds.APIToken,
+		OAuthToken:  e.creds.OAuthToken,
+		ViewID:      e.cfg.Queue.ViewID,
+		Search:      e.cfg.Queue.Search,
+		Rules:       e.cfg.Rules(),
+		Logf:        e.logf,
+		LoadTimeout: o.timeout,
+		OnRetry: func(ev zendesk.RetryEvent) {
+			select {
+			case e.retries <- ev.String():
+			default:
+			}
+		},
 	})
 	if err != nil {
 		e.close()

@@ -77,6 +77,9 @@ const (
 	uKellerC int64 = 381000000402      // m.keller@fabrikam.co — auto-created, no org
 	uQuantum int64 = 381000000403      // devops@quantumleaf.ai — auto-created, no org, no customer domain near
 	uBob     int64 = 381000000404      // bob@initech.cmo — auto-created (on a solved ticket)
+	// On no ticket: violations only the audit finds.
+	uLiam int64 = 381000000501 // Adatum (customer) + member of Coho (Select): violation (a)
+	uMei  int64 = 381000000502 // Relecloud (Select) + member of Litware (customer): violation (b)
 )
 
 func at(day, hour, minute int) time.Time {
@@ -177,6 +180,8 @@ func Demo() Dataset {
 		{ID: uKellerC, Name: "m.keller", Email: "m.keller@fabrikam.co", Role: "end-user", Active: true, CreatedAt: at(10, 16, 2)},
 		{ID: uQuantum, Name: "devops", Email: "devops@quantumleaf.ai", Role: "end-user", Active: true, CreatedAt: at(12, 11, 40)},
 		{ID: uBob, Name: "bob", Email: "bob@initech.cmo", Role: "end-user", Active: true, CreatedAt: at(2, 10, 5)},
+		user(uLiam, "Liam Novak", "liam.novak@adatum.com", "end-user", OrgAdatum),
+		user(uMei, "Mei Tan", "mei.tan@relecloud.com", "end-user", OrgRelecloud),
 	}
 	// Default memberships are derived from OrganizationID by the server; these are the extra ones.
 	mem := []Membership{
@@ -186,6 +191,11 @@ func Demo() Dataset {
 		{ID: demoMembershipIDOffset + 2, UserID: uHannah, OrganizationID: OrgTailspin, CreatedAt: at(6, 10, 30)},
 		// Harmless: Marco Bianchi (Northwind) also belongs to Lucerne — two Open orgs, not a violation.
 		{ID: demoMembershipIDOffset + 3, UserID: uMarco, OrganizationID: OrgLucerne, CreatedAt: at(5, 9, 0)},
+		// Beyond the queue (no ticket names them; only the audit finds these):
+		// Liam Novak (Adatum customer) was added to Coho Digital (Select) …
+		{ID: demoMembershipIDOffset + 4, UserID: uLiam, OrganizationID: OrgCoho, CreatedAt: at(7, 15, 0)},
+		// … and Mei Tan (Relecloud, Select) to the customer Litware.
+		{ID: demoMembershipIDOffset + 5, UserID: uMei, OrganizationID: OrgLitware, CreatedAt: at(8, 11, 20)},
 	}
 
 	num := func(s string) json.Number { return json.Number(s) }

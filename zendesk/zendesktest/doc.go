@@ -113,7 +113,10 @@
 // Faults (Inject) are checked first, before authentication, in the order injected; see
 // Fault. WithLatency delays every response; delays end early when the client gives up.
 // Requests lists every answered request (method, path with query, status, whether a
-// fault answered it) for tests that count requests.
+// fault answered it) for tests that count requests; a request is recorded before its
+// answer is sent, so a client holding an answer always finds its request there.
+// AfterApply faults make a write and then lose its answer (reset, 5xx, cut-off, timeout,
+// a 200 without the object), as Zendesk can.
 //
 // # Datasets
 //

@@ -191,8 +191,8 @@ func (s *Server) showManyUsers(r *http.Request) (response, *apiError) {
 }
 
 // searchUsers is /users/search?query=…: fuzzy like Zendesk. For an address (with or
-// without "email:") it returns every user whose email equals it, has the same local
-// part, or starts with it — the exact match is not first, so clients must filter.
+// without "email:") it returns every user with an email identity (primary or secondary)
+// that equals it, has the same local part, or starts with it — the exact match is not first, so clients must filter.
 // Other text matches names and emails by substring. Offset pagination.
 func (s *Server) searchUsers(r *http.Request) (response, *apiError) {
 	q := r.URL.Query()
@@ -214,16 +214,16 @@ func (s *Server) searchUsers(r *http.Request) (response, *apiError) {
 	var hits []User
 	for _, id := range sortedKeys(s.users) {
 		u := s.users[id]
-		em := strings.ToLower(u.Email)
 		ok := false
-		switch {
-		case query == "":
-			ok = false
-		case isAddr:
-			l, _, _ := strings.Cut(em, "@")
-			ok = em != "" && (em == addr || l == local || strings.HasPrefix(em, addr))
-		default:
-			ok = strings.Contains(strings.ToLower(u.Name), addr) || strings.Contains(em, addr)
+		for _, em := range append(s.userAddresses(u), "") { // every email identity
+			switch {
+			case query == "":
+			case isAddr:
+				l, _, _ := strings.Cut(em, "@")
+				ok = ok || em != "" && (em == addr || l == local || strings.HasPrefix(em, addr))
+			default:
+				ok = ok || strings.Contains(strings.ToLower(u.Name), addr) || em != "" && strings.Contains(em, addr)
+			}
 		}
 		if ok {
 			hits = append(hits, *u)

@@ -223,7 +223,7 @@ func (s *Server) userTerm(u *User, tm term) bool {
 	case "":
 		return strings.Contains(strings.ToLower(u.Name), v) || strings.Contains(strings.ToLower(u.Email), v)
 	case "email":
-		return u.Email != "" && strings.EqualFold(u.Email, v)
+		return s.ownsAddress(u, strings.ToLower(v))
 	case "name":
 		return strings.Contains(strings.ToLower(u.Name), v)
 	case "role":

@@ -29,6 +29,10 @@ type config struct {
 	ratePerWin   int
 	rateWindow   time.Duration
 	exportPerMin int
+
+	oauthClients          map[string][]string // OAuth client id → redirect URLs (oauth.go)
+	accessTTL, refreshTTL time.Duration
+	now                   func() time.Time
 }
 
 // WithAPIToken accepts Basic auth "{email}/token:{token}".
@@ -69,32 +73,35 @@ type Server struct {
 	srv  *http.Server
 	done chan struct{}
 
-	mu            sync.Mutex
-	accountURL    string
-	agentID       int64
-	tickets       map[int64]*Ticket
-	ticketIDs     []int64 // sorted
-	users         map[int64]*User
-	userByEmail   map[string]int64
-	orgs          map[int64]*Organization
-	orgIDs        []int64 // sorted
-	members       map[int64]*Membership
-	memByUser     map[int64][]int64 // membership ids, ascending
-	memByOrg      map[int64][]int64
-	views         map[int64]View
-	comments      map[int64][]Comment
-	forms         map[int64]string
-	clock         time.Time // logical clock for writes: strictly increasing, second precision
-	nextUserID    int64
-	nextMemberID  int64
-	nextCommentID int64
-	nextAuditID   int64
-	faults        []*Fault
-	requests      []RequestRecord
-	limiter       *limiter
-	exportLimiter *limiter
-	updateLimiter *limiter
-	ticketLimit   map[int64]*limiter
+	mu             sync.Mutex
+	accountURL     string
+	agentID        int64
+	tickets        map[int64]*Ticket
+	ticketIDs      []int64 // sorted
+	users          map[int64]*User
+	userByEmail    map[string]int64
+	orgs           map[int64]*Organization
+	orgIDs         []int64 // sorted
+	members        map[int64]*Membership
+	memByUser      map[int64][]int64 // membership ids, ascending
+	memByOrg       map[int64][]int64
+	views          map[int64]View
+	comments       map[int64][]Comment
+	forms          map[int64]string
+	clock          time.Time // logical clock for writes: strictly increasing, second precision
+	nextUserID     int64
+	identities     map[int64][]*Identity // by user id, primary first
+	nextIdentityID int64
+	nextMemberID   int64
+	nextCommentID  int64
+	nextAuditID    int64
+	faults         []*Fault
+	requests       []RequestRecord
+	limiter        *limiter
+	exportLimiter  *limiter
+	updateLimiter  *limiter
+	ticketLimit    map[int64]*limiter
+	oa             oauthState
 }
 
 // NewServer starts an emulator seeded with ds on 127.0.0.1:0. It panics when it cannot
@@ -191,6 +198,7 @@ func (s *Server) load(ds Dataset) {
 		s.nextUserID = max(s.nextUserID, u.ID)
 		s.bump(u.UpdatedAt)
 	}
+	s.loadIdentities(ds)
 	for _, m := range ds.Memberships {
 		m := m
 		m.CreatedAt, m.UpdatedAt = fillTimes(m.CreatedAt, m.UpdatedAt, epoch)
@@ -608,6 +616,12 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	fault := s.takeFault(r)
+	var resp response
+	applied := false
+	if fault != nil && fault.AfterApply {
+		// The change happens whatever the client is told afterwards (or never told).
+		resp, applied = s.handle(r), true
+	}
 	if fault != nil && fault.Delay > 0 {
 		if !s.sleep(r.Context(), fault.Delay) {
 			s.record(r, 499, true)
@@ -615,12 +629,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !s.sleep(r.Context(), s.cfg.latency) {
-		s.record(r, 499, false)
+		s.record(r, 499, fault != nil)
 		return
 	}
-	var resp response
-	isFault := false
+	isFault := fault != nil && (applied || fault.CutOff)
 	switch {
+	case fault != nil && fault.Reset:
+		s.record(r, 0, true)
+		s.reset(w)
+		return
 	case fault != nil && fault.Status != 0:
 		isFault = true
 		if fault.Body != "" {
@@ -635,14 +652,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case fault != nil && fault.Body != "":
 		isFault = true
 		resp = response{status: 200, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}, body: []byte(fault.Body)}
-	default:
+	case !applied:
 		resp = s.handle(r)
-		isFault = fault != nil && fault.CutOff
 	}
 	if fault != nil && fault.CutOff {
 		s.cutOff(w, r, resp)
 		return
 	}
+	// Recorded before the answer leaves, so a client that has its answer always finds its
+	// request in Requests.
+	s.record(r, resp.status, isFault)
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
@@ -653,7 +672,23 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if resp.status != http.StatusNoContent {
 		_, _ = w.Write(resp.body)
 	}
-	s.record(r, resp.status, isFault)
+}
+
+// reset drops the connection without an answer: with SO_LINGER 0 the close sends a TCP RST,
+// which the client sees as "connection reset by peer".
+func (s *Server) reset(w http.ResponseWriter) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler)
+	}
+	conn, _, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0)
+	}
+	_ = conn.Close()
 }
 
 func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
@@ -674,13 +709,17 @@ func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
 			fmt.Fprintf(buf, "%s: %s\r\n", k, v)
 		}
 	}
-	fmt.Fprintf(buf, "Content-Length: %d\r\n\r\n", len(resp.body))
+	// Connection: close, so the client never reuses the connection the server drops.
+	fmt.Fprintf(buf, "Connection: close\r\nContent-Length: %d\r\n\r\n", len(resp.body))
 	_, _ = buf.Write(resp.body[:len(resp.body)/2])
 	_ = buf.Flush()
 }
 
 // handle authenticates, rate-limits and routes a request.
 func (s *Server) handle(r *http.Request) response {
+	if strings.HasPrefix(r.URL.Path, "/oauth/") {
+		return s.oauthEndpoint(r)
+	}
 	if e := s.authenticate(r); e != nil {
 		return e.response()
 	}
@@ -729,6 +768,15 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 	}
 	anyCred := s.cfg.token == "" && s.cfg.oauth == ""
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+		if issued, live := s.oauthBearer(tok); issued {
+			if !live {
+				return unauth // expired, revoked or rotated away
+			}
+			return nil
+		}
+		if len(s.cfg.oauthClients) > 0 && tok != s.cfg.oauth {
+			return unauth // an OAuth server accepts only the tokens it issued
+		}
 		if tok == "" || (!anyCred && (s.cfg.oauth == "" || tok != s.cfg.oauth)) {
 			return unauth
 		}
@@ -851,6 +899,12 @@ func (s *Server) route(r *http.Request) response {
 		} else {
 			e = errInvalidEndpoint()
 		}
+	case seg[0] == "users" && len(seg) == 3 && seg[2] == "identities" && m == "GET":
+		if n, ok := id(1); ok {
+			out, e = s.userIdentitiesList(r, n)
+		} else {
+			e = errInvalidEndpoint()
+		}
 	case seg[0] == "users" && len(seg) == 3 && seg[2] == "organization_memberships" && m == "GET":
 		if n, ok := id(1); ok {
 			out, e = s.userMembershipsList(r, n)
@@ -879,6 +933,8 @@ func (s *Server) route(r *http.Request) response {
 		} else {
 			e = errInvalidEndpoint()
 		}
+	case seg[0] == "oauth":
+		out, e = s.oauthAPI(r, seg)
 	case seg[0] == "organization_memberships" && len(seg) == 1 && m == "POST":
 		call(s.createMembership)
 	case seg[0] == "organization_memberships" && len(seg) == 2 && m == "GET":

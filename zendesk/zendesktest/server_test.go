@@ -1245,3 +1245,47 @@ func TestTicketJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// AfterApply faults make the write, then lose its answer; Reset drops the connection.
+func TestFaultAfterApply(t *testing.T) {
+	s := newDemo(t)
+	s.Inject(Fault{Method: "PUT", PathPrefix: "/tickets/4001", Status: 504, AfterApply: true})
+	st, _ := put(t, s, 4001, map[string]any{"subject": "applied"})
+	wantStatus(t, st, 504, nil)
+	if tk, _ := s.Ticket(4001); tk.Subject != "applied" {
+		t.Fatalf("subject %q: an AfterApply fault must still make the write", tk.Subject)
+	}
+	reqs := s.Requests()
+	if last := reqs[len(reqs)-1]; last.Method != "PUT" || last.Status != 504 || !last.Fault {
+		t.Fatalf("recorded %+v, want the faulted PUT", last)
+	}
+
+	s.Inject(Fault{Method: "PUT", PathPrefix: "/tickets/4001", Reset: true, AfterApply: true})
+	req, _ := http.NewRequest("PUT", s.URL()+"/tickets/4001.json", strings.NewReader(`{"ticket":{"subject":"reset"}}`))
+	req.Header.Set("Content-Type", "application/json")
+	tokenAuth(req)
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("a Reset fault answered %d, want no answer", resp.StatusCode)
+	}
+	if tk, _ := s.Ticket(4001); tk.Subject != "reset" {
+		t.Fatalf("subject %q: the write before the reset was not made", tk.Subject)
+	}
+	if reqs := s.Requests(); !reqs[len(reqs)-1].Fault {
+		t.Fatalf("the reset request was not recorded as a fault: %+v", reqs[len(reqs)-1])
+	}
+}
+
+// A request is recorded before its answer leaves: whoever holds the answer finds it (a list
+// is larger than the server's write buffer, so its answer goes out while the handler runs).
+func TestRequestRecordedBeforeAnswer(t *testing.T) {
+	s := newDemo(t)
+	for i := range 50 {
+		st, _ := get(t, s, "/tickets.json?include=users,organizations")
+		wantStatus(t, st, 200, nil)
+		if n := len(s.Requests()); n != i+1 {
+			t.Fatalf("after %d answers %d requests recorded", i+1, n)
+		}
+	}
+}

@@ -417,8 +417,10 @@ type Dataset struct {
 	Users         []User
 	Organizations []Organization
 	Memberships   []Membership
-	Views         []View
-	Comments      map[int64][]Comment // by ticket id; a ticket without any gets its description as first comment
+	// Identities are the users' secondary email identities (primary ones come from User.Email).
+	Identities []Identity
+	Views      []View
+	Comments   map[int64][]Comment // by ticket id; a ticket without any gets its description as first comment
 	// TicketForms names ticket forms by id, so the search term form:"Name" works.
 	TicketForms map[int64]string
 	// AccountURL is used in the resources' url fields, e.g. https://demo.zendesk.com
@@ -430,7 +432,7 @@ type Dataset struct {
 	Agent int64
 }
 
-// RequestRecord is one request the server answered.
+// RequestRecord is one request the server answered (recorded before the answer is sent).
 type RequestRecord struct {
 	Method string
 	Path   string // path and query as sent, including /api/v2
@@ -448,6 +450,11 @@ type RequestRecord struct {
 //   - Body with Status 0: answer 200 with that raw body (e.g. malformed JSON).
 //   - CutOff: announce the full Content-Length, write half the body (of the fault's
 //     response, or of the real one), then close the connection.
+//   - Reset: close the connection without answering (TCP RST: "connection reset by peer").
+//   - AfterApply: handle the request first, so its change is made, and only then answer
+//     as the other fields say — a write whose answer is lost: with Reset, Status (e.g.
+//     500, 504), CutOff, Body (e.g. "{}", a 200 without the ticket) or Delay (the client
+//     times out; the change stays made).
 type Fault struct {
 	Method     string
 	PathPrefix string
@@ -457,4 +464,6 @@ type Fault struct {
 	Delay      time.Duration
 	Times      int
 	CutOff     bool
+	Reset      bool
+	AfterApply bool
 }

@@ -74,6 +74,7 @@ func (s *Server) createEndUser(email, name string, now time.Time) *User {
 	}
 	s.users[u.ID] = u
 	s.userByEmail[u.Email] = u.ID
+	s.addPrimaryIdentity(u)
 	return u
 }
 

@@ -1,0 +1,292 @@
+package apply
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// BatchItem is one unit of a bulk fix: a ticket's compiled plan (Update and Removals, with
+// Before the ticket as loaded), or — for an audit removal — only Removals with a zero
+// Before. Refused, when set, is the validator's reason: the item is reported refused and
+// nothing of it is sent.
+type BatchItem struct {
+	Before   model.Ticket
+	Update   model.TicketUpdate
+	Removals []model.MembershipRemoval
+	Refused  string
+}
+
+// BatchStatus is what happened to one item.
+type BatchStatus string
+
+const (
+	BatchApplied  BatchStatus = "applied"  // everything was written
+	BatchConflict BatchStatus = "conflict" // safe_update refused: the ticket changed (reloaded)
+	BatchRefused  BatchStatus = "refused"  // the plan was refused, or Zendesk refused the write (4xx)
+	BatchFailed   BatchStatus = "failed"   // no usable answer (network, 5xx): reload to know
+	BatchNotSent  BatchStatus = "not sent" // the batch was stopped before this item
+	BatchKept     BatchStatus = "kept"     // undo: a removed Select membership stays removed
+)
+
+// BatchResult is one item's result, with the reason in one line.
+type BatchResult struct {
+	TicketID int64 // 0 for an audit removal
+	Status   BatchStatus
+	Reason   string
+	Outcome  Outcome
+}
+
+// Pacing bounds a batch's ticket writes to Zendesk's limit of 100 ticket updates a minute
+// per account (shared/spec/zendesk.md); a 429 beyond it is retried by the client after
+// Retry-After. Every ticket gets one update, so the per-ticket limit (30 per 10 minutes)
+// is never near.
+type Pacing struct {
+	PerWindow int           // writes allowed in any window (default 100)
+	Window    time.Duration // default one minute
+}
+
+// BatchJournal is a Journal that can list a batch's changes.
+type BatchJournal interface {
+	Journal
+	Batch(id string) ([]model.JournalEntry, error)
+}
+
+// batchJournal stamps the batch id on every entry it passes on.
+type batchJournal struct {
+	Journal
+	id string
+}
+
+func (b batchJournal) Begin(e model.JournalEntry) error  { e.Batch = b.id; return b.Journal.Begin(e) }
+func (b batchJournal) Append(e model.JournalEntry) error { e.Batch = b.id; return b.Journal.Append(e) }
+func (b batchJournal) Abort(e model.JournalEntry) error  { e.Batch = b.id; return b.Journal.Abort(e) }
+
+// RunBatch submits the items in order, one at a time: for a ticket, Submit (its membership
+// removals, then one safe_update, journaled as its own entry, then a reload); for an audit
+// removal, the membership deletion, journaled. Every journal entry carries batchID. Before
+// each item it checks stop (closed: the rest are reported not sent; the item in flight is
+// always finished) and ctx, and keeps to pacing. progress (may be nil) is called after each
+// item with the count done and its result. It returns one result per item, in order.
+func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []BatchItem, pacing Pacing,
+	now func() time.Time, stop <-chan struct{}, progress func(done int, r BatchResult)) []BatchResult {
+	if pacing.PerWindow <= 0 {
+		pacing.PerWindow = 100
+	}
+	if pacing.Window <= 0 {
+		pacing.Window = time.Minute
+	}
+	var jj Journal
+	if j != nil {
+		jj = batchJournal{Journal: j, id: batchID}
+	}
+	var sent []time.Time
+	out := make([]BatchResult, 0, len(items))
+	for i, it := range items {
+		r := BatchResult{TicketID: it.Before.ID}
+		if r.TicketID == 0 {
+			r.TicketID = it.Update.TicketID
+		}
+		switch {
+		case stopped(ctx, stop):
+			r.Status, r.Reason = BatchNotSent, "not sent: the batch was stopped before it"
+		case it.Refused != "":
+			r.Status, r.Reason = BatchRefused, oneLine(it.Refused)
+		default:
+			if !it.Update.IsEmpty() {
+				if len(sent) >= pacing.PerWindow {
+					wait := sent[len(sent)-pacing.PerWindow].Add(pacing.Window).Sub(time.Now())
+					if !pause(ctx, stop, wait) {
+						r.Status, r.Reason = BatchNotSent, "not sent: the batch was stopped before it"
+						break
+					}
+				}
+				sent = append(sent, time.Now())
+			}
+			if it.Before.ID == 0 && it.Update.IsEmpty() {
+				r.Outcome = removeOnly(ctx, c, jj, it.Removals, now())
+			} else {
+				r.Outcome = Submit(ctx, c, jj, it.Update, it.Removals, it.Before, now())
+			}
+			r.Status, r.Reason = judge(r.Outcome)
+		}
+		out = append(out, r)
+		if progress != nil {
+			progress(i+1, r)
+		}
+	}
+	return out
+}
+
+func stopped(ctx context.Context, stop <-chan struct{}) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// pause waits d unless the batch is stopped first; false when stopped.
+func pause(ctx context.Context, stop <-chan struct{}, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+	case <-stop:
+	}
+	return false
+}
+
+// removeOnly deletes memberships that belong to no ticket (an audit removal), journaled.
+func removeOnly(ctx context.Context, c Client, j Journal, removals []model.MembershipRemoval, now time.Time) Outcome {
+	var res Outcome
+	e := model.JournalEntry{Time: now, RemovedMemberships: removals}
+	if j != nil {
+		if err := j.Begin(e); err != nil {
+			res.Err = &JournalError{Err: fmt.Errorf("the removal could not be journaled, so nothing was sent: %w", err)}
+			res.NotApplied = append(res.NotApplied, "everything (nothing was sent)")
+			return res
+		}
+	}
+	for i, rm := range removals {
+		if err := c.RemoveMembership(ctx, rm); err != nil {
+			res.Err = fmt.Errorf("removing membership %d: %w", rm.MembershipID, err)
+			for _, left := range removals[i:] {
+				res.NotApplied = append(res.NotApplied, fmt.Sprintf("remove membership %d", left.MembershipID))
+			}
+			break
+		}
+		res.Removed = append(res.Removed, rm)
+		res.Applied = append(res.Applied, fmt.Sprintf("membership %d removed", rm.MembershipID))
+	}
+	if j != nil {
+		var err error
+		if len(res.Removed) > 0 {
+			done := e
+			done.RemovedMemberships = res.Removed
+			err = j.Append(done)
+		} else {
+			err = j.Abort(e)
+		}
+		if err != nil && res.Err == nil {
+			res.Err = &JournalError{Err: fmt.Errorf("removed, but the journal could not record it: %w", err)}
+		}
+	}
+	return res
+}
+
+// judge turns an outcome into a status and a one-line reason.
+func judge(o Outcome) (BatchStatus, string) {
+	var api interface{ StatusCode() int }
+	switch {
+	case o.Err == nil:
+		return BatchApplied, oneLine(strings.Join(o.Applied, "; "))
+	case o.Conflict:
+		return BatchConflict, "somebody changed the ticket since it was loaded: nothing on it was overwritten; reloaded to judge it again"
+	case errors.Is(o.Err, model.ErrNotFound):
+		return BatchRefused, oneLine(o.Err.Error())
+	case errors.As(o.Err, &api) && api.StatusCode() >= 400 && api.StatusCode() < 500 && api.StatusCode() != 429:
+		return BatchRefused, oneLine(o.Err.Error())
+	}
+	var je *JournalError
+	if errors.As(o.Err, &je) && len(o.Applied) == 0 && len(o.Removed) == 0 {
+		return BatchRefused, oneLine(o.Err.Error())
+	}
+	reason := oneLine(o.Err.Error())
+	if len(o.Applied) > 0 || len(o.Removed) > 0 {
+		reason += " (partly applied: " + oneLine(strings.Join(append(o.Applied, removedWords(o.Removed)...), "; ")) + ")"
+	}
+	return BatchFailed, reason
+}
+
+func removedWords(rs []model.MembershipRemoval) []string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, fmt.Sprintf("membership %d removed", r.MembershipID))
+	}
+	return out
+}
+
+// UndoBatch reverts every change of a batch that is not undone yet, newest first, each
+// checked against the ticket as it is now (model.PlanUndo refuses a ticket changed since).
+// Removed memberships are never restored: an entry that only removed memberships is marked
+// undone and reported kept. It stops between entries as RunBatch does.
+func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, stop <-chan struct{},
+	progress func(done int, r BatchResult)) ([]BatchResult, error) {
+	if j == nil {
+		return nil, errors.New("undo is unavailable: no journal is configured")
+	}
+	entries, err := j.Batch(batchID)
+	if err != nil {
+		return nil, &JournalError{Err: err}
+	}
+	if len(entries) == 0 {
+		return nil, ErrNothingToUndo
+	}
+	out := make([]BatchResult, 0, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		r := BatchResult{TicketID: e.TicketID}
+		onlyRemovals := e.After.RequesterID == 0 && e.After.OrganizationID == 0 && len(e.After.CustomFields) == 0 &&
+			len(e.After.EmailCCIDs) == 0 && e.UpdatedAt.IsZero()
+		switch {
+		case stopped(ctx, stop):
+			r.Status, r.Reason = BatchNotSent, "not undone: stopped before it"
+		case onlyRemovals:
+			r.Status = BatchKept
+			r.Reason = "the removed membership stays removed: restoring it would tie a customer and a Select partner again"
+			if err := j.MarkUndone(e); err != nil {
+				r.Status, r.Reason = BatchFailed, oneLine((&JournalError{Err: err}).Error())
+			}
+		default:
+			page, err := c.ReloadTicket(ctx, e.TicketID)
+			if err != nil {
+				r.Status, r.Reason = BatchFailed, oneLine(fmt.Sprintf("reloading #%d: %v", e.TicketID, err))
+				break
+			}
+			var current model.Ticket
+			for _, t := range page.Tickets {
+				if t.ID == e.TicketID {
+					current = t
+				}
+			}
+			plan, err := model.PlanUndo(e, current)
+			if err != nil {
+				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
+				r.Outcome.Reloaded = &page
+				break
+			}
+			r.Outcome = Undo(ctx, c, j, PreparedUndo{Entry: e, Plan: plan, Page: &page})
+			r.Status, r.Reason = judge(r.Outcome)
+			if r.Status == BatchApplied {
+				r.Reason = "reverted: " + r.Reason
+				if len(plan.KeptRemovals) > 0 {
+					r.Reason += "; removed memberships stay removed"
+				}
+			}
+		}
+		out = append(out, r)
+		if progress != nil {
+			progress(len(out), r)
+		}
+	}
+	return out, nil
+}
+
+// oneLine folds a text to one line (control characters become spaces).
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
+}

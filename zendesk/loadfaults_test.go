@@ -1,0 +1,122 @@
+package zendesk
+
+import (
+	"context"
+	"errors"
+	"unicode/utf8"
+
+	"github.com/partner-triage/partner-triage/model"
+	"strings"
+	"testing"
+
+	zt "github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// A page that cannot say whether more follow, or a list shorter than its own count, is an
+// error naming the request — never a silently shorter queue (issue 10: 170 of 270 dropped).
+func TestLoadQueueRefusesPagesThatContradictThemselves(t *testing.T) {
+	ticket := `{"id":8801,"status":"open","ticket_form_id":360000818199,"requester_id":7}`
+	cases := []struct {
+		name, search, prefix, body, want string
+	}{
+		{"has_more missing", "", "/views/", `{"tickets":[` + ticket + `],"meta":{"after_cursor":"x"}}`, "has_more is missing"},
+		{"has_more null", "", "/views/", `{"tickets":[` + ticket + `],"meta":{"has_more":null,"after_cursor":"x"}}`, "has_more is missing or null"},
+		{"has_more a string", "", "/views/", `{"tickets":[` + ticket + `],"meta":{"has_more":"no","after_cursor":"x"}}`, `has_more is "no"`},
+		{"has_more a number", "", "/views/", `{"tickets":[` + ticket + `],"meta":{"has_more":0}}`, "has_more is 0"},
+		{"no meta at all", "", "/views/", `{"tickets":[` + ticket + `]}`, "has_more is missing"},
+		{"search shorter than its count", "status<solved", "/search", `{"results":[` + strings.Replace(ticket, `{`, `{"result_type":"ticket",`, 1) + `],"count":5,"next_page":null}`, "1 of the 5 results"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c, _ := emu(t, zt.Demo(), func(cfg *Config) {
+				if tc.search != "" {
+					cfg.ViewID, cfg.Search = 0, tc.search
+				}
+			})
+			s.Inject(zt.Fault{Method: "GET", PathPrefix: tc.prefix, Body: tc.body, Times: 1})
+			l, err := loadAll(t, c)
+			if err == nil {
+				t.Fatalf("loaded %d tickets without an error", len(l.tickets))
+			}
+			var de *DecodeError
+			if !asDecodeError(err, &de) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want a DecodeError saying %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// Ticket ids that name no ticket (null, 0, negative, fractional, ≥ 2^63) are reported with the
+// value, never dropped, truncated or wrapped into another ticket's id.
+func TestLoadQueueReportsInvalidTicketIDs(t *testing.T) {
+	for _, id := range []string{"null", "0", "-3", "1.5", "9223372036854775808", "1e19", `"12x"`} {
+		t.Run(id, func(t *testing.T) {
+			s, c, _ := emu(t, zt.Demo(), nil)
+			s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1,
+				Body: `{"tickets":[{"id":8801,"status":"open"},{"id":` + id + `,"status":"open"}],"meta":{"has_more":false}}`})
+			l, err := loadAll(t, c)
+			if err == nil {
+				t.Fatalf("loaded %d tickets without an error", len(l.tickets))
+			}
+			want := strings.Trim(id, `"`)
+			if id == "null" || id == "0" {
+				want = "no id"
+			}
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error = %v, want it to name %s", err, want)
+			}
+		})
+	}
+}
+
+func asDecodeError(err error, de **DecodeError) bool {
+	for e := err; e != nil; {
+		if d, ok := e.(*DecodeError); ok {
+			*de = d
+			return true
+		}
+		u, ok := e.(interface{ Unwrap() error })
+		if !ok {
+			return false
+		}
+		e = u.Unwrap()
+	}
+	return false
+}
+
+// An answer past the byte cap is an error saying so (not 2 GB of memory); a long string is
+// kept only up to maxStringBytes.
+func TestLoadQueueCapsAnswerBytesAndStringLength(t *testing.T) {
+	page := func(subject string) string {
+		return `{"tickets":[{"id":8801,"status":"open","ticket_form_id":360000818199,"subject":"` + subject +
+			`","custom_fields":[{"id":360012194200,"value":"` + subject + `"}]}],"meta":{"has_more":false}}`
+	}
+	t.Run("answer over the cap", func(t *testing.T) {
+		s, c, _ := emu(t, zt.Demo(), func(cfg *Config) { cfg.MaxResponseBytes = 256 << 10 })
+		s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1, Body: page(strings.Repeat("x", 300<<10))})
+		_, err := loadAll(t, c)
+		if err == nil || !errors.Is(err, ErrTooLarge) || !strings.Contains(err.Error(), "larger than 256 KiB") {
+			t.Fatalf("error = %v, want one saying the answer is larger than 256 KiB", err)
+		}
+		if strings.Contains(err.Error(), "xxxxxxxx") {
+			t.Errorf("the error repeats the answer: %.200s", err)
+		}
+	})
+	t.Run("long strings are cut", func(t *testing.T) {
+		s, c, _ := emu(t, zt.Demo(), nil)
+		s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1, Body: page(strings.Repeat("é", 500<<10))})
+		var got []model.Ticket
+		err := c.LoadQueue(context.Background(), func(p model.QueuePage) { got = append(got, p.Tickets...) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 {
+			t.Fatalf("%d tickets", len(got))
+		}
+		for name, v := range map[string]string{"subject": got[0].Subject, "field": got[0].Field(zt.FieldOrgEmail)} {
+			if len(v) > maxStringBytes || !strings.HasSuffix(v, "…") || !utf8.ValidString(v) {
+				t.Errorf("%s kept %d bytes (valid UTF-8: %v), want ≤ %d ending in …", name, len(v), utf8.ValidString(v), maxStringBytes)
+			}
+		}
+	})
+}
