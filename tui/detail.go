@@ -132,11 +132,11 @@ func renderTicket(s *session, id int64, width int) string {
 		line("CCs", strings.Join(names, ", "))
 	}
 	b.WriteString("\n")
-	basis := "unknown — ask the submitter"
+	basis := "support basis unknown: ask the submitter"
 	if ev.SupportBasisOrgID != 0 {
-		basis = s.orgLabel(ev.SupportBasisOrgID) + "'s subscription"
+		basis = "support based on the subscription of " + s.orgLabel(ev.SupportBasisOrgID)
 	}
-	line("Scenario", fmt.Sprintf("%s · support based on %s", ev.Scenario, basis))
+	line("Scenario", fmt.Sprintf("%s · %s", ev.Scenario, basis))
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
 	if len(ev.Findings) == 0 {
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")

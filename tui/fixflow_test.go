@@ -334,3 +334,21 @@ func startFailing(t *testing.T, w, h int) *harness {
 	hs.waitFor(t, "error")
 	return hs
 }
+
+// Plain words in the detail: no "Relecloud Solutions's", no "support based on unknown".
+func TestDetailSupportBasisWords(t *testing.T) {
+	for id, want := range map[int]string{
+		4020: "support based on the subscription of Relecloud Solutions",
+		4012: "support basis unknown: ask the submitter",
+	} {
+		h := start(t, 120, 40)
+		h.keys("/")
+		h.tm.Type(fmt.Sprint(id))
+		h.keys("enter", "enter")
+		h.waitFor(t, "Scenario")
+		v := strings.Join(strings.Fields(h.view(t)), " ")
+		if !strings.Contains(v, want) || strings.Contains(v, "Solutions's") || strings.Contains(v, "based on unknown") {
+			t.Errorf("#%d detail, want %q:\n%s", id, want, v)
+		}
+	}
+}
