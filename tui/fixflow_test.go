@@ -79,7 +79,8 @@ func TestNoteEditorFrame(t *testing.T) {
 	v := h.view(t)
 	lines := strings.Split(v, "\n")
 	footer := lines[len(lines)-1]
-	if !strings.Contains(footer, "ctrl+s keep the note") || strings.Contains(footer, "space") || strings.Contains(footer, "n skip") {
+	if !strings.Contains(footer, "ctrl+s keep the note") || strings.Contains(footer, "space") || strings.Contains(footer, "n skip") ||
+		strings.Contains(footer, "? help") {
 		t.Errorf("footer while editing = %q", footer)
 	}
 	if !strings.Contains(v, "partner-triage changed this ticket") {

@@ -118,7 +118,7 @@ func (w *wizardScreen) bindings() (accept, skip, edit, all, prev, other, up, dow
 	down = key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "more"))
 	keep, done = k.KeepNote, k.InputDone
 	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel edit"))
-	back = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel fix"))
+	back = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
 
 	editing := w.editing != editNone
 	walking := w.walking() && !editing
@@ -157,7 +157,9 @@ func (w *wizardScreen) bindings() (accept, skip, edit, all, prev, other, up, dow
 // ShortHelp is the wizard's help line: only the keys that work now.
 func (w *wizardScreen) ShortHelp() []key.Binding {
 	accept, skip, edit, all, _, other, _, down, keep, done, cancel, back := w.bindings()
-	return []key.Binding{accept, skip, edit, all, other, keep, done, cancel, back, down, w.s.keys.Help}
+	hlp := w.s.keys.Help
+	hlp.SetEnabled(w.editing == editNone) // ? types a question mark into the edit field
+	return []key.Binding{accept, skip, edit, all, other, keep, done, cancel, back, down, hlp}
 }
 
 // FullHelp is the wizard's `?` help.
@@ -366,8 +368,8 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 func (w *wizardScreen) stepList() string {
 	st := w.s.styles
 	if w.height < 18 {
-		return st.Muted.Render(fmt.Sprintf("Step %d of %d: ", w.step+1, len(w.plan.Steps))) +
-			st.StepActive.Render(w.plan.Steps[w.step].Title)
+		lead := fmt.Sprintf("Step %d of %d: ", w.step+1, len(w.plan.Steps))
+		return st.Muted.Render(lead) + st.StepActive.Render(truncate(w.plan.Steps[w.step].Title, max(w.width-len(lead), 4)))
 	}
 	lines := make([]string, len(w.plan.Steps))
 	for i, s := range w.plan.Steps {
@@ -430,9 +432,7 @@ func (w *wizardScreen) stepBox() string {
 		}
 		b.WriteString("\n" + st.Label.Render(state))
 	}
-	if cur.Why != "" {
-		b.WriteString("\n\n" + st.Muted.Render(wrapText(cur.Why, inner)))
-	}
+	// Warnings before the rationale: they are what the agent must weigh.
 	for _, warn := range w.plan.Warnings {
 		b.WriteString("\n\n" + st.Warning.Render(indentRest(wrapText("⚠ "+warn, inner), "  ")))
 	}
@@ -440,7 +440,10 @@ func (w *wizardScreen) stepBox() string {
 		b.WriteString("\n" + st.Warning.Render(indentRest(wrapText("t: "+r.Label+".", inner), "   ")))
 	}
 	if w.base != nil {
-		b.WriteString("\n\n" + st.Muted.Render(wrapText("This is the other reading; t goes back to the first.", inner)))
+		b.WriteString("\n\n" + st.Warning.Render(wrapText("This is the other reading; t goes back to the first.", inner)))
+	}
+	if cur.Why != "" {
+		b.WriteString("\n\n" + st.Muted.Render(wrapText(cur.Why, inner)))
 	}
 	return st.Box.Width(max(w.width-2, 18)).Render(b.String())
 }
