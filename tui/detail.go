@@ -22,7 +22,7 @@ func newDetailScreen(s *session) *detailScreen {
 }
 
 func (d *detailScreen) SetSize(width, height int) {
-	d.vp.Width, d.vp.Height = width, max(height, 3)
+	d.vp.Width, d.vp.Height = width, max(height-1, 2) // the last line marks what is below
 	d.render()
 }
 
@@ -61,7 +61,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (d *detailScreen) View() string { return d.vp.View() }
+func (d *detailScreen) View() string {
+	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, "j")
+}
 
 // CapturesKeys is false: the detail has no text input.
 func (d *detailScreen) CapturesKeys() bool { return false }

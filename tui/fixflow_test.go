@@ -353,3 +353,12 @@ func TestDetailSupportBasisWords(t *testing.T) {
 		}
 	}
 }
+
+// A detail taller than the terminal says that more is below, and j scrolls to it.
+func TestDetailMarksMoreBelow(t *testing.T) {
+	h := start(t, 80, 14)
+	h.keys("enter")
+	h.waitFor(t, "more lines below")
+	h.keys("j")
+	h.view(t)
+}
