@@ -220,12 +220,12 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		cfg, err := config.Load(path)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
 		creds, err := cfg.Credentials(getenv)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
 		e.cfg, e.creds = cfg, creds
 		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), creds)
@@ -276,4 +276,16 @@ func randomToken() (string, error) {
 // signalContext is cancelled on SIGINT or SIGTERM.
 func signalContext() (context.Context, context.CancelFunc) {
 	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// withoutDemoHint drops the config's "or try --demo" for undo, which has no --demo (the
+// demo's journal is thrown away when the console exits, so there is nothing to undo).
+func withoutDemoHint(cmd string, err error) error {
+	if cmd != "undo" {
+		return err
+	}
+	if msg, ok := strings.CutSuffix(err.Error(), ", or try --demo"); ok {
+		return errors.New(msg)
+	}
+	return err
 }
