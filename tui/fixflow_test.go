@@ -95,7 +95,7 @@ func TestReviewKeys(t *testing.T) {
 	h.openFix(t, 4001)
 	h.keys("space", "space", "n", "space", "space") // skip the organization
 	h.waitFor(t, "Review #4001", "more lines below")
-	h.keys("j", "j")
+	h.keys("j", "j", "j", "j", "j", "j", "j", "j", "j", "j")
 	h.waitFor(t, "more above")
 	h.keys("b")
 	h.waitFor(t, "Fix #4001")

@@ -1,14 +1,18 @@
 package tui
 
-import "slices"
-
 // flaggedAfter returns the first ticket with findings below id in the rows as shown (0 when
 // none): where the cursor goes once id is fixed.
 func (q *queueScreen) flaggedAfter(id int64) int64 {
-	start := slices.Index(q.ids, id) // -1 when not shown: search from the top
-	for _, x := range q.ids[start+1:] {
-		if x != id && len(q.s.evals[x].Findings) > 0 {
-			return x
+	start := -1 // id not shown: search from the top
+	for i, e := range q.visible {
+		if e.id == id {
+			start = i
+			break
+		}
+	}
+	for _, e := range q.visible[start+1:] {
+		if e.id != id && e.flagged {
+			return e.id
 		}
 	}
 	return 0
@@ -18,11 +22,11 @@ func (q *queueScreen) flaggedAfter(id int64) int64 {
 // first ticket with findings; with none left the cursor stays.
 func (q *queueScreen) selectFlagged(id int64) {
 	target := -1
-	for i, x := range q.ids {
-		if len(q.s.evals[x].Findings) == 0 {
+	for i, e := range q.visible {
+		if !e.flagged {
 			continue
 		}
-		if x == id {
+		if e.id == id {
 			target = i
 			break
 		}
@@ -31,6 +35,6 @@ func (q *queueScreen) selectFlagged(id int64) {
 		}
 	}
 	if target >= 0 {
-		q.table.SetCursor(target)
+		q.moveTo(target)
 	}
 }

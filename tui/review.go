@@ -242,7 +242,11 @@ func (r *reviewScreen) View() string {
 		}
 		foot = r.spinner.View() + what
 	}
-	room := max(r.height-2-lipgloss.Height(foot), 2)
+	room := r.height - 2
+	if foot != "" {
+		room -= lipgloss.Height(foot)
+	}
+	room = max(room, 2)
 	r.vp.Width, r.vp.Height = r.width, room
 	r.vp.SetContent(body)
 	if r.vp.TotalLineCount() > room {

@@ -48,6 +48,10 @@ type wizardScreen struct {
 	vp      viewport.Model
 	width   int
 	height  int
+	// asking names the addresses Zendesk is being asked about (people.go); the plan and the
+	// keys typed meanwhile (queued) wait for the answer.
+	asking string
+	queued []tea.KeyMsg
 }
 
 func newWizardScreen(s *session) *wizardScreen {
@@ -63,7 +67,7 @@ func newWizardScreen(s *session) *wizardScreen {
 
 // start plans the fix for a ticket from scratch.
 func (w *wizardScreen) start(id int64) {
-	w.ticketID, w.step, w.editing = id, 0, editNone
+	w.ticketID, w.step, w.editing, w.asking, w.queued = id, 0, editNone, "", nil
 	w.opts, w.base = model.PlanOptions{}, nil
 	w.decided = map[string]bool{}
 	w.replan()
@@ -191,6 +195,8 @@ func (w *wizardScreen) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case w.editing != editNone:
 		return w.updateField(msg)
+	case w.asking != "" && !key.Matches(km, back):
+		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
 	case key.Matches(km, back):
 		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
 	case key.Matches(km, accept):
@@ -329,7 +335,7 @@ func (w *wizardScreen) applyEdit(v string) {
 	}
 	if !w.walking() {
 		w.opts.OrgEmail = v // a corrected address typed for an unknown customer
-		w.replan()
+		w.askThenReplan(v)
 		return
 	}
 	st := &w.plan.Steps[w.step]
@@ -337,7 +343,7 @@ func (w *wizardScreen) applyEdit(v string) {
 	case model.StepOrgEmail:
 		if v != st.OrgEmail {
 			w.opts.OrgEmail = v
-			w.replan()
+			w.askThenReplan(v)
 		}
 	case model.StepRequester:
 		if st.NewRequester != nil && v != st.NewRequester.Name {
@@ -452,6 +458,9 @@ func (w *wizardScreen) stepBox() string {
 func (w *wizardScreen) View() string {
 	st := w.s.styles
 	head := w.title() + "\n\n"
+	if w.asking != "" {
+		return head + w.askingView()
+	}
 	var body string
 	switch {
 	case w.plan.Refused != "":
