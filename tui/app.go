@@ -338,14 +338,19 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
+	var keys help.KeyMap = m.active()
+	failed := m.loadFailed()
+	if failed {
+		keys = m.loadFailedKeys()
+	}
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
 		if l, ok := m.active().(interface{ Legend() string }); ok {
 			body += "\n\n" + l.Legend()
 		}
 		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
-	} else if m.current == screenQueue && !m.loading && m.queue.total == 0 && m.lastErr != "" {
+	} else if failed {
 		body = m.loadFailedPanel()
 	} else {
 		body = m.active().View()
@@ -354,5 +359,5 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
 }

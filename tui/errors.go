@@ -102,9 +102,26 @@ func (m *Model) loadFailedPanel() string {
 	var b strings.Builder
 	b.WriteString(st.Error.Render("The queue could not be loaded.") + "\n\n")
 	b.WriteString(wrapText(text.Block(m.lastErr), w) + "\n\n")
-	b.WriteString(wrapText("Fix what the error names (the config file, the credentials in the environment, the network), then press r to load again; q quits.", w))
+	b.WriteString(wrapText("What to do: a wrong config file or credentials are read at start, so fix what the error names, quit with q and start partner-triage again; for a network or Zendesk outage press r to try again. ! shows the error on its own.", w))
 	return st.Box.Width(max(m.s.width-2, 18)).Render(b.String())
 }
+
+// loadFailed reports whether the queue screen shows the failed-load panel instead of rows.
+func (m *Model) loadFailed() bool {
+	return m.current == screenQueue && !m.loading && m.queue.total == 0 && m.lastErr != ""
+}
+
+// loadFailedKeys are the keys that work on the failed-load panel, for its help line.
+func (m *Model) loadFailedKeys() keyList {
+	k := m.s.keys
+	return keyList{k.Reload, k.LastError, k.Help, k.Quit}
+}
+
+// keyList is a help.KeyMap of a fixed set of keys.
+type keyList []key.Binding
+
+func (l keyList) ShortHelp() []key.Binding  { return l }
+func (l keyList) FullHelp() [][]key.Binding { return [][]key.Binding{l} }
 
 // errorHint is the status bar's error: as much as fits, then how to see the rest.
 func errorHint(msg string, width int) string {

@@ -293,8 +293,12 @@ func TestFixKeystrokesPerFindingKind(t *testing.T) {
 func TestLoadErrorIsReadableWhole(t *testing.T) {
 	h := startFailing(t, 80, 24)
 	v := h.view(t)
-	if !strings.Contains(v, "The queue could not be loaded.") || !strings.Contains(v, "press r to load") {
+	if !strings.Contains(v, "The queue could not be loaded.") || !strings.Contains(v, "press r to try") {
 		t.Errorf("no panel for the failed load:\n%s", v)
+	}
+	if footer := v[strings.LastIndex(v, "\n")+1:]; strings.Contains(footer, "f fix") || strings.Contains(footer, "filter") ||
+		!strings.Contains(footer, "r reload") || !strings.Contains(footer, "! last error") {
+		t.Errorf("the failed-load footer offers keys that do nothing there: %q", footer)
 	}
 	if !strings.Contains(strings.Join(strings.Fields(v), " "), "401") {
 		t.Errorf("the status (401) is not readable:\n%s", v)
