@@ -203,7 +203,7 @@ func TestScreensGolden(t *testing.T) {
 		t.Run(name+"/wizard", func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.keys("f")
-			h.waitFor(t, "Fix #4001")
+			h.waitFor(t, "Fix #4001", "▸ 1. Organization Email") // after the people look-up
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
 		t.Run(name+"/review", func(t *testing.T) {

@@ -188,7 +188,7 @@ func TestTwoCustomersWarningOffersTheOtherReading(t *testing.T) {
 	h.view(t)
 
 	h = start(t, 120, 40)
-	h.openFix(t, 4035)
+	h.openFixWhen(t, 4035, "▸ 1. Requester")
 	v := strings.Join(strings.Fields(strings.ReplaceAll(h.view(t), "│", " ")), " ")
 	for _, want := range []string{"This moves the ticket from customer Adatum Health (requester Sofia Marin <sofia.marin@adatum.com>) to customer Woodgrove Bank",
 		"t: keep Sofia Marin <sofia.marin@adatum.com> as the requester", "t other reading"} {
@@ -204,7 +204,7 @@ func TestFootersListOnlyWorkingKeys(t *testing.T) {
 	h := start(t, 120, 40)
 	h.openFix(t, 4002)
 	h.keys("space") // requester: an existing user, nothing to edit
-	h.waitFor(t, "2. Organization")
+	h.waitFor(t, "▸ 2. Organization")
 	h.keys("k") // back to the requester step
 	h.waitFor(t, "▸ 1. Requester")
 	h.keys("e")
@@ -215,7 +215,7 @@ func TestFootersListOnlyWorkingKeys(t *testing.T) {
 	}
 
 	h = start(t, 120, 40)
-	h.openFix(t, 4014) // clean: nothing to fix
+	h.openFixWhen(t, 4014, "Nothing to fix") // clean: nothing to fix
 	v = h.view(t)
 	if !strings.Contains(v, "Nothing to fix") {
 		t.Errorf("#4014 does not say there is nothing to fix:\n%s", v)
@@ -365,4 +365,14 @@ func TestDetailMarksMoreBelow(t *testing.T) {
 	h.waitFor(t, "more lines below")
 	h.keys("j")
 	h.view(t)
+}
+
+// openFixWhen is openFix that also waits for ready, a text only the planned wizard shows
+// (the wizard first asks Zendesk about the ticket's addresses).
+func (h *harness) openFixWhen(t *testing.T, id int, ready string) {
+	t.Helper()
+	h.keys("/")
+	h.tm.Type(fmt.Sprint(id))
+	h.keys("enter", "f")
+	h.waitFor(t, fmt.Sprintf("Fix #%d", id), ready)
 }

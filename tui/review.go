@@ -225,7 +225,11 @@ func (r *reviewScreen) finish(m submitDoneMsg) {
 func (r *reviewScreen) View() string {
 	st := r.s.styles
 	t := r.s.tickets[r.plan.TicketID]
-	head := st.Title.Render(truncate(fmt.Sprintf("Review #%d  %s", r.plan.TicketID, oneLine(t.Subject)), r.width)) + "\n\n"
+	what := "Review"
+	if r.phase == submitted {
+		what = "Result"
+	}
+	head := st.Title.Render(truncate(fmt.Sprintf("%s #%d  %s", what, r.plan.TicketID, oneLine(t.Subject)), r.width)) + "\n\n"
 	var body, foot string
 	switch {
 	case r.phase == submitted:
