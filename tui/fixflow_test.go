@@ -232,7 +232,7 @@ func TestFootersListOnlyWorkingKeys(t *testing.T) {
 	h.keys("enter", "y")
 	h.waitFor(t, "Submitted", "u undo it")
 	h.keys("u")
-	h.waitFor(t, "Undo the change of")
+	h.waitFor(t, "Undo change")
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	h.view(t)

@@ -24,6 +24,7 @@ type KeyMap struct {
 	Browser               key.Binding
 	Reload                key.Binding
 	Undo                  key.Binding
+	UndoPick              key.Binding
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
@@ -81,6 +82,7 @@ func DefaultKeyMap() KeyMap {
 		ScrollUp:     key.NewBinding(key.WithKeys("k", "up", "pgup", "ctrl+u"), key.WithHelp("↑/k", "scroll up")),
 		ScrollDown:   key.NewBinding(key.WithKeys("j", "down", "pgdown", "ctrl+d"), key.WithHelp("↓/j", "more")),
 		LastError:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "last error")),
+		UndoPick:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
 	}
 }
 

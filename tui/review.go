@@ -264,20 +264,6 @@ func (r *reviewScreen) View() string {
 	return head + body
 }
 
-func (r *reviewScreen) undoView() string {
-	st := r.s.styles
-	var b strings.Builder
-	b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
-	for _, m := range r.undo.Plan.KeptRemovals {
-		b.WriteString(st.Muted.Render(wrapText(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
-			r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID)), r.width-2)) + "\n")
-	}
-	if r.update.Note != "" {
-		b.WriteString(wrapText(r.update.Note, r.width-2) + "\n")
-	}
-	return strings.TrimRight(b.String(), "\n")
-}
-
 func (r *reviewScreen) diffView() string {
 	st := r.s.styles
 	var b strings.Builder

@@ -42,6 +42,7 @@ const (
 	screenWizard
 	screenReview
 	screenError
+	screenJournal
 	numScreens
 )
 
@@ -62,8 +63,10 @@ type (
 	resumeFixMsg struct{}
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
-	// undoMsg prepares the undo of the journal's last change.
+	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
+	// undoPickMsg lists the journal to pick a change to undo (U).
+	undoPickMsg struct{}
 	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
 	openTicketMsg struct{ id int64 }
 	// copyURLMsg copies a ticket's URL to the clipboard (Options.CopyText).
@@ -108,7 +111,10 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.startLoad()
 	case undoMsg:
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal)
+		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+	case undoPickMsg:
+		m.status = "reading the journal…"
+		return listJournalCmd(m.s.journal)
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	case copyURLMsg:
