@@ -241,6 +241,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+		if msg.undo {
+			m.status = "undo cancelled: nothing was sent"
+		}
 	case interruptMsg:
 		return m.onInterrupt()
 	case interruptDeadlineMsg:

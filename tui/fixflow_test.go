@@ -376,3 +376,16 @@ func (h *harness) openFixWhen(t *testing.T, id int, ready string) {
 	h.keys("enter", "f")
 	h.waitFor(t, fmt.Sprintf("Fix #%d", id), ready)
 }
+
+// esc on the review of an undo says the undo, not a fix, was cancelled.
+func TestUndoReviewEscSaysUndoCancelled(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter", "y")
+	h.waitFor(t, "Submitted")
+	h.keys("u")
+	h.waitFor(t, "Undo change")
+	h.keys("esc")
+	h.waitFor(t, "undo cancelled: nothing was sent")
+	h.view(t)
+}

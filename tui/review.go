@@ -28,7 +28,7 @@ type submitDoneMsg struct {
 }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
-type cancelReviewMsg struct{}
+type cancelReviewMsg struct{ undo bool }
 
 type reviewPhase int
 
@@ -147,7 +147,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, back):
 			r.s.emit(resumeFixMsg{})
 		case key.Matches(msg, cancel):
-			r.s.emit(cancelReviewMsg{})
+			r.s.emit(cancelReviewMsg{undo: r.undo != nil})
 		case key.Matches(msg, up):
 			r.vp.ScrollUp(1)
 		case key.Matches(msg, down):
