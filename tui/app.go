@@ -67,6 +67,8 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	bulk    *bulkScreen
+	audit   *auditScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -94,7 +96,9 @@ func New(opts Options) Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}
+	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
+		screenBulk: m.bulk, screenAudit: m.audit}
 	m.setSize(80, 24)
 	return m
 }
@@ -228,6 +232,7 @@ func (m *Model) mergePage(p model.QueuePage) {
 }
 
 func (m *Model) submitDone(msg submitDoneMsg) {
+	m.bulk.batchID = "" // u now undoes this change, not an earlier batch
 	before, had := m.s.tickets[msg.TicketID]
 	for _, rm := range msg.Removed {
 		// A reload adds what Zendesk has but cannot tell what is gone.

@@ -197,7 +197,7 @@ func (q *queueScreen) prepare() {
 			id: id, hay: q.haystack(t, ev), rank: rank(ev), created: t.CreatedAt,
 			kinds: kinds.String(), scenario: string(ev.Scenario),
 			row: table.Row{
-				itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
+				q.s.idCell(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
 				q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
 			},
 		})
@@ -332,6 +332,19 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 			q.filter.SetValue("")
 			q.refresh()
 			return nil
+		case key.Matches(km, k.ClearFilter) && len(q.s.marked) > 0:
+			q.clearMarks()
+			return nil
+		case key.Matches(km, k.Mark):
+			q.toggleMark(q.selected())
+			q.table.MoveDown(1)
+			return nil
+		case key.Matches(km, k.BulkFix):
+			q.s.emit(startBulkMsg{ids: q.s.markedIDs()})
+			return nil
+		case key.Matches(km, k.Audit):
+			q.s.emit(startAuditMsg{})
+			return nil
 		case key.Matches(km, k.Sort):
 			q.order = (q.order + 1) % 3
 			if q.entries != nil {
@@ -362,7 +375,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 		{k.Up, k.Down, k.Top, k.Bottom},
 		{k.Open, k.Fix, k.Browser, k.Undo},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
-		{k.Help, k.Quit},
+		{k.Mark, k.BulkFix, k.Audit, k.Help, k.Quit},
 	}
 }
 

@@ -23,6 +23,7 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+	marked  marks // tickets marked for a bulk fix (x)
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
@@ -54,6 +55,7 @@ func newSession(opts Options) *session {
 		dir:     model.NewDirectory(),
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
+		marked:  marks{},
 	}
 }
 
