@@ -308,6 +308,11 @@ func (m Model) View() string {
 		m.help.ShowAll = true
 		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active()) +
 			"\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
+			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
+				body += "\n\n" + sum
+			}
+		}
 	} else {
 		body = m.active().View()
 	}

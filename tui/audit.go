@@ -253,3 +253,45 @@ func (a *auditScreen) View() string {
 	}
 	return head + "\n" + a.vp.View()
 }
+
+// partnerSummary is the queue's `?` summary of who keeps making mistakes: per partner
+// organization, the queued tickets with findings and how many carry each kind
+// (model.TallyEvaluated, the same tally as the audit's by_partner), at most rows lines.
+func partnerSummary(s *session, width, rows int) string {
+	if rows < 3 || len(s.tickets) == 0 {
+		return ""
+	}
+	tickets := make([]model.Ticket, 0, len(s.tickets))
+	for _, t := range s.tickets {
+		tickets = append(tickets, t)
+	}
+	tally := model.TallyEvaluated(s.rules, tickets, func(t model.Ticket) model.Evaluation { return s.evals[t.ID] }, s.dir)
+	st := s.styles
+	title := st.Title.Render("Tickets with findings, by partner")
+	if len(tally) == 0 {
+		return title + "\n" + st.Muted.Render("none")
+	}
+	const counts = "%7d %8d %7d %6d %3d"
+	header := fmt.Sprintf("%7s %8s %7s %6s %3s", "tickets", "mismatch", "unknown", "select", "cc")
+	names := make([]string, len(tally))
+	nameW := 7
+	for i, pt := range tally {
+		names[i] = s.orgLabel(pt.OrganizationID) + " (" + s.dir.OrgTrack(s.rules, pt.OrganizationID).String() + ")"
+		nameW = max(nameW, ansi.StringWidth(names[i]))
+	}
+	nameW = min(nameW, max(width-ansi.StringWidth(header)-2, 8))
+	cell := func(name string) string {
+		name = ansi.Truncate(name, nameW, "…")
+		return name + strings.Repeat(" ", nameW-ansi.StringWidth(name)+2)
+	}
+	lines := []string{title, st.Label.Render(cell("partner") + header)}
+	for i, pt := range tally {
+		if len(lines) == rows-1 && i < len(tally)-1 {
+			lines = append(lines, st.Muted.Render(fmt.Sprintf("… %d more (partner-triage audit lists them all)", len(tally)-i)))
+			break
+		}
+		lines = append(lines, cell(names[i])+fmt.Sprintf(counts, pt.Tickets, pt.Kinds[model.KindRequesterOrgMismatch],
+			pt.Kinds[model.KindCustomerEmailUnknown], pt.Kinds[model.KindSelectPartnerAssociation], pt.Kinds[model.KindPartnerCCMissing]))
+	}
+	return strings.Join(lines, "\n")
+}
