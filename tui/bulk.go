@@ -429,6 +429,32 @@ func (b *bulkScreen) offerUndo() bool {
 	return true
 }
 
+// offerBatchUndoMsg: the journal's last change belongs to a batch (perhaps of an earlier
+// session), so u offers to undo the whole batch.
+type offerBatchUndoMsg struct{ id string }
+
+// undoLastCmd is u: when the journal's last change belongs to a batch it offers the batch's
+// undo, else it prepares the undo of that one change (prepareUndoCmd).
+func undoLastCmd(c Client, j Journal) tea.Cmd {
+	single := prepareUndoCmd(c, j)
+	return func() tea.Msg {
+		if j != nil {
+			if e, ok, err := j.Last(); err == nil && ok && e.Batch != "" {
+				return offerBatchUndoMsg{id: e.Batch}
+			}
+		}
+		return single()
+	}
+}
+
+// offerBatch asks before undoing a batch known only from the journal.
+func (b *bulkScreen) offerBatch(id string) {
+	b.reset("bulk fix")
+	b.batchID, b.undone = id, false
+	b.phase = bulkUndoConfirm
+	b.render()
+}
+
 // startUndo reverts the batch (apply.UndoBatch), each ticket checked for changes.
 func (b *bulkScreen) startUndo() tea.Cmd {
 	bj, ok := b.s.journal.(apply.BatchJournal)
@@ -450,10 +476,10 @@ func (b *bulkScreen) startUndo() tea.Cmd {
 	b.stop = make(chan struct{})
 	ch := make(chan tea.Msg, len(b.rows)+1)
 	b.stream = ch
-	run, client, id, stop := b.run, b.s.client, b.batchID, b.stop
+	run, client, id, stop, n := b.run, b.s.client, b.batchID, b.stop, len(b.rows)
 	go func() {
 		defer close(ch)
-		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(b.rows)+1)*submitTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n+1)*submitTimeout)
 		defer cancel()
 		res, err := apply.UndoBatch(ctx, client, bj, id, stop, func(done int, r apply.BatchResult) {
 			ch <- batchStepMsg{run: run, done: done, r: r}

@@ -1,9 +1,14 @@
 package tui_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/partner-triage/partner-triage/apply"
+	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/zendesk"
 	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
 
@@ -116,5 +121,41 @@ func TestAuditScreenRemovesChosenMembership(t *testing.T) {
 	h.waitFor(t, "1 kept")
 	if inCoho() {
 		t.Error("undo restored a customer's membership in a Select org")
+	}
+}
+
+// u offers to undo a whole batch found in the journal (submitted by an earlier session).
+func TestUndoOffersBatchFromJournal(t *testing.T) {
+	h := start(t, 100, 30)
+	c, err := zendesk.New(zendesk.Config{BaseURL: h.srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: zendesktest.DemoViewID, Rules: h.rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var items []apply.BatchItem
+	for _, id := range []int64{4014, 4015} {
+		p, err := c.ReloadTicket(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := p.Tickets[0]
+		items = append(items, apply.BatchItem{Before: tk, Update: model.TicketUpdate{TicketID: id, UpdatedStamp: tk.UpdatedAt,
+			CustomFields: map[int64]string{h.rules.CCRequestField: "earlier session"}, Note: "test"}})
+	}
+	res := apply.RunBatch(context.Background(), c, h.journal, "earlier-batch", items, apply.Pacing{}, time.Now, nil, nil)
+	for _, r := range res {
+		if r.Status != apply.BatchApplied {
+			t.Fatalf("setup batch: %+v", r)
+		}
+	}
+	h.keys("u")
+	h.waitFor(t, "Undo the whole batch (earlier-batch)")
+	h.keys("y")
+	h.waitFor(t, "undo of the bulk fix: 2 applied")
+	for _, id := range []int64{4014, 4015} {
+		got, _ := h.srv.Ticket(id)
+		if orgEmail(got, zendesktest.FieldCCRequest) == "earlier session" {
+			t.Errorf("#%d not reverted", id)
+		}
 	}
 }

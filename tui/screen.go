@@ -114,7 +114,11 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal)
+		return undoLastCmd(m.s.client, m.s.journal)
+	case offerBatchUndoMsg:
+		m.status = ""
+		m.bulk.offerBatch(msg.id)
+		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	default:
