@@ -36,6 +36,13 @@ const (
 	DemoViewID int64 = 360077000001
 	// DemoEmail is the agent address Demo configures for API-token auth against the emulator.
 	DemoEmail = "agent@demo.partner-triage.test"
+
+	// DefaultOAuthClientID is the unique identifier of the OAuth client an admin creates for
+	// partner-triage (a public client: no secret, PKCE).
+	DefaultOAuthClientID = "partner_triage"
+	// DefaultOAuthRedirectURL is where `auth login` waits for the browser; it must be one of
+	// the OAuth client's redirect URLs.
+	DefaultOAuthRedirectURL = "http://127.0.0.1:8976/callback"
 )
 
 // Environment variables holding the credentials (never the config file).
@@ -60,6 +67,13 @@ type Zendesk struct {
 	URL       string // e.g. https://example.zendesk.com (trailing slashes trimmed)
 	Subdomain string // e.g. example (lower-cased)
 	Email     string // the agent's address, for API-token auth
+
+	// OAuthClientID is the OAuth client `auth login` signs in with (zendesk.oauth_client_id;
+	// "" when the config empties it: auth login then says what an admin must create).
+	OAuthClientID string
+	// OAuthRedirectURL is that client's redirect URL (zendesk.oauth_redirect_url): http on a
+	// loopback host (auth login listens there) or https (the address is pasted).
+	OAuthRedirectURL string
 }
 
 // Forms lists the partner ticket forms that make up the queue.
@@ -91,6 +105,7 @@ type Queue struct {
 // Zendesk instance and no queue, so it is not usable on its own.
 func Defaults() Config {
 	return Config{
+		Zendesk: Zendesk{OAuthClientID: DefaultOAuthClientID, OAuthRedirectURL: DefaultOAuthRedirectURL},
 		Forms: Forms{
 			OpenPartner:   []int64{DefaultOpenPartnerForm},
 			SelectPartner: []int64{DefaultSelectPartnerForm},
@@ -300,9 +315,13 @@ func FromEnv(getenv func(string) string) (Credentials, error) {
 		}
 		return Credentials{APIToken: api}, nil
 	}
-	return Credentials{}, errors.New("no Zendesk credentials: set " + EnvOAuthToken +
-		" to an OAuth access token, or " + EnvAPIToken + " to an API token (with zendesk.email in the config), or try --demo")
+	return Credentials{}, ErrNoCredentials
 }
+
+// ErrNoCredentials is FromEnv's answer when neither variable is set: the caller then uses
+// the stored sign-in (`partner-triage auth login`).
+var ErrNoCredentials = errors.New("not signed in: run `partner-triage auth login`, or set " + EnvOAuthToken +
+	" to an OAuth access token or " + EnvAPIToken + " to an API token (with zendesk.email in the config), or try --demo")
 
 func isSpaceOrControl(r rune) bool { return r <= ' ' || r == 0x7f || (r >= 0x80 && r <= 0x9f) }
 

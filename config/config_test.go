@@ -20,6 +20,8 @@ const full = `# every key, with its default
 zendesk:
   url: https://example.zendesk.com     # or  subdomain: example   (the client adds /api/v2)
   email: agent@example.com             # for API-token auth
+  oauth_client_id: partner_triage      # the OAuth client (public, PKCE) an admin created for auth login
+  oauth_redirect_url: http://127.0.0.1:8976/callback   # one of that client's redirect URLs (loopback)
 forms:
   open_partner: [360000818199]
   select_partner: [360000837100]

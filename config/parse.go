@@ -362,7 +362,7 @@ func (p *parser) root(n *yaml.Node, cfg *Config) error {
 }
 
 func (p *parser) zendesk(m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "zendesk", []string{"url", "subdomain", "email"})
+	es, err := p.entries(m, "zendesk", []string{"url", "subdomain", "email", "oauth_client_id", "oauth_redirect_url"})
 	if err != nil {
 		return err
 	}
@@ -387,6 +387,18 @@ func (p *parser) zendesk(m *yaml.Node, cfg *Config) error {
 				return p.err(e.vn, e.path, "%s is not an email address: write the address you sign in to Zendesk with, e.g. agent@example.com", quoteShort(s))
 			}
 			cfg.Zendesk.Email = s
+		case "oauth_client_id":
+			s, err := p.clientID(*e)
+			if err != nil {
+				return err
+			}
+			cfg.Zendesk.OAuthClientID = s
+		case "oauth_redirect_url":
+			s, err := p.redirectURL(*e)
+			if err != nil {
+				return err
+			}
+			cfg.Zendesk.OAuthRedirectURL = s
 		}
 	}
 	if urlE != nil && subE != nil {
@@ -411,6 +423,53 @@ func (p *parser) zendesk(m *yaml.Node, cfg *Config) error {
 		cfg.Zendesk.Subdomain = s
 	}
 	return nil
+}
+
+// clientID reads zendesk.oauth_client_id: the OAuth client's unique identifier, or empty
+// (null or an empty text) when no client exists yet.
+func (p *parser) clientID(e entry) (string, error) {
+	if isNull(e.vn) {
+		return "", nil
+	}
+	if e.vn.Kind != yaml.ScalarNode {
+		return "", p.err(e.vn, e.path, "want the unique identifier of the OAuth client, e.g. %s, got %s", DefaultOAuthClientID, describe(e.vn))
+	}
+	s := strings.TrimSpace(e.vn.Value)
+	if strings.ContainsFunc(s, isSpaceOrControl) || len(s) > 200 {
+		return "", p.err(e.vn, e.path, "%s is not an OAuth client identifier: copy the client's \"Identifier\" from Admin Center "+
+			"(Apps and integrations → APIs → OAuth clients), e.g. %s", quoteShort(s), DefaultOAuthClientID)
+	}
+	return s, nil
+}
+
+// redirectURL reads zendesk.oauth_redirect_url: http on a loopback host, or https.
+func (p *parser) redirectURL(e entry) (string, error) {
+	const example = DefaultOAuthRedirectURL
+	s, err := p.str(e, "one of the OAuth client's redirect URLs, e.g. "+example)
+	if err != nil {
+		return "", err
+	}
+	u, perr := url.Parse(s)
+	if perr != nil || u.Host == "" || u.Opaque != "" || strings.ContainsFunc(s, isSpaceOrControl) {
+		return "", p.err(e.vn, e.path, "%s is not an address: write one like %s", quoteShort(redactUserinfo(s)), example)
+	}
+	if u.User != nil {
+		return "", p.err(e.vn, e.path, "must not contain a user name or password: write one like %s", example)
+	}
+	if u.Fragment != "" {
+		return "", p.err(e.vn, e.path, "has a fragment (#…): OAuth redirect URLs cannot; write one like %s", example)
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+	case "http":
+		if !isLoopback(u.Hostname()) {
+			return "", p.err(e.vn, e.path, "%s is plain http on a host that is not this machine: Zendesk allows http only for "+
+				"127.0.0.1 or localhost (where auth login listens), e.g. %s; anything else must be https", quoteShort(s), example)
+		}
+	default:
+		return "", p.err(e.vn, e.path, "%s is not an http(s) address: write one like %s", quoteShort(s), example)
+	}
+	return s, nil
 }
 
 // isEmail reports an address as the rules read one (model.NormalizeEmail: one @, something

@@ -36,6 +36,9 @@ type Config struct {
 	Email      string // for API-token auth
 	APIToken   string // ZENDESK_API_TOKEN (Basic email/token:TOKEN)
 	OAuthToken string // ZENDESK_OAUTH_TOKEN (Bearer); used when set
+	// Token is a stored OAuth sign-in (Bearer, refreshed as it expires and after a 401); used
+	// when set and OAuthToken and APIToken are empty.
+	Token      TokenSource
 	ViewID     int64  // queue source: a view …
 	Search     string // … or a search query (exactly one of the two)
 	Rules      model.RuleConfig
@@ -121,8 +124,10 @@ func New(cfg Config) (*Client, error) {
 		}
 		cred = gozd.NewAPITokenCredential(strings.TrimSpace(cfg.Email), strings.TrimSpace(cfg.APIToken))
 		c.credHint = "ZENDESK_API_TOKEN and zendesk.email"
+	case cfg.Token != nil:
+		c.credHint = "the stored sign-in ('partner-triage auth status', 'partner-triage auth login')"
 	default:
-		return nil, errors.New("zendesk: no credentials: set ZENDESK_OAUTH_TOKEN, or ZENDESK_API_TOKEN together with zendesk.email")
+		return nil, errors.New("zendesk: no credentials: run 'partner-triage auth login', or set ZENDESK_OAUTH_TOKEN, or ZENDESK_API_TOKEN together with zendesk.email")
 	}
 	if cfg.ViewID != 0 && strings.TrimSpace(cfg.Search) != "" {
 		return nil, errors.New("zendesk: set either queue.view_id or queue.search, not both")
@@ -177,8 +182,13 @@ func New(cfg Config) (*Client, error) {
 		maxBody:        c.cfg.MaxResponseBytes,
 	}
 	hc.Transport = c.tr
+	if cred == nil {
+		hc.Transport = &bearerTransport{src: cfg.Token, next: c.tr}
+	}
 	api, _ := gozd.NewClient(hc) // never fails
-	api.SetCredential(cred)
+	if cred != nil {
+		api.SetCredential(cred)
+	}
 	if err := api.SetEndpointURL(u.String()); err != nil {
 		return nil, fmt.Errorf("zendesk: URL %s: %v", u.Redacted(), err)
 	}
@@ -355,6 +365,9 @@ func (c *Client) convert(method, path string, err error) error {
 			return fmt.Errorf("%s %s: %w", method, p, context.Canceled)
 		}
 		return fmt.Errorf("%s %s: %w", method, p, context.DeadlineExceeded)
+	}
+	if ce, ok := asCredentialError(err); ok {
+		return ce // nothing was sent: the sign-in itself needs attention
 	}
 	var tl *tooLargeError
 	if errors.As(err, &tl) {

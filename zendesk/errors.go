@@ -67,8 +67,12 @@ func (e *APIError) Unwrap() error {
 	return nil
 }
 
-// IsAuthError reports whether err is Zendesk refusing the credentials (401) or the access (403).
+// IsAuthError reports whether err is Zendesk refusing the credentials (401) or the access (403),
+// or a request not sent for want of a usable credential (CredentialError).
 func IsAuthError(err error) bool {
+	if _, ok := asCredentialError(err); ok {
+		return true
+	}
 	var ae *APIError
 	if errors.As(err, &ae) {
 		return ae.Status == http.StatusUnauthorized || ae.Status == http.StatusForbidden

@@ -29,6 +29,10 @@ type config struct {
 	ratePerWin   int
 	rateWindow   time.Duration
 	exportPerMin int
+
+	oauthClients          map[string][]string // OAuth client id → redirect URLs (oauth.go)
+	accessTTL, refreshTTL time.Duration
+	now                   func() time.Time
 }
 
 // WithAPIToken accepts Basic auth "{email}/token:{token}".
@@ -97,6 +101,7 @@ type Server struct {
 	exportLimiter  *limiter
 	updateLimiter  *limiter
 	ticketLimit    map[int64]*limiter
+	oa             oauthState
 }
 
 // NewServer starts an emulator seeded with ds on 127.0.0.1:0. It panics when it cannot
@@ -712,6 +717,9 @@ func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
 
 // handle authenticates, rate-limits and routes a request.
 func (s *Server) handle(r *http.Request) response {
+	if strings.HasPrefix(r.URL.Path, "/oauth/") {
+		return s.oauthEndpoint(r)
+	}
 	if e := s.authenticate(r); e != nil {
 		return e.response()
 	}
@@ -760,6 +768,15 @@ func (s *Server) authenticate(r *http.Request) *apiError {
 	}
 	anyCred := s.cfg.token == "" && s.cfg.oauth == ""
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
+		if issued, live := s.oauthBearer(tok); issued {
+			if !live {
+				return unauth // expired, revoked or rotated away
+			}
+			return nil
+		}
+		if len(s.cfg.oauthClients) > 0 && tok != s.cfg.oauth {
+			return unauth // an OAuth server accepts only the tokens it issued
+		}
 		if tok == "" || (!anyCred && (s.cfg.oauth == "" || tok != s.cfg.oauth)) {
 			return unauth
 		}
@@ -916,6 +933,8 @@ func (s *Server) route(r *http.Request) response {
 		} else {
 			e = errInvalidEndpoint()
 		}
+	case seg[0] == "oauth":
+		out, e = s.oauthAPI(r, seg)
 	case seg[0] == "organization_memberships" && len(seg) == 1 && m == "POST":
 		call(s.createMembership)
 	case seg[0] == "organization_memberships" && len(seg) == 2 && m == "GET":
