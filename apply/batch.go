@@ -170,7 +170,6 @@ func removeOnly(ctx context.Context, c Client, j Journal, removals []model.Membe
 			break
 		}
 		res.Removed = append(res.Removed, rm)
-		res.Applied = append(res.Applied, fmt.Sprintf("membership %d removed", rm.MembershipID))
 	}
 	if j != nil {
 		var err error
@@ -193,7 +192,7 @@ func judge(o Outcome) (BatchStatus, string) {
 	var api interface{ StatusCode() int }
 	switch {
 	case o.Err == nil:
-		return BatchApplied, oneLine(strings.Join(o.Applied, "; "))
+		return BatchApplied, oneLine(strings.Join(append(removedWords(o.Removed), o.Applied...), "; "))
 	case o.Conflict:
 		return BatchConflict, "somebody changed the ticket since it was loaded: nothing on it was overwritten; reloaded to judge it again"
 	case errors.Is(o.Err, model.ErrNotFound):
@@ -207,7 +206,7 @@ func judge(o Outcome) (BatchStatus, string) {
 	}
 	reason := oneLine(o.Err.Error())
 	if len(o.Applied) > 0 || len(o.Removed) > 0 {
-		reason += " (partly applied: " + oneLine(strings.Join(append(o.Applied, removedWords(o.Removed)...), "; ")) + ")"
+		reason += " (partly applied: " + oneLine(strings.Join(append(removedWords(o.Removed), o.Applied...), "; ")) + ")"
 	}
 	return BatchFailed, reason
 }

@@ -180,7 +180,7 @@ func TestRunBatchAuditRemovalNeverRestored(t *testing.T) {
 	}
 	res := apply.RunBatch(context.Background(), w.client, w.j, "b-3", []apply.BatchItem{{Removals: []model.MembershipRemoval{rm}}},
 		apply.Pacing{}, clock(), nil, nil)
-	if len(res) != 1 || res[0].Status != apply.BatchApplied {
+	if len(res) != 1 || res[0].Status != apply.BatchApplied || !strings.Contains(res[0].Reason, "membership") {
 		t.Fatalf("removal: %+v", res)
 	}
 	gone := func() bool {

@@ -606,9 +606,12 @@ func (b *bulkScreen) render() {
 	st := b.s.styles
 	w := max(b.vp.Width, 20)
 	var lines []string
-	cursorLine := 0
+	cursorLine, cursorEnd := 0, -1
 	group := "\x00"
 	for i, r := range b.rows {
+		if i == b.cursor+1 {
+			cursorEnd = len(lines)
+		}
 		if r.group != group {
 			group = r.group
 			n := 0
@@ -657,9 +660,11 @@ func (b *bulkScreen) render() {
 		default:
 			for _, d := range r.diff {
 				if strings.HasPrefix(d.Field, "Internal note") {
-					first, _, _ := strings.Cut(d.After, "\n")
-					n := strings.Count(d.After, "\n") + 1
-					lines = append(lines, wrapLines(fmt.Sprintf("%s: %s (%d lines)", d.Field, first, n), w, indent, st.Muted)...)
+					// The whole note, as it will be written: nothing is cut short.
+					lines = append(lines, wrapLines(d.Field+":", w, indent, st.Muted)...)
+					for _, l := range strings.Split(d.After, "\n") {
+						lines = append(lines, wrapLines(l, w, indent+"  ", st.Muted)...)
+					}
 					continue
 				}
 				lines = append(lines, wrapLines(d.Field+": "+orNone(d.Before)+" → "+orNone(d.After), w, indent, st.After)...)
@@ -670,10 +675,15 @@ func (b *bulkScreen) render() {
 		}
 	}
 	b.vp.SetContent(strings.Join(lines, "\n"))
-	if cursorLine < b.vp.YOffset {
+	if cursorEnd < 0 {
+		cursorEnd = len(lines)
+	}
+	// Keep the cursor's ticket in view: its whole diff when it fits, else its first lines.
+	switch {
+	case cursorLine < b.vp.YOffset:
 		b.vp.SetYOffset(cursorLine)
-	} else if cursorLine >= b.vp.YOffset+b.vp.Height-2 {
-		b.vp.SetYOffset(cursorLine - b.vp.Height + 3)
+	case cursorEnd > b.vp.YOffset+b.vp.Height:
+		b.vp.SetYOffset(min(cursorLine, cursorEnd-b.vp.Height))
 	}
 }
 
