@@ -164,7 +164,7 @@ func (a *auditScreen) removalRows() []bulkRow {
 		who, where := a.userName(v.UserID), a.orgName(v.OrganizationID)
 		rows = append(rows, bulkRow{
 			title: who + " in " + where,
-			group: "remove " + strings.ReplaceAll(string(v.Kind), "_", " ") + " memberships",
+			group: removalGroup(v.Kind),
 			diff: []model.DiffLine{{Field: "Membership", Before: who + " is a member of " + where,
 				After: who + " is not a member of " + where}},
 			item:     apply.BatchItem{Removals: []model.MembershipRemoval{v.Removal()}},
@@ -172,6 +172,14 @@ func (a *auditScreen) removalRows() []bulkRow {
 		})
 	}
 	return rows
+}
+
+// removalGroup names a kind of audit removal for the review's group heading.
+func removalGroup(k model.AuditKind) string {
+	if k == model.AuditSelectUserInCustomer {
+		return "remove Select partner users from customer organizations"
+	}
+	return "remove customers from Select partner organizations"
 }
 
 func (a *auditScreen) userName(id int64) string {
