@@ -70,8 +70,10 @@ func (b batchJournal) Abort(e model.JournalEntry) error  { e.Batch = b.id; retur
 // removals, then one safe_update, journaled as its own entry, then a reload); for an audit
 // removal, the membership deletion, journaled. Every journal entry carries batchID. Before
 // each item it checks stop (closed: the rest are reported not sent; the item in flight is
-// always finished) and ctx, and keeps to pacing. progress (may be nil) is called after each
-// item with the count done and its result. It returns one result per item, in order.
+// always finished) and ctx, and keeps to pacing. A conflict or a refusal concerns its ticket
+// only and the batch goes on; a failure (see judge) stops it, the rest reported not sent.
+// progress (may be nil) is called after each item with the count done and its result. It
+// returns one result per item, in order.
 func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []BatchItem, pacing Pacing,
 	now func() time.Time, stop <-chan struct{}, progress func(done int, r BatchResult)) []BatchResult {
 	if pacing.PerWindow <= 0 {
@@ -85,6 +87,7 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 		jj = batchJournal{Journal: j, id: batchID}
 	}
 	var sent []time.Time
+	var failedAt failure
 	out := make([]BatchResult, 0, len(items))
 	for i, it := range items {
 		r := BatchResult{TicketID: it.Before.ID}
@@ -92,6 +95,8 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 			r.TicketID = it.Update.TicketID
 		}
 		switch {
+		case failedAt != (failure{}):
+			r.Status, r.Reason = BatchNotSent, fmt.Sprintf("not sent: the batch stopped after %s failed", failedAt.what())
 		case stopped(ctx, stop):
 			r.Status, r.Reason = BatchNotSent, "not sent: the batch was stopped before it"
 		case it.Refused != "":
@@ -113,6 +118,11 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 				r.Outcome = Submit(ctx, c, jj, it.Update, it.Removals, it.Before, now())
 			}
 			r.Status, r.Reason = judge(r.Outcome)
+			if r.Status == BatchFailed {
+				// What failed here (the network, the credentials, the journal) would fail
+				// every ticket after it: stop, and say so.
+				failedAt = failure{ticket: r.TicketID, n: i + 1}
+			}
 		}
 		out = append(out, r)
 		if progress != nil {
@@ -120,6 +130,19 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 		}
 	}
 	return out
+}
+
+// failure names the item a batch stopped after; the zero value is no failure.
+type failure struct {
+	ticket int64
+	n      int
+}
+
+func (f failure) what() string {
+	if f.ticket != 0 {
+		return fmt.Sprintf("#%d", f.ticket)
+	}
+	return fmt.Sprintf("removal %d", f.n)
 }
 
 func stopped(ctx context.Context, stop <-chan struct{}) bool {
@@ -187,7 +210,10 @@ func removeOnly(ctx context.Context, c Client, j Journal, removals []model.Membe
 	return res
 }
 
-// judge turns an outcome into a status and a one-line reason.
+// judge turns an outcome into a status and a one-line reason. Refused is a write Zendesk
+// answered with a 4xx about this ticket (validation, not found); a refusal of the
+// credentials (401/403), a rate limit it gave up on (429), a lost answer, a 5xx or a journal
+// that cannot be written is a failure that would hit every ticket after it.
 func judge(o Outcome) (BatchStatus, string) {
 	var api interface{ StatusCode() int }
 	switch {
@@ -195,13 +221,12 @@ func judge(o Outcome) (BatchStatus, string) {
 		return BatchApplied, oneLine(strings.Join(append(removedWords(o.Removed), o.Applied...), "; "))
 	case o.Conflict:
 		return BatchConflict, "somebody changed the ticket since it was loaded: nothing on it was overwritten; reloaded to judge it again"
+	case o.Unknown:
+		return BatchFailed, oneLine(o.Err.Error()) + " (Zendesk's answer was lost and the ticket could not be read back: reload it to see whether the change was applied)"
 	case errors.Is(o.Err, model.ErrNotFound):
 		return BatchRefused, oneLine(o.Err.Error())
-	case errors.As(o.Err, &api) && api.StatusCode() >= 400 && api.StatusCode() < 500 && api.StatusCode() != 429:
-		return BatchRefused, oneLine(o.Err.Error())
-	}
-	var je *JournalError
-	if errors.As(o.Err, &je) && len(o.Applied) == 0 && len(o.Removed) == 0 {
+	case errors.As(o.Err, &api) && api.StatusCode() >= 400 && api.StatusCode() < 500 &&
+		api.StatusCode() != 401 && api.StatusCode() != 403 && api.StatusCode() != 429:
 		return BatchRefused, oneLine(o.Err.Error())
 	}
 	reason := oneLine(o.Err.Error())

@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -218,5 +219,32 @@ func TestRunBatchPacesUpdates(t *testing.T) {
 	}
 	if took := time.Since(t0); took < window {
 		t.Errorf("3 writes at 2 per %v took %v: the third was not held back", window, took)
+	}
+}
+
+// A failure that is not about one ticket (here every write answers 500) stops the batch
+// after it, instead of failing every ticket in turn; nothing after it is sent.
+func TestRunBatchStopsAfterFailure(t *testing.T) {
+	w := newBatchWorld(t)
+	items := w.items[:3]
+	w.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/", Status: 500, Times: -1})
+	res := apply.RunBatch(context.Background(), w.client, w.j, "b-5", items, apply.Pacing{}, clock(), nil, nil)
+	want := []apply.BatchStatus{apply.BatchFailed, apply.BatchNotSent, apply.BatchNotSent}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("result %d: %s (%s), want %s", i, r.Status, r.Reason, want[i])
+		}
+	}
+	if !strings.Contains(res[1].Reason, fmt.Sprintf("#%d failed", items[0].Before.ID)) {
+		t.Errorf("reason %q does not say where the batch stopped", res[1].Reason)
+	}
+	puts := 0
+	for _, r := range w.srv.Requests() {
+		if r.Method == "PUT" {
+			puts++
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d ticket writes sent, want only the first", puts)
 	}
 }
