@@ -139,6 +139,9 @@ type bulkRow struct {
 	manual   []string
 	included bool
 	result   *apply.BatchResult
+	// diffLines caches the diff laid out for width diffW.
+	diffLines []string
+	diffW     int
 }
 
 // bulkScreen is the review, progress and result of a bulk fix or of audit removals.
@@ -150,7 +153,10 @@ type bulkScreen struct {
 	rows     []bulkRow
 	cursor   int
 	phase    bulkPhase
-	vp       viewport.Model
+	lines    []string // the laid-out rows (render)
+	heads    []int    // the line of each row's header
+	off      int      // the first line shown
+	page     viewport.KeyMap
 	bar      progress.Model
 	run      int
 	stream   chan tea.Msg
@@ -166,7 +172,14 @@ type bulkScreen struct {
 }
 
 func newBulkScreen(s *session, q *queueScreen, noColor bool) *bulkScreen {
-	b := &bulkScreen{s: s, q: q, noColor: noColor, vp: viewport.New(80, 20)}
+	b := &bulkScreen{s: s, q: q, noColor: noColor, width: 80, height: 20}
+	// Paging keys of the viewport, without its space and letters (space leaves a ticket out).
+	b.page = viewport.KeyMap{
+		PageDown:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "half page down")),
+		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "half page up")),
+	}
 	b.bar = b.newBar(60)
 	return b
 }
@@ -184,7 +197,6 @@ func (b *bulkScreen) newBar(width int) progress.Model {
 // SetSize lays the review out: a title line, the scrollable body, a progress line.
 func (b *bulkScreen) SetSize(width, height int) {
 	b.width, b.height = width, height
-	b.vp.Width, b.vp.Height = max(width, 20), max(height-3, 3)
 	b.bar = b.newBar(max(min(width-16, 60), 10))
 	b.render()
 }
@@ -227,7 +239,8 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 func (b *bulkScreen) FullHelp() [][]key.Binding {
 	k := b.s.keys
 	toggle, all, submit, stop := b.keys()
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {toggle, all, submit}, {stop, k.Undo, k.Back, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {b.page.PageDown, b.page.PageUp, b.page.HalfPageDown, b.page.HalfPageUp},
+		{toggle, all, submit}, {stop, k.Undo, k.Back, k.Quit}}
 }
 
 // startBulk plans every marked ticket (model.PlanBulk, grouped by shape) for review.
@@ -276,7 +289,7 @@ func (b *bulkScreen) startRemovals(rows []bulkRow) {
 func (b *bulkScreen) reset(what string) {
 	b.what, b.rows, b.cursor, b.phase = what, nil, 0, bulkReview
 	b.done, b.total, b.stopping, b.undoing = 0, 0, false, false
-	b.vp.GotoTop()
+	b.off = 0
 }
 
 // included counts the rows that will be submitted.
@@ -349,14 +362,19 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 		b.s.emit(showQueueMsg{status: b.what + " cancelled: nothing was sent"})
 	case b.phase == bulkDone && key.Matches(msg, k.Undo):
 		b.offerUndo()
+	case key.Matches(msg, b.page.PageDown):
+		b.scroll(b.bodyHeight())
+	case key.Matches(msg, b.page.PageUp):
+		b.scroll(-b.bodyHeight())
+	case key.Matches(msg, b.page.HalfPageDown):
+		b.scroll(b.bodyHeight() / 2)
+	case key.Matches(msg, b.page.HalfPageUp):
+		b.scroll(-b.bodyHeight() / 2)
 	case b.phase != bulkReview:
-		var cmd tea.Cmd
-		b.vp, cmd = b.vp.Update(msg)
-		return cmd
 	case key.Matches(msg, toggle):
 		if r := b.row(); r != nil && r.refused == "" {
 			r.included = !r.included
-			b.render()
+			b.redrawRow(b.cursor)
 		}
 	case key.Matches(msg, all):
 		on := b.included() == 0
@@ -366,10 +384,6 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 		b.render()
 	case key.Matches(msg, submit):
 		return b.submit()
-	default:
-		var cmd tea.Cmd
-		b.vp, cmd = b.vp.Update(msg)
-		return cmd
 	}
 	return nil
 }
@@ -381,10 +395,7 @@ func (b *bulkScreen) row() *bulkRow {
 	return &b.rows[b.cursor]
 }
 
-func (b *bulkScreen) move(d int) {
-	b.cursor = max(0, min(len(b.rows)-1, b.cursor+d))
-	b.render()
-}
+func (b *bulkScreen) move(d int) { b.moveCursor(d) }
 
 // submit runs the included rows as one batch in the background, streaming its progress.
 func (b *bulkScreen) submit() tea.Cmd {
@@ -601,91 +612,148 @@ func newBatchID(now time.Time) string {
 	return now.UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(r[:])
 }
 
-// render lays the rows out in the viewport, keeping the cursor's row in view.
+// render lays every row out again (after a change of content or width) and keeps the
+// cursor's row in view. A cursor move only restyles two header lines (moveCursor), so a
+// review of a thousand tickets answers a key at once.
 func (b *bulkScreen) render() {
 	st := b.s.styles
-	w := max(b.vp.Width, 20)
-	var lines []string
-	cursorLine, cursorEnd := 0, -1
+	w := max(b.width, 20)
+	b.lines = b.lines[:0]
+	b.heads = b.heads[:0]
 	group := "\x00"
 	for i, r := range b.rows {
-		if i == b.cursor+1 {
-			cursorEnd = len(lines)
-		}
 		if r.group != group {
 			group = r.group
 			n := 0
-			for _, x := range b.rows {
-				if x.group == group {
-					n++
+			for _, x := range b.rows[i:] {
+				if x.group != group {
+					break
 				}
+				n++
 			}
-			lines = append(lines, st.Label.Render(ansi.Truncate(fmt.Sprintf("── %s (%d)", group, n), w, "…")))
+			b.lines = append(b.lines, st.Label.Render(ansi.Truncate(fmt.Sprintf("── %s (%d)", group, n), w, "…")))
 		}
-		if i == b.cursor {
-			cursorLine = len(lines)
-		}
-		box := "[x]"
-		switch {
-		case r.refused != "":
-			box = "[-]"
-		case !r.included:
-			box = "[ ]"
-		}
-		pointer := "  "
-		if i == b.cursor && b.phase != bulkRunning {
-			pointer = "› "
-		}
-		head := pointer + box + " " + r.title
-		if r.result != nil {
-			head = pointer + resultMark(r.result.Status) + " " + r.title
-		}
-		head = ansi.Truncate(head, w, "…")
-		if i == b.cursor && b.phase != bulkRunning {
-			head = st.StepActive.Render(head)
-		}
-		lines = append(lines, head)
-		indent := "      "
-		switch {
-		case r.result != nil:
-			word := string(r.result.Status)
-			if b.undoing && r.result.Status == apply.BatchApplied {
-				word = "reverted"
-			}
-			lines = append(lines, wrapLines(word+": "+strings.TrimPrefix(r.result.Reason, "reverted: "), w, indent, statusStyle(st, r.result.Status))...)
-		case r.refused != "":
-			lines = append(lines, wrapLines("not submitted — "+r.refused, w, indent, st.Warning)...)
-		case !r.included && b.phase != bulkReview:
-			lines = append(lines, wrapLines("left out: not sent", w, indent, st.Muted)...)
-		default:
-			for _, d := range r.diff {
-				if strings.HasPrefix(d.Field, "Internal note") {
-					// The whole note, as it will be written: nothing is cut short.
-					lines = append(lines, wrapLines(d.Field+":", w, indent, st.Muted)...)
-					for _, l := range strings.Split(d.After, "\n") {
-						lines = append(lines, wrapLines(l, w, indent+"  ", st.Muted)...)
-					}
-					continue
-				}
-				lines = append(lines, wrapLines(d.Field+": "+orNone(d.Before)+" → "+orNone(d.After), w, indent, st.After)...)
-			}
-			for _, m := range r.manual {
-				lines = append(lines, wrapLines("by hand: "+m, w, indent, st.Muted)...)
-			}
-		}
+		b.heads = append(b.heads, len(b.lines))
+		b.lines = append(b.lines, b.header(i))
+		b.lines = append(b.lines, b.body(&b.rows[i], w)...)
 	}
-	b.vp.SetContent(strings.Join(lines, "\n"))
-	if cursorEnd < 0 {
-		cursorEnd = len(lines)
-	}
-	// Keep the cursor's ticket in view: its whole diff when it fits, else its first lines.
-	switch {
-	case cursorLine < b.vp.YOffset:
-		b.vp.SetYOffset(cursorLine)
-	case cursorEnd > b.vp.YOffset+b.vp.Height:
-		b.vp.SetYOffset(min(cursorLine, cursorEnd-b.vp.Height))
-	}
+	b.scrollToCursor()
 }
+
+// header is row i's first line: pointer, box or result mark, title.
+func (b *bulkScreen) header(i int) string {
+	r := &b.rows[i]
+	on := i == b.cursor && b.phase != bulkRunning
+	box := "[x]"
+	switch {
+	case r.result != nil:
+		box = resultMark(r.result.Status)
+	case r.refused != "":
+		box = "[-]"
+	case !r.included:
+		box = "[ ]"
+	}
+	pointer := "  "
+	if on {
+		pointer = "› "
+	}
+	head := ansi.Truncate(pointer+box+" "+r.title, max(b.width, 20), "…")
+	if on {
+		return b.s.styles.StepActive.Render(head)
+	}
+	return head
+}
+
+// body is a row's lines under its header: the result, why it is not sent, or its diff.
+func (b *bulkScreen) body(r *bulkRow, w int) []string {
+	st := b.s.styles
+	const indent = "      "
+	switch {
+	case r.result != nil:
+		word := string(r.result.Status)
+		if b.undoing && r.result.Status == apply.BatchApplied {
+			word = "reverted"
+		}
+		return wrapLines(word+": "+strings.TrimPrefix(r.result.Reason, "reverted: "), w, indent, statusStyle(st, r.result.Status))
+	case r.refused != "":
+		return wrapLines("not submitted — "+r.refused, w, indent, st.Warning)
+	case !r.included && b.phase != bulkReview:
+		return wrapLines("left out: not sent", w, indent, st.Muted)
+	}
+	if r.diffW == w && r.diffLines != nil {
+		return r.diffLines
+	}
+	var lines []string
+	for _, d := range r.diff {
+		if strings.HasPrefix(d.Field, "Internal note") {
+			// The whole note, as it will be written: nothing is cut short.
+			lines = append(lines, wrapLines(d.Field+":", w, indent, st.Muted)...)
+			for _, l := range strings.Split(d.After, "\n") {
+				lines = append(lines, wrapLines(l, w, indent+"  ", st.Muted)...)
+			}
+			continue
+		}
+		lines = append(lines, wrapLines(d.Field+": "+orNone(d.Before)+" → "+orNone(d.After), w, indent, st.After)...)
+	}
+	for _, m := range r.manual {
+		lines = append(lines, wrapLines("by hand: "+m, w, indent, st.Muted)...)
+	}
+	r.diffLines, r.diffW = lines, w
+	return lines
+}
+
+// moveCursor moves the cursor by d rows, restyling only the two header lines.
+func (b *bulkScreen) moveCursor(d int) {
+	if len(b.rows) == 0 {
+		return
+	}
+	old := b.cursor
+	b.cursor = max(0, min(len(b.rows)-1, b.cursor+d))
+	if len(b.heads) != len(b.rows) {
+		b.render()
+		return
+	}
+	b.lines[b.heads[old]] = b.header(old)
+	b.lines[b.heads[b.cursor]] = b.header(b.cursor)
+	b.scrollToCursor()
+}
+
+// redrawRow refreshes one row's header after its box changed.
+func (b *bulkScreen) redrawRow(i int) {
+	if len(b.heads) != len(b.rows) {
+		b.render()
+		return
+	}
+	b.lines[b.heads[i]] = b.header(i)
+}
+
+// scrollToCursor keeps the cursor's row in view: its whole diff when it fits, else its
+// first lines.
+func (b *bulkScreen) scrollToCursor() {
+	h := b.bodyHeight()
+	if b.cursor >= len(b.heads) {
+		b.off = max(min(b.off, len(b.lines)-h), 0)
+		return
+	}
+	start, end := b.heads[b.cursor], len(b.lines)
+	if b.cursor+1 < len(b.heads) {
+		end = b.heads[b.cursor+1]
+	}
+	switch {
+	case start < b.off:
+		b.off = start
+	case end > b.off+h:
+		b.off = min(start, end-h)
+	}
+	b.off = max(min(b.off, len(b.lines)-h), 0)
+}
+
+// scroll moves the view by n lines (pages, half pages), leaving the cursor where it is.
+func (b *bulkScreen) scroll(n int) {
+	b.off = max(min(b.off+n, len(b.lines)-b.bodyHeight()), 0)
+}
+
+func (b *bulkScreen) bodyHeight() int { return max(b.height-3, 3) }
 
 // wrapLines wraps text with an indent to width cells, each line drawn in style.
 func wrapLines(s string, width int, indent string, style lipgloss.Style) []string {
@@ -766,5 +834,11 @@ func (b *bulkScreen) View() string {
 		}
 		foot = b.bar.ViewAs(pct) + fmt.Sprintf("  %d/%d", b.done, b.total)
 	}
-	return title + "\n" + b.vp.View() + "\n" + foot
+	h := b.bodyHeight()
+	end := min(b.off+h, len(b.lines))
+	body := strings.Join(b.lines[min(b.off, end):end], "\n")
+	if n := end - min(b.off, end); n < h {
+		body += strings.Repeat("\n", h-n)
+	}
+	return title + "\n" + body + "\n" + foot
 }
