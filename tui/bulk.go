@@ -104,17 +104,10 @@ func (q *queueScreen) clearMarks() {
 	}
 }
 
-// redrawID updates the id cell of one prepared row without preparing the queue again.
+// redrawID prepares one ticket's row again (its mark changed).
 func (q *queueScreen) redrawID(id int64) {
-	for i := range q.entries {
-		if q.entries[i].id == id {
-			row := slices.Clone(q.entries[i].row)
-			row[0] = q.s.idCell(id)
-			q.entries[i].row = row
-			break
-		}
-	}
 	if q.entries != nil {
+		q.update([]int64{id})
 		q.refresh()
 	}
 }
@@ -504,13 +497,9 @@ func (b *bulkScreen) startUndo() tea.Cmd {
 // applyResult records one item's result on its row and brings the session up to date:
 // removed memberships are forgotten, the reloaded ticket is merged and judged again.
 func (b *bulkScreen) applyResult(r apply.BatchResult) {
-	for _, rm := range r.Outcome.Removed {
-		b.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
-	}
+	changed := b.s.forgetMemberships(r.Outcome.Removed)
 	if r.Outcome.Reloaded != nil {
-		b.s.merge(*r.Outcome.Reloaded)
-	} else if len(r.Outcome.Removed) > 0 {
-		b.s.reevaluateAll()
+		changed = append(changed, b.s.merge(*r.Outcome.Reloaded)...)
 	}
 	if r.Status == apply.BatchConflict {
 		if ev, ok := b.s.evals[r.TicketID]; ok {
@@ -524,8 +513,31 @@ func (b *bulkScreen) applyResult(r apply.BatchResult) {
 			break
 		}
 	}
-	b.q.invalidate()
+	b.q.update(changed)
 	b.q.refresh()
+}
+
+// forgetMemberships drops removed memberships from the session (a reload adds what Zendesk
+// has but cannot tell what is gone) and judges again the tickets that read them; it
+// returns those tickets.
+func (s *session) forgetMemberships(rms []model.MembershipRemoval) []int64 {
+	if len(rms) == 0 {
+		return nil
+	}
+	var gone model.QueuePage
+	for _, rm := range rms {
+		s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
+		gone.Memberships = append(gone.Memberships, model.Membership{UserID: rm.UserID, OrganizationID: rm.OrganizationID})
+	}
+	ids := s.dependents(gone, nil)
+	for _, id := range ids {
+		if t, ok := s.tickets[id]; ok {
+			ev := model.Evaluate(s.rules, t, s.dir)
+			s.evals[id] = ev
+			s.setDeps(id, s.dependencies(t, ev))
+		}
+	}
+	return ids
 }
 
 // findingWords lists a verdict's finding kinds for a person ("no findings" when clean).
@@ -569,12 +581,14 @@ func (b *bulkScreen) finish(msg batchDoneMsg) {
 		status = verb + ": " + msg.err.Error()
 	}
 	if !b.undoing {
+		var applied []int64
 		for _, r := range msg.results {
 			if r.Status == apply.BatchApplied {
 				delete(b.s.marked, r.TicketID)
+				applied = append(applied, r.TicketID)
 			}
 		}
-		b.q.invalidate()
+		b.q.update(applied)
 		b.q.refresh()
 	}
 	b.s.emit(statusMsg{text: status})

@@ -485,7 +485,7 @@ func (l *loader) knowUser(u model.User) {
 		return
 	}
 	l.users[u.ID] = u
-	if e := normEmail(u.Email); e != "" {
+	if e := model.NormalizeEmail(u.Email); e != "" {
 		l.byEmail[e] = u.ID
 	}
 }
@@ -748,15 +748,15 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 	// the rules ask about requesters and submitters.
 	for _, t := range p.tickets {
 		for _, id := range [2]int64{t.RequesterID, t.SubmitterID} {
-			if u, ok := l.users[id]; ok && l.selectDomains[domainOf(u.Email)] && claim(l.memberClaim, id, idx) {
+			if u, ok := l.users[id]; ok && l.selectDomains[model.Domain(u.Email)] && claim(l.memberClaim, id, idx) {
 				memberOf = append(memberOf, id)
 			}
 		}
 	}
 	if f := c.cfg.Rules.OrgEmailField; f != 0 {
 		for _, t := range p.tickets {
-			e := normEmail(t.Field(f))
-			if e == "" || l.partnerDomain[domainOf(e)] {
+			e := model.NormalizeEmail(t.Field(f))
+			if e == "" || l.partnerDomain[model.Domain(e)] {
 				continue // the rules only resolve org(E) for customer addresses
 			}
 			if _, ok := l.byEmail[e]; !ok && claim(l.emailClaim, e, idx) {
@@ -975,24 +975,6 @@ func joinIDs(ids []int64) string {
 		b.WriteString(strconv.FormatInt(id, 10))
 	}
 	return b.String()
-}
-
-// normEmail is the rules' E: trimmed, lower-cased, and "" unless it is an address.
-func normEmail(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n") {
-		return ""
-	}
-	return s
-}
-
-func domainOf(email string) string {
-	e := normEmail(email)
-	if e == "" {
-		return ""
-	}
-	return e[strings.LastIndexByte(e, '@')+1:]
 }
 
 func (c *Client) showManyUsers(ctx context.Context, ids []int64) ([]model.User, error) {
