@@ -50,12 +50,6 @@ type Pacing struct {
 	Window    time.Duration // default one minute
 }
 
-// BatchJournal is a Journal that can list a batch's changes.
-type BatchJournal interface {
-	Journal
-	Batch(id string) ([]model.JournalEntry, error)
-}
-
 // batchJournal stamps the batch id on every entry it passes on.
 type batchJournal struct {
 	Journal
@@ -244,18 +238,37 @@ func removedWords(rs []model.MembershipRemoval) []string {
 	return out
 }
 
+// BatchChanges returns the changes of one batch that are applied and not undone, oldest
+// first (none for an empty id).
+func BatchChanges(j Journal, batchID string) ([]model.JournalEntry, error) {
+	if j == nil || batchID == "" {
+		return nil, nil
+	}
+	all, err := j.Changes()
+	if err != nil {
+		return nil, &JournalError{Err: err}
+	}
+	var out []model.JournalEntry
+	for _, e := range all {
+		if e.Batch == batchID {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // UndoBatch reverts every change of a batch that is not undone yet, newest first, each
 // checked against the ticket as it is now (model.PlanUndo refuses a ticket changed since).
 // Removed memberships are never restored: an entry that only removed memberships is marked
 // undone and reported kept. It stops between entries as RunBatch does.
-func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, stop <-chan struct{},
+func UndoBatch(ctx context.Context, c Client, j Journal, batchID string, stop <-chan struct{},
 	progress func(done int, r BatchResult)) ([]BatchResult, error) {
 	if j == nil {
 		return nil, errors.New("undo is unavailable: no journal is configured")
 	}
-	entries, err := j.Batch(batchID)
+	entries, err := BatchChanges(j, batchID)
 	if err != nil {
-		return nil, &JournalError{Err: err}
+		return nil, err
 	}
 	if len(entries) == 0 {
 		return nil, ErrNothingToUndo
@@ -287,7 +300,10 @@ func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, st
 					current = t
 				}
 			}
-			plan, err := model.PlanUndo(e, current)
+			dir := model.NewDirectory()
+			dir.Merge(page)
+			nameMissing(ctx, c, dir, e)
+			plan, err := model.PlanUndo(model.RuleConfig{}, e, current, dir)
 			if err != nil {
 				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
 				r.Outcome.Reloaded = &page

@@ -98,7 +98,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 			t.Errorf("#%d: not written", it.Before.ID)
 		}
 	}
-	entries, err := w.j.Batch("b-1")
+	entries, err := apply.BatchChanges(w.j, "b-1")
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("journal batch: %d entries (%v), want 4", len(entries), err)
 	}
@@ -132,7 +132,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 				before.RequesterID, before.OrganizationID)
 		}
 	}
-	if left, _ := w.j.Batch("b-1"); len(left) != 0 {
+	if left, _ := apply.BatchChanges(w.j, "b-1"); len(left) != 0 {
 		t.Errorf("%d entries left after undoing the batch", len(left))
 	}
 }

@@ -73,6 +73,7 @@ type Model struct {
 	review  *reviewScreen
 	bulk    *bulkScreen
 	audit   *auditScreen
+	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -85,6 +86,11 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
+	// became of a submit in flight.
+	interrupted   bool
+	interruptNote string
 }
 
 // New builds the console; Init starts loading the queue.
@@ -96,13 +102,14 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		journal: newJournalScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
 	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
 	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
-		screenBulk: m.bulk, screenAudit: m.audit}
+		screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit}
 	m.setSize(80, 24)
 	return m
 }
@@ -114,9 +121,24 @@ func Run(ctx context.Context, opts Options) error {
 		// reverse too, and the selected row would vanish. The plain theme has no colours.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
-	_, err := p.Run()
-	return err
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Send(interruptMsg{})
+		case <-finished:
+		}
+	}()
+	final, err := p.Run()
+	close(finished)
+	if err != nil {
+		return err
+	}
+	if m, ok := final.(Model); ok && m.interrupted {
+		return &InterruptedError{Submit: m.interruptNote}
+	}
+	return nil
 }
 
 func (m Model) Init() tea.Cmd {
@@ -218,7 +240,22 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+	case interruptMsg:
+		return m.onInterrupt()
+	case interruptDeadlineMsg:
+		return m.onInterruptDeadline()
+	case journalListMsg:
+		m.status = ""
+		if msg.err != nil {
+			m.lastErr = msg.err.Error()
+			return nil
+		}
+		m.journal.show(msg)
+		m.current = screenJournal
 	case submitDoneMsg:
+		if m.interrupted {
+			return m.afterInterruptedSubmit(msg)
+		}
 		m.submitDone(msg)
 	case openedMsg:
 		if msg.err != nil {
@@ -303,6 +340,14 @@ func (m *Model) logf(format string, args ...any) {
 	if m.opts.Logf != nil {
 		m.opts.Logf(format, args...)
 	}
+}
+
+// stop stops the console now, whatever is in flight (after a signal's grace period).
+func (m *Model) stop() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Quit
 }
 
 // quit stops the console, unless a screen is busy with something that must finish first.

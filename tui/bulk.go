@@ -439,12 +439,12 @@ type offerBatchUndoMsg struct{ id string }
 
 // undoLastCmd is u: when the journal's last change belongs to a batch it offers the batch's
 // undo, else it prepares the undo of that one change (prepareUndoCmd).
-func undoLastCmd(c Client, j Journal) tea.Cmd {
-	single := prepareUndoCmd(c, j)
+func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
+	single := prepareUndoCmd(c, j, rules, 0)
 	return func() tea.Msg {
 		if j != nil {
-			if e, ok, err := j.Last(); err == nil && ok && e.Batch != "" {
-				return offerBatchUndoMsg{id: e.Batch}
+			if ch, err := j.Changes(); err == nil && len(ch) > 0 && ch[len(ch)-1].Batch != "" {
+				return offerBatchUndoMsg{id: ch[len(ch)-1].Batch}
 			}
 		}
 		return single()
@@ -461,8 +461,8 @@ func (b *bulkScreen) offerBatch(id string) {
 
 // startUndo reverts the batch (apply.UndoBatch), each ticket checked for changes.
 func (b *bulkScreen) startUndo() tea.Cmd {
-	bj, ok := b.s.journal.(apply.BatchJournal)
-	if !ok || b.s.journal == nil {
+	bj := b.s.journal
+	if bj == nil {
 		b.phase = bulkDone
 		b.s.emit(showQueueMsg{status: "undo is unavailable: no journal is configured"})
 		return nil

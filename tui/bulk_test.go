@@ -54,7 +54,7 @@ func TestBulkFixFiveTicketsOneConflict(t *testing.T) {
 	if err != nil || !ok || last.Batch == "" {
 		t.Fatalf("journal's last entry %+v (%v): want one of the batch", last, err)
 	}
-	entries, err := h.journal.Batch(last.Batch)
+	entries, err := apply.BatchChanges(h.journal, last.Batch)
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("the batch has %d journal entries (%v), want 4", len(entries), err)
 	}

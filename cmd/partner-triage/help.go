@@ -25,13 +25,18 @@ func shortUsage(cmd string) string {
 		return "Usage: partner-triage version\n" +
 			"Run 'partner-triage version --help' for details.\n"
 	case "undo":
-		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE]\n" +
+		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE] [ID] | undo --list\n" +
 			"Run 'partner-triage undo --help' for details.\n"
+	case "auth", "auth login", "auth status", "auth logout":
+		return "Usage: partner-triage auth login [--config FILE] [--no-browser]\n" +
+			"       partner-triage auth status|logout [--config FILE]\n" +
+			"Run 'partner-triage auth --help' for details.\n"
 	}
 	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE] [--timeout D]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage audit [--config FILE] [--demo] [--format table|json]\n" +
-		"       partner-triage undo [--config FILE] [--dry-run]\n" +
+		"       partner-triage undo [--config FILE] [--dry-run] [--list] [ID]\n" +
+		"       partner-triage auth login|status|logout [--config FILE]\n" +
 		"       partner-triage version\n" +
 		"Run 'partner-triage --help' for details.\n"
 }
@@ -41,11 +46,11 @@ func runHelp(args []string, stdout, stderr io.Writer, getenv func(string) string
 	case len(args) == 0:
 		io.WriteString(stdout, helpText("", getenv))
 	case len(args) > 1:
-		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|audit|undo|version]")
-	case args[0] == "scan" || args[0] == "audit" || args[0] == "version" || args[0] == "undo":
+		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|audit|undo|auth|version]")
+	case args[0] == "scan" || args[0] == "audit" || args[0] == "version" || args[0] == "undo" || args[0] == "auth":
 		io.WriteString(stdout, helpText(args[0], getenv))
 	default:
-		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, audit, undo and version", args[0]))
+		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, audit, undo, auth and version", args[0]))
 	}
 	return exitOK
 }
@@ -67,6 +72,10 @@ func helpText(cmd string, getenv func(string) string) string {
 		b.WriteString(auditExit)
 	case "version":
 		b.WriteString(versionHelp)
+	case "auth", "auth login", "auth status", "auth logout":
+		b.WriteString(authHelp)
+		b.WriteString(configurationSection(getenv))
+		b.WriteString(environmentSection)
 	case "undo":
 		b.WriteString(undoHelp)
 		b.WriteString(configurationSection(getenv))
@@ -88,9 +97,10 @@ SYNOPSIS
     partner-triage [--config FILE] [--demo] [--debug FILE]
     partner-triage scan [--config FILE] [--demo] [--format table|json]
     partner-triage audit [--config FILE] [--demo] [--format table|json]
-    partner-triage undo [--config FILE] [--dry-run]
+    partner-triage undo [--config FILE] [--dry-run] [--list] [ID]
+    partner-triage auth login|status|logout [--config FILE]
     partner-triage version
-    partner-triage help [scan|audit|undo|version]
+    partner-triage help [scan|audit|undo|auth|version]
 
 DESCRIPTION
     partner-triage loads the queue of partner tickets from Zendesk (a view or a
@@ -208,6 +218,8 @@ func configurationSection(getenv func(string) string) string {
         zendesk:
           url: https://example.zendesk.com  # or  subdomain: example
           email: agent@example.com          # needed for ZENDESK_API_TOKEN
+          oauth_client_id: partner_triage   # the OAuth client for auth login
+          oauth_redirect_url: http://127.0.0.1:8976/callback
         forms:
           open_partner: [360000818199]      # Support for Open Partners
           select_partner: [360000837100]    # Support for Select Partners
@@ -233,6 +245,8 @@ func configurationSection(getenv func(string) string) string {
 }
 
 const environmentSection = `ENVIRONMENT
+    Without either token variable, the sign-in stored by 'partner-triage auth
+    login' is used (see 'partner-triage auth --help').
     ZENDESK_OAUTH_TOKEN
         An OAuth access token, sent as "Authorization: Bearer". Used when set,
         even if ZENDESK_API_TOKEN is set too.
@@ -246,7 +260,10 @@ const environmentSection = `ENVIRONMENT
         Where the default configuration lives (default ~/.config).
     XDG_STATE_HOME
         Where the console journals submitted changes, in
-        partner-triage/journal.jsonl (default ~/.local/state).
+        partner-triage/journal.jsonl (default ~/.local/state), and where
+        the sign-in is kept when no OS keyring answers.
+    BROWSER
+        The browser auth login opens (a command taking the address last).
 
 `
 
@@ -255,7 +272,9 @@ const consoleExit = `EXIT STATUS
     1    The console failed while running.
     2    Usage or configuration error: an unknown flag or command, a missing
          or broken configuration file, missing credentials, no terminal.
-    130  Interrupted.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM: the terminal is restored, and
+         a submit in flight is finished or reported on stderr.
     Zendesk errors inside the console show in its status bar. For scan's
     statuses (0 nothing found, 1 findings, 2 usage or configuration error,
     3 Zendesk, authentication or network error) see 'partner-triage scan
@@ -266,8 +285,8 @@ const consoleExit = `EXIT STATUS
 const consoleExamples = `EXAMPLES
     Try it without an account:
         partner-triage --demo
-    Triage the queue of your configuration, with an OAuth token:
-        export ZENDESK_OAUTH_TOKEN=...
+    Sign in once, then triage the queue of your configuration:
+        partner-triage auth login
         partner-triage
     Another configuration, with a debug log:
         partner-triage --config ~/acme.yaml --debug /tmp/partner-triage.log
@@ -284,7 +303,8 @@ const scanExit = `EXIT STATUS
     3    Zendesk, authentication or network error: credentials refused (401,
          403), the view or search failed, a server error, a timeout, no
          connection.
-    130  Interrupted.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM.
 
 `
 
@@ -305,26 +325,40 @@ const scanExamples = `EXAMPLES
 `
 
 const undoHelp = `NAME
-    partner-triage undo - revert the last change partner-triage submitted
+    partner-triage undo - revert a change partner-triage submitted
 
 SYNOPSIS
-    partner-triage undo [--config FILE] [--dry-run] [--debug FILE]
+    partner-triage undo [--config FILE] [--dry-run] [--debug FILE] [ID]
+    partner-triage undo --list
 
 DESCRIPTION
     Every change the console submits is journaled with the ticket's values
     before and after, in $XDG_STATE_HOME/partner-triage/journal.jsonl (default
-    ~/.local/state). undo reverts the most recent change not yet undone, as u
-    does in the console: memberships it removed are restored first, then the
-    ticket's fields, requester, organization and added CCs are put back in one
-    update with safe_update, with an internal note saying so. Users it created
-    are kept: partner-triage never deletes a user.
+    ~/.local/state). Without ID, undo reverts the newest change that has
+    something to revert, as u does in the console; with ID (see --list, or U
+    in the console) it reverts that change. The ticket's fields, requester,
+    organization and added CCs are put back in one update with safe_update,
+    with an internal note naming what was set back (people by name and
+    email). It first shows the revert as a diff.
 
-    If anybody changed the ticket after partner-triage did, undo refuses and
-    changes nothing: revert that ticket by hand.
+    What undo never does: it never restores a removed organization
+    membership (each one tied a customer and a Select partner, and putting it
+    back would break the handbook's rule), so a change that only removed
+    memberships has nothing to undo and is skipped, never blocking the
+    changes before it; and it never deletes a user the change created.
+
+    undo reads the ticket from Zendesk first. If anybody changed it after
+    partner-triage did, or the journal has no updated_at to tell, undo
+    refuses and changes nothing: revert that ticket by hand. If Zendesk's
+    answer to the revert is lost, the ticket is read back to tell whether it
+    was applied. A journal line cut off by a crash is skipped with a warning.
 
 OPTIONS
     --config FILE
         Read the configuration from FILE instead of the default path.
+    --list
+        List the changes not undone yet, newest first, with their IDs; sends
+        nothing and needs no configuration.
     --dry-run
         Show what would be reverted and send nothing.
     --debug FILE
@@ -333,10 +367,12 @@ OPTIONS
         Show this help and exit.
 
 EXIT STATUS
-    0    Reverted (or, with --dry-run, shown).
+    0    Reverted (or, with --dry-run or --list, shown).
     1    Nothing to undo, or refused: the ticket changed since.
     2    Usage or configuration error, or the journal cannot be read.
     3    Zendesk, authentication or network error.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM.
 
 `
 

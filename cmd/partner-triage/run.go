@@ -1,17 +1,12 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -19,7 +14,6 @@ import (
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/zendesk"
-	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
 
 // Exit statuses (product.md; the console uses 0, 1 and 2).
@@ -28,7 +22,7 @@ const (
 	exitFindings    = 1   // scan: findings; console: it failed while running
 	exitUsage       = 2   // usage or configuration error
 	exitZendesk     = 3   // Zendesk, authentication or network error
-	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
+	exitInterrupted = 130 // interrupted (SIGINT; SIGTERM 143, SIGHUP 129: see exitForSignal)
 )
 
 // run is the whole program: it parses args, runs the command and returns the exit status.
@@ -46,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runVersion(rest, stdout, stderr, getenv)
 	case "undo":
 		return runUndo(rest, stdout, stderr, getenv)
+	case "auth":
+		return runAuth(rest, stdout, stderr, getenv)
 	case "help":
 		return runHelp(rest, stdout, stderr, getenv)
 	}
@@ -157,6 +153,7 @@ func (c *common) register(fs *pflag.FlagSet) {
 type env struct {
 	cfg     config.Config
 	creds   config.Credentials
+	signin  signIn // how requests authenticate (credentials in auth.go)
 	client  *zendesk.Client
 	demo    bool
 	logf    func(string, ...any)
@@ -197,16 +194,17 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		e.close()
 		return nil, usageError(stderr, cmd, "--demo and --config cannot be used together: --demo runs the built-in emulator with its own configuration"), false
 	case o.demo:
-		token, err := randomToken()
+		ctx, stop := signalContext()
+		srv, cfg, src, err := demoSignIn(ctx)
+		stop()
 		if err != nil {
 			e.close()
 			return nil, fail(stderr, cmd, exitFindings, err, nil), false
 		}
-		srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(config.DemoEmail, token))
 		e.closers = append(e.closers, srv.Close)
-		e.cfg = config.Demo(srv.URL())
-		e.creds = config.Credentials{Email: config.DemoEmail, APIToken: token}
-		e.logf("demo: emulator at %s", e.cfg.APIBase())
+		e.cfg = cfg
+		e.signin = signIn{source: src}
+		e.logf("demo: emulator at %s, signed in with OAuth (tokens in memory only)", e.cfg.APIBase())
 	default:
 		path := o.configPath
 		if path == "" {
@@ -222,13 +220,17 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 			e.close()
 			return nil, fail(stderr, cmd, exitUsage, err, nil), false
 		}
-		creds, err := cfg.Credentials(getenv)
+		in, err := credentials(cfg, getenv, e.logf)
 		if err != nil {
 			e.close()
 			return nil, fail(stderr, cmd, exitUsage, err, nil), false
 		}
-		e.cfg, e.creds = cfg, creds
-		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), creds)
+		e.cfg, e.creds, e.signin = cfg, in.creds, in
+		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), in)
+	}
+	var token zendesk.TokenSource
+	if e.signin.source != nil {
+		token = e.signin.source
 	}
 
 	client, err := zendesk.New(zendesk.Config{
@@ -236,6 +238,7 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		Email:       e.creds.Email,
 		APIToken:    e.creds.APIToken,
 		OAuthToken:  e.creds.OAuthToken,
+		Token:       token,
 		ViewID:      e.cfg.Queue.ViewID,
 		Search:      e.cfg.Queue.Search,
 		Rules:       e.cfg.Rules(),
@@ -262,18 +265,4 @@ func errText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
-}
-
-// randomToken is the demo's per-run API token: the emulator accepts nothing else.
-func randomToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("cannot make a demo token: %v", err)
-	}
-	return hex.EncodeToString(b), nil
-}
-
-// signalContext is cancelled on SIGINT or SIGTERM.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

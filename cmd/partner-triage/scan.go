@@ -75,7 +75,11 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	clearProgress()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(stderr, "scan", exitInterrupted, errors.New("interrupted"), nil)
+			return interrupted(stderr, "scan", ctx, "")
+		}
+		var ce *zendesk.CredentialError
+		if errors.As(err, &ce) {
+			return fail(stderr, "scan", exitZendesk, ce, nil) // "not signed in …: run `partner-triage auth login`"
 		}
 		if zendesk.IsAuthError(err) && e.demo {
 			err = fmt.Errorf("%w (the demo emulator refused its own token: this is a bug)", err)
