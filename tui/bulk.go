@@ -160,6 +160,7 @@ type bulkScreen struct {
 	undoing  bool
 	batchID  string // the last batch submitted (undo offers it)
 	undone   bool
+	pending  int // changes of a batch offered from the journal
 	width    int
 	height   int
 }
@@ -281,7 +282,7 @@ func (b *bulkScreen) startRemovals(rows []bulkRow) {
 
 func (b *bulkScreen) reset(what string) {
 	b.what, b.rows, b.cursor, b.phase = what, nil, 0, bulkReview
-	b.done, b.total, b.stopping, b.undoing = 0, 0, false, false
+	b.done, b.total, b.stopping, b.undoing, b.pending = 0, 0, false, false, 0
 	b.off = 0
 }
 
@@ -435,7 +436,10 @@ func (b *bulkScreen) offerUndo() bool {
 
 // offerBatchUndoMsg: the journal's last change belongs to a batch (perhaps of an earlier
 // session), so u offers to undo the whole batch.
-type offerBatchUndoMsg struct{ id string }
+type offerBatchUndoMsg struct {
+	id string
+	n  int // its changes not undone yet
+}
 
 // undoLastCmd is u: when the journal's last change belongs to a batch it offers the batch's
 // undo, else it prepares the undo of that one change (prepareUndoCmd).
@@ -444,7 +448,9 @@ func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 	return func() tea.Msg {
 		if j != nil {
 			if ch, err := j.Changes(); err == nil && len(ch) > 0 && ch[len(ch)-1].Batch != "" {
-				return offerBatchUndoMsg{id: ch[len(ch)-1].Batch}
+				id := ch[len(ch)-1].Batch
+				entries, _ := apply.BatchChanges(j, id)
+				return offerBatchUndoMsg{id: id, n: len(entries)}
 			}
 		}
 		return single()
@@ -452,9 +458,9 @@ func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 }
 
 // offerBatch asks before undoing a batch known only from the journal.
-func (b *bulkScreen) offerBatch(id string) {
+func (b *bulkScreen) offerBatch(id string, n int) {
 	b.reset("bulk fix")
-	b.batchID, b.undone = id, false
+	b.batchID, b.undone, b.pending = id, false, n
 	b.phase = bulkUndoConfirm
 	b.render()
 }
@@ -474,6 +480,9 @@ func (b *bulkScreen) startUndo() tea.Cmd {
 			applied++
 		}
 		b.rows[i].result = nil
+	}
+	if len(b.rows) == 0 {
+		applied = b.pending // offered from the journal: no rows of this session
 	}
 	b.phase, b.done, b.total, b.stopping = bulkRunning, 0, applied, false
 	b.run++
@@ -567,7 +576,11 @@ func (b *bulkScreen) finish(msg batchDoneMsg) {
 	for _, st := range []apply.BatchStatus{apply.BatchApplied, apply.BatchConflict, apply.BatchRefused, apply.BatchFailed,
 		apply.BatchNotSent, apply.BatchKept} {
 		if counts[st] > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", counts[st], st))
+			word := string(st)
+			if b.undoing && st == apply.BatchApplied {
+				word = "reverted"
+			}
+			parts = append(parts, fmt.Sprintf("%d %s", counts[st], word))
 		}
 	}
 	verb := b.what
@@ -832,7 +845,14 @@ func (b *bulkScreen) View() string {
 			title += " · u undoes the whole batch"
 		}
 	case bulkUndoConfirm:
-		title = fmt.Sprintf("Undo the whole batch (%s)? Each ticket is checked for later changes; removed Select memberships stay removed. y: undo · any other key: keep", b.batchID)
+		n := b.pending
+		for _, r := range b.rows {
+			if r.result != nil && r.result.Status == apply.BatchApplied {
+				n++
+			}
+		}
+		title = fmt.Sprintf("Undo the whole batch (%s, %d %s)? Each ticket is checked for later changes; removed Select memberships stay removed. y: undo · any other key: keep",
+			b.batchID, n, plural(n, "change", "changes"))
 	}
 	if b.phase == bulkUndoConfirm {
 		// A question is never cut short.
@@ -855,4 +875,11 @@ func (b *bulkScreen) View() string {
 		body += strings.Repeat("\n", h-n)
 	}
 	return title + "\n" + body + "\n" + foot
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -60,9 +60,9 @@ func TestBulkFixFiveTicketsOneConflict(t *testing.T) {
 	}
 
 	h.keys("u")
-	h.waitFor(t, "Undo the whole batch")
+	h.waitFor(t, "Undo the whole batch", "4 changes")
 	h.keys("y")
-	h.waitFor(t, "undo of the bulk fix: 4 applied")
+	h.waitFor(t, "undo of the bulk fix: 4 reverted")
 	for _, id := range []int64{4001, 4002, 4004, 4005} {
 		got, _ := h.srv.Ticket(id)
 		if got.RequesterID != before[id].RequesterID || got.OrganizationID != before[id].OrganizationID {
@@ -149,9 +149,9 @@ func TestUndoOffersBatchFromJournal(t *testing.T) {
 		}
 	}
 	h.keys("u")
-	h.waitFor(t, "Undo the whole batch (earlier-batch)")
+	h.waitFor(t, "Undo the whole batch (earlier-batch, 2 changes)")
 	h.keys("y")
-	h.waitFor(t, "undo of the bulk fix: 2 applied")
+	h.waitFor(t, "undo of the bulk fix: 2 reverted")
 	for _, id := range []int64{4014, 4015} {
 		got, _ := h.srv.Ticket(id)
 		if orgEmail(got, zendesktest.FieldCCRequest) == "earlier session" {

@@ -126,7 +126,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return listJournalCmd(m.s.journal)
 	case offerBatchUndoMsg:
 		m.status = ""
-		m.bulk.offerBatch(msg.id)
+		m.bulk.offerBatch(msg.id, msg.n)
 		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
