@@ -130,6 +130,7 @@ type bulkRow struct {
 	item     apply.BatchItem
 	refused  string // why it cannot be submitted ("" when it can)
 	manual   []string
+	warnings []string
 	included bool
 	result   *apply.BatchResult
 	// diffLines caches the diff laid out for width diffW.
@@ -252,7 +253,7 @@ func (b *bulkScreen) startBulk(ids []int64) {
 	for _, g := range model.GroupByShape(ps) {
 		for _, i := range g.Indexes {
 			bp := plans[i]
-			row := bulkRow{ticketID: bp.Ticket.ID, group: g.Shape.Label, manual: bp.Plan.Manual,
+			row := bulkRow{ticketID: bp.Ticket.ID, group: g.Shape.Label, manual: bp.Plan.Manual, warnings: bp.Plan.Warnings,
 				title: "#" + itoa(bp.Ticket.ID) + " " + text.Line(bp.Ticket.Subject)}
 			upd, rms := bp.Plan.Compile(b.s.rules)
 			row.item = apply.BatchItem{Before: bp.Ticket, Update: upd, Removals: rms}
@@ -266,7 +267,9 @@ func (b *bulkScreen) startBulk(ids []int64) {
 					row.refused += ": " + bp.Plan.Manual[0]
 				}
 			}
-			row.included = row.refused == ""
+			// A ticket the rules read two ways ("if in doubt, ask") is left out until the agent
+			// takes it in: a bulk submit must not settle it by default.
+			row.included = row.refused == "" && bp.Plan.OtherReading == nil
 			b.rows = append(b.rows, row)
 		}
 	}
@@ -711,6 +714,9 @@ func (b *bulkScreen) body(r *bulkRow, w int) []string {
 		return r.diffLines
 	}
 	var lines []string
+	for _, warn := range r.warnings {
+		lines = append(lines, wrapLines("⚠ "+warn, w, indent, st.Warning)...)
+	}
 	for _, d := range r.diff {
 		if strings.HasPrefix(d.Field, "Internal note") {
 			// The whole note, as it will be written: nothing is cut short.
@@ -725,6 +731,7 @@ func (b *bulkScreen) body(r *bulkRow, w int) []string {
 	for _, m := range r.manual {
 		lines = append(lines, wrapLines("by hand: "+m, w, indent, st.Muted)...)
 	}
+
 	r.diffLines, r.diffW = lines, w
 	return lines
 }

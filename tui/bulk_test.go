@@ -159,3 +159,23 @@ func TestUndoOffersBatchFromJournal(t *testing.T) {
 		}
 	}
 }
+
+// A ticket the rules read two ways (#4035: the fix would move it from one customer to
+// another) is shown with its warning and left out until the agent takes it in.
+func TestBulkLeavesAmbiguousTicketOut(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4035")
+	h.keys("enter")
+	h.waitFor(t, "filter: 4035")
+	h.keys("x", "esc", "g", "x") // #4035, then the first row of the whole queue (#4001)
+	h.waitFor(t, "2 marked")
+	before, _ := h.srv.Ticket(4035)
+	h.keys("F")
+	h.waitFor(t, "Review bulk fix: 1 of 2 included", "⚠ This moves the ticket from customer Adatum Health")
+	h.keys("y")
+	h.waitFor(t, "bulk fix: 1 applied")
+	if after, _ := h.srv.Ticket(4035); !after.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Error("#4035 was sent although it was left out")
+	}
+}
