@@ -259,9 +259,10 @@ func BatchChanges(j Journal, batchID string) ([]model.JournalEntry, error) {
 
 // UndoBatch reverts every change of a batch that is not undone yet, newest first, each
 // checked against the ticket as it is now (model.PlanUndo refuses a ticket changed since).
-// Removed memberships are never restored: an entry that only removed memberships is marked
-// undone and reported kept. It stops between entries as RunBatch does.
-func UndoBatch(ctx context.Context, c Client, j Journal, batchID string, stop <-chan struct{},
+// Removed memberships are never restored: an entry with nothing on the ticket to set back
+// (model.JournalEntry.Revertible) is marked undone and reported kept. rules plan each revert
+// (model.PlanUndo). It stops between entries as RunBatch does.
+func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig, batchID string, stop <-chan struct{},
 	progress func(done int, r BatchResult)) ([]BatchResult, error) {
 	if j == nil {
 		return nil, errors.New("undo is unavailable: no journal is configured")
@@ -277,14 +278,17 @@ func UndoBatch(ctx context.Context, c Client, j Journal, batchID string, stop <-
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		r := BatchResult{TicketID: e.TicketID}
-		onlyRemovals := e.After.RequesterID == 0 && e.After.OrganizationID == 0 && len(e.After.CustomFields) == 0 &&
-			len(e.After.EmailCCIDs) == 0 && e.UpdatedAt.IsZero()
 		switch {
 		case stopped(ctx, stop):
 			r.Status, r.Reason = BatchNotSent, "not undone: stopped before it"
-		case onlyRemovals:
+		case !e.Revertible():
+			// Nothing on the ticket to set back: removed memberships stay removed, and an
+			// internal note is part of the ticket's history.
 			r.Status = BatchKept
-			r.Reason = "the removed membership stays removed: restoring it would tie a customer and a Select partner again"
+			r.Reason = "nothing to set back: only an internal note was added"
+			if len(e.RemovedMemberships) > 0 {
+				r.Reason = "the removed membership stays removed: restoring it would tie a customer and a Select partner again"
+			}
 			if err := j.MarkUndone(e); err != nil {
 				r.Status, r.Reason = BatchFailed, oneLine((&JournalError{Err: err}).Error())
 			}
@@ -303,7 +307,7 @@ func UndoBatch(ctx context.Context, c Client, j Journal, batchID string, stop <-
 			dir := model.NewDirectory()
 			dir.Merge(page)
 			nameMissing(ctx, c, dir, e)
-			plan, err := model.PlanUndo(model.RuleConfig{}, e, current, dir)
+			plan, err := model.PlanUndo(rules, e, current, dir)
 			if err != nil {
 				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
 				r.Outcome.Reloaded = &page

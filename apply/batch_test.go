@@ -21,6 +21,7 @@ type batchWorld struct {
 	srv    *zendesktest.Server
 	client *zendesk.Client
 	j      *journal.File
+	rules  model.RuleConfig
 	items  []apply.BatchItem // the demo queue's fixable tickets, by id
 }
 
@@ -34,7 +35,7 @@ func newBatchWorld(t *testing.T) *batchWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &batchWorld{srv: srv, client: c}
+	w := &batchWorld{srv: srv, client: c, rules: cfg.Rules()}
 	dir := model.NewDirectory()
 	var tickets []model.Ticket
 	if err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
@@ -109,7 +110,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 	}
 
 	// Undo the batch: the four tickets are reverted, newest first.
-	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, "b-1", nil, nil)
+	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, w.rules, "b-1", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +196,7 @@ func TestRunBatchAuditRemovalNeverRestored(t *testing.T) {
 	if !gone() {
 		t.Fatal("membership still there")
 	}
-	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, "b-3", nil, nil)
+	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, w.rules, "b-3", nil, nil)
 	if err != nil || len(undone) != 1 || undone[0].Status != apply.BatchKept {
 		t.Fatalf("undo: %+v %v", undone, err)
 	}

@@ -492,12 +492,12 @@ func (b *bulkScreen) startUndo() tea.Cmd {
 	b.stop = make(chan struct{})
 	ch := make(chan tea.Msg, len(b.rows)+1)
 	b.stream = ch
-	run, client, id, stop, n := b.run, b.s.client, b.batchID, b.stop, len(b.rows)
+	run, client, id, stop, n, rules := b.run, b.s.client, b.batchID, b.stop, len(b.rows), b.s.rules
 	go func() {
 		defer close(ch)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(n+1)*submitTimeout)
 		defer cancel()
-		res, err := apply.UndoBatch(ctx, client, bj, id, stop, func(done int, r apply.BatchResult) {
+		res, err := apply.UndoBatch(ctx, client, bj, rules, id, stop, func(done int, r apply.BatchResult) {
 			ch <- batchStepMsg{run: run, done: done, r: r}
 		})
 		ch <- batchDoneMsg{run: run, results: res, err: err}
