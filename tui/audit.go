@@ -45,10 +45,14 @@ type auditScreen struct {
 	cursor  int
 	vp      viewport.Model
 	width   int
+	// the screen's own bindings, declared once
+	toggle, review key.Binding
 }
 
 func newAuditScreen(s *session) *auditScreen {
-	return &auditScreen{s: s, vp: viewport.New(80, 20)}
+	return &auditScreen{s: s, vp: viewport.New(80, 20),
+		toggle: key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "choose")),
+		review: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "review removal"))}
 }
 
 // SetSize gives the list the screen less its title line.
@@ -60,10 +64,7 @@ func (a *auditScreen) SetSize(width, height int) {
 
 func (a *auditScreen) CapturesKeys() bool { return false }
 
-func (a *auditScreen) keys() (toggle, review key.Binding) {
-	return key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "choose")),
-		key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "review removal"))
-}
+func (a *auditScreen) keys() (toggle, review key.Binding) { return a.toggle, a.review }
 
 func (a *auditScreen) ShortHelp() []key.Binding {
 	k := a.s.keys

@@ -151,6 +151,7 @@ type bulkScreen struct {
 	heads    []int    // the line of each row's header
 	off      int      // the first line shown
 	page     viewport.KeyMap
+	bk       bulkKeys
 	bar      progress.Model
 	run      int
 	stream   chan tea.Msg
@@ -174,6 +175,13 @@ func newBulkScreen(s *session, q *queueScreen, noColor bool) *bulkScreen {
 		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
 		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "half page down")),
 		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "half page up")),
+	}
+	b.bk = bulkKeys{
+		toggle: key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "leave out / take in")),
+		all:    key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all / none")),
+		submit: key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "submit")),
+		stop:   key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop after this ticket")),
+		keep:   key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keep")),
 	}
 	b.bar = b.newBar(60)
 	return b
@@ -207,12 +215,13 @@ func (b *bulkScreen) Busy() string {
 	return ""
 }
 
+// bulkKeys are the review's own bindings, declared once (newBulkScreen).
+type bulkKeys struct {
+	toggle, all, submit, stop, keep key.Binding
+}
+
 func (b *bulkScreen) keys() (toggle, all, submit, stop key.Binding) {
-	toggle = key.NewBinding(key.WithKeys(" ", "x"), key.WithHelp("space", "leave out / take in"))
-	all = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "all / none"))
-	submit = key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y", "submit"))
-	stop = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "stop after this ticket"))
-	return
+	return b.bk.toggle, b.bk.all, b.bk.submit, b.bk.stop
 }
 
 // ShortHelp is the bulk screen's help line.
@@ -225,7 +234,7 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 	case bulkDone:
 		return []key.Binding{k.Down, k.Undo, k.Back, k.Quit}
 	case bulkUndoConfirm:
-		return []key.Binding{k.Confirm, key.NewBinding(key.WithKeys("n"), key.WithHelp("any other key", "keep"))}
+		return []key.Binding{k.Confirm, b.bk.keep}
 	}
 	return []key.Binding{k.Down, toggle, all, submit, k.Back}
 }
