@@ -850,6 +850,9 @@ func (b *bulkScreen) View() string {
 			verb = "Undoing"
 		}
 		title = fmt.Sprintf("%s %d/%d…", verb, b.done, b.total)
+		if b.total > 100 && !b.undoing {
+			title += " (Zendesk allows 100 ticket updates a minute)"
+		}
 		if b.stopping {
 			title += " stopping after this one"
 		}
