@@ -242,6 +242,8 @@ func (a *auditScreen) View() string {
 	switch {
 	case a.loading:
 		title = "Audit: checking every Select partner's memberships…"
+	case a.err != "" && len(a.res.Violations) == 0:
+		title = "Audit failed — r tries again, esc goes back"
 	case len(a.res.Violations) == 0 && a.err == "":
 		title = fmt.Sprintf("Audit: %d memberships checked, none breaks the Select rule", a.res.MembershipsChecked)
 	default:

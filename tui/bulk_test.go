@@ -179,3 +179,13 @@ func TestBulkLeavesAmbiguousTicketOut(t *testing.T) {
 		t.Error("#4035 was sent although it was left out")
 	}
 }
+
+// An audit that Zendesk refuses says so on the screen, whole, and r runs it again.
+func TestAuditScreenShowsErrorAndRetries(t *testing.T) {
+	h := start(t, 100, 30)
+	h.srv.Inject(zendesktest.Fault{Method: "GET", PathPrefix: "/api/v2/search/export", Status: 403})
+	h.keys("A")
+	h.waitFor(t, "Audit failed", "audit: GET /search/export", "403")
+	h.keys("r")
+	h.waitFor(t, "4 break the Select rule")
+}
