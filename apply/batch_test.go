@@ -249,3 +249,12 @@ func TestRunBatchStopsAfterFailure(t *testing.T) {
 		t.Errorf("%d ticket writes sent, want only the first", puts)
 	}
 }
+
+// The journal list names an audit removal and its batch, never "ticket #0".
+func TestSummaryNamesAuditRemovalAndBatch(t *testing.T) {
+	s := apply.Summary(model.JournalEntry{ID: 3, Time: now, Batch: "b-9",
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}})
+	if strings.Contains(s, "#0") || !strings.Contains(s, "audit (batch b-9)") {
+		t.Errorf("summary %q", s)
+	}
+}
