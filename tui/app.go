@@ -72,6 +72,8 @@ type Model struct {
 	wizard  *wizardScreen
 	review  *reviewScreen
 	errs    *errorScreen
+	bulk    *bulkScreen
+	audit   *auditScreen
 	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
@@ -107,8 +109,9 @@ func New(opts Options) Model {
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
+	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
 	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
-		screenError: m.errs, screenJournal: m.journal}
+		screenError: m.errs, screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit}
 	m.setSize(80, 24)
 	return m
 }
@@ -291,6 +294,7 @@ func (m *Model) mergePage(p model.QueuePage) {
 }
 
 func (m *Model) submitDone(msg submitDoneMsg) {
+	m.bulk.batchID = "" // u now undoes this change, not an earlier batch
 	before, had := m.s.tickets[msg.TicketID]
 	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
 	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
@@ -399,6 +403,11 @@ func (m Model) View() string {
 			body += "\n\n" + l.Legend()
 		}
 		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
+			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
+				body += "\n\n" + sum
+			}
+		}
 	} else if failed {
 		body = m.loadFailedPanel()
 	} else {

@@ -43,6 +43,8 @@ const (
 	screenReview
 	screenError
 	screenJournal
+	screenBulk
+	screenAudit
 	numScreens
 )
 
@@ -109,12 +111,35 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		m.queue.refresh()
 		m.lastErr, m.status = "", "reloading…"
 		return m.startLoad()
+	case startBulkMsg:
+		if len(msg.ids) == 0 {
+			m.status = "mark tickets with x first, then F fixes them together"
+			return nil
+		}
+		m.bulk.startBulk(msg.ids)
+		m.current = screenBulk
+	case startRemovalsMsg:
+		m.bulk.startRemovals(msg.rows)
+		m.current = screenBulk
+	case startAuditMsg:
+		m.current = screenAudit
+		return m.audit.start()
+	case statusMsg:
+		m.status = msg.text
 	case undoMsg:
+		if m.bulk.offerUndo() { // u after a bulk fix offers to undo the whole batch
+			m.current = screenBulk
+			return nil
+		}
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+		return undoLastCmd(m.s.client, m.s.journal, m.s.rules)
 	case undoPickMsg:
 		m.status = "reading the journal…"
 		return listJournalCmd(m.s.journal)
+	case offerBatchUndoMsg:
+		m.status = ""
+		m.bulk.offerBatch(msg.id, msg.n)
+		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	case copyURLMsg:

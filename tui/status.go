@@ -20,6 +20,9 @@ func (m Model) statusBar() string {
 		parts = append(parts, prog+" tickets…")
 	}
 	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
+	if n := len(m.s.marked); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d marked", n))
+	}
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
