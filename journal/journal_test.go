@@ -1,6 +1,7 @@
 package journal
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -185,5 +186,31 @@ func TestInterrupted(t *testing.T) {
 	}
 	if got, _ := j.Interrupted(); len(got) != 0 {
 		t.Errorf("after acknowledging, Interrupted = %+v", got)
+	}
+}
+
+// BenchmarkChanges10k reads a journal of 10,000 changes (each u and U reads it afresh).
+func BenchmarkChanges10k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "journal.jsonl")
+	var data []byte
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for i := range 10000 {
+		e := model.JournalEntry{Time: t0.Add(time.Duration(i) * time.Second), TicketID: int64(4000 + i%50),
+			Before: model.TicketState{RequesterID: 1, CustomFields: map[int64]string{360012194200: "jane@acme.cmo"}},
+			After:  model.TicketState{RequesterID: 2, OrganizationID: 3, CustomFields: map[int64]string{360012194200: "jane@acme.com"}}}
+		for _, kind := range []string{"intent", "change"} {
+			line, _ := json.Marshal(record{Kind: kind, Change: &e})
+			data = append(append(data, line...), '\n')
+		}
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	j, _ := Open(path)
+	b.ResetTimer()
+	for b.Loop() {
+		if ch, err := j.Changes(); err != nil || len(ch) != 10000 {
+			b.Fatal(len(ch), err)
+		}
 	}
 }
