@@ -36,6 +36,9 @@ type record struct {
 	Change   *model.JournalEntry `json:"change,omitempty"` // intent, change
 	TicketID int64               `json:"ticket_id,omitempty"`
 	At       time.Time           `json:"at,omitempty"` // abort, undo: the change's time
+	// PID is the process that wrote an intent: while it runs, its submit is in flight, not
+	// interrupted (another console on the same journal must not report or acknowledge it).
+	PID int `json:"pid,omitempty"`
 }
 
 // File is a journal on disk. It is safe for concurrent use within one process and between
@@ -77,7 +80,7 @@ func (f *File) Path() string { return f.path }
 
 // Begin records the intent to submit a change, before anything is sent.
 func (f *File) Begin(e model.JournalEntry) error {
-	return f.write(record{Kind: "intent", Change: &e})
+	return f.write(record{Kind: "intent", Change: &e, PID: os.Getpid()})
 }
 
 // Append records a submitted change (completing its intent), synced to disk before it returns.
@@ -154,7 +157,8 @@ func (f *File) Changes() ([]model.JournalEntry, error) {
 }
 
 // Interrupted returns the changes that were begun but never completed nor aborted: the
-// program stopped mid-submit, so Zendesk may hold part of them.
+// program stopped mid-submit, so Zendesk may hold part of them. A submit that another
+// running process (a second console) has in flight is not interrupted and is left out.
 func (f *File) Interrupted() ([]model.JournalEntry, error) {
 	states, _, err := f.replay()
 	if err != nil {
@@ -162,7 +166,7 @@ func (f *File) Interrupted() ([]model.JournalEntry, error) {
 	}
 	var out []model.JournalEntry
 	for _, st := range states {
-		if st.kind == "intent" {
+		if st.kind == "intent" && (st.pid == 0 || st.pid == os.Getpid() || !processAlive(st.pid)) {
 			out = append(out, st.entry)
 		}
 	}
@@ -182,6 +186,7 @@ type state struct {
 	kind  string
 	entry model.JournalEntry
 	gone  bool // aborted or undone
+	pid   int  // the process that wrote the intent
 }
 
 // replay reads the file and returns every change's state, oldest first, and a warning for
@@ -240,11 +245,11 @@ func (f *File) replay() ([]state, []string, error) {
 			k := keyOf(e.TicketID, e.Time)
 			if i, ok := index[k]; ok {
 				e.ID = states[i].entry.ID
-				states[i] = state{kind: r.Kind, entry: e}
+				states[i] = state{kind: r.Kind, entry: e, pid: r.PID}
 			} else {
 				e.ID = n
 				index[k] = len(states)
-				states = append(states, state{kind: r.Kind, entry: e})
+				states = append(states, state{kind: r.Kind, entry: e, pid: r.PID})
 			}
 		case "abort", "undo":
 			k := keyOf(r.TicketID, r.At)

@@ -3,6 +3,7 @@ package journal
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -212,5 +213,31 @@ func BenchmarkChanges10k(b *testing.B) {
 		if ch, err := j.Changes(); err != nil || len(ch) != 10000 {
 			b.Fatal(len(ch), err)
 		}
+	}
+}
+
+// Two consoles on one journal: a submit the other, running console has in flight is not
+// "interrupted" (the second console must neither report nor acknowledge it); one whose
+// process is gone is.
+func TestInterruptedSkipsLiveConsoles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("cannot run true:", err)
+	}
+	var data []byte
+	for i, pid := range []int{os.Getppid(), dead.Process.Pid} {
+		e := model.JournalEntry{Time: t0.Add(time.Duration(i) * time.Second), TicketID: int64(4001 + i)}
+		line, _ := json.Marshal(record{Kind: "intent", Change: &e, PID: pid})
+		data = append(append(data, line...), '\n')
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, _ := Open(path)
+	got, err := j.Interrupted()
+	if err != nil || len(got) != 1 || got[0].TicketID != 4002 {
+		t.Fatalf("Interrupted = %+v %v, want only the dead process's submit to #4002", got, err)
 	}
 }
