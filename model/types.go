@@ -61,9 +61,16 @@ func (t Ticket) Field(id int64) string {
 type User struct {
 	ID             int64
 	Name           string
-	Email          string
+	Email          string // the primary email identity ("" when the user has none)
 	Role           string // end-user, agent, admin
 	OrganizationID int64
+	// Suspended: Zendesk's suspended flag (a suspended user gets no email; while a CC is
+	// suspended, CC notifications stop).
+	Suspended bool
+	// Emails are the user's other email identities (GET /users/{id}/identities), known once
+	// the user was looked up by exact address; nil when not looked up (the directory then
+	// keeps what it knew), empty when the user has none.
+	Emails []string
 }
 
 // Organization is a Zendesk organization. Fields holds organization_fields as text
@@ -182,4 +189,6 @@ var (
 	ErrConflict = errors.New("the ticket changed in Zendesk since it was loaded")
 	// ErrNotFound: the ticket, user, organization or membership does not exist (404).
 	ErrNotFound = errors.New("not found in Zendesk")
+	// ErrNotSent: the request never left (e.g. no usable sign-in): nothing was applied.
+	ErrNotSent = errors.New("not sent to Zendesk")
 )

@@ -78,7 +78,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 	ch.RequesterID = u.RequesterID
 	if u.NewRequester != nil {
 		email := strings.TrimSpace(u.NewRequester.Email)
-		if normEmail(email) == "" {
+		if model.NormalizeEmail(email) == "" {
 			return nil, fmt.Errorf("zendesk: ticket %d: new requester %q is not an email address", u.TicketID, email)
 		}
 		ch.Requester = &newRequester{Email: email, Name: strings.TrimSpace(u.NewRequester.Name)}
@@ -103,7 +103,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 			switch {
 			case cc.UserID != 0:
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: change.action})
-			case normEmail(cc.Email) != "":
+			case model.NormalizeEmail(cc.Email) != "":
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: change.action})
 			default:
 				return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/atotto/clipboard"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
@@ -46,6 +47,10 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return code
 	}
 	defer e.close()
+	if e.signin.source != nil {
+		// Shown in the status bar when Zendesk refuses the refresh: the console keeps going.
+		e.signin.source.Hint = "in another terminal; this console goes on with the new sign-in"
+	}
 
 	// The journal records every submitted change so it can be undone. The demo keeps
 	// its own, thrown away at exit, so demo changes never mix with real ones.
@@ -82,14 +87,15 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 	// The browser opener's own output would land on the console's screen.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
-		Client:  e.client,
-		Rules:   e.cfg.Rules(),
-		NoColor: getenv("NO_COLOR") != "",
-		Journal: j,
-		Logf:    e.logf,
-		Notice:  notice,
-		OpenURL: browser.OpenURL,
-		Retries: e.retries,
+		Client:   e.client,
+		Rules:    e.cfg.Rules(),
+		NoColor:  getenv("NO_COLOR") != "",
+		Journal:  j,
+		Logf:     e.logf,
+		Notice:   notice,
+		OpenURL:  browser.OpenURL,
+		CopyText: copyText,
+		Retries:  e.retries,
 	})
 	var ie *tui.InterruptedError
 	if errors.As(err, &ie) || err != nil && ctx.Err() != nil {
@@ -139,4 +145,18 @@ func interruptedNotice(j *journal.File, path string) (string, error) {
 		parts = append(parts, warn)
 	}
 	return strings.Join(parts, "; "), nil
+}
+
+// copyText puts text on the clipboard: OSC 52 through the terminal (which works over SSH
+// where the terminal allows it), and the system clipboard where there is one. It fails
+// only when neither can be reached.
+func copyText(text string) error {
+	osc52 := isTerminal(os.Stderr)
+	if osc52 {
+		termenv.NewOutput(os.Stderr).Copy(text)
+	}
+	if err := clipboard.WriteAll(text); err != nil && !osc52 {
+		return fmt.Errorf("no clipboard: %v", err)
+	}
+	return nil
 }
