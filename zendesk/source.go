@@ -26,10 +26,7 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	}
 
 	if c.cfg.ViewID != 0 {
-		path := fmt.Sprintf("/views/%d/tickets.json?include=users%%2Corganizations&page%%5Bsize%%5D=%d", c.cfg.ViewID, pageSize)
-		return c.eachPageLazy(ctx, path, func(p string, data []byte, _ pageHead) error {
-			return send(p, data, false, -1)
-		})
+		return c.listView(ctx, emit)
 	}
 
 	q := strings.TrimSpace(c.cfg.Search)
@@ -119,6 +116,7 @@ func (c *Client) decodePage(r rawPage) rawPage {
 	}
 	r.records = len(tickets)
 	r.tickets = make([]model.Ticket, 0, len(tickets))
+	skip := r.skip
 	for i := range tickets {
 		if tickets[i].ResultType != "" && tickets[i].ResultType != "ticket" {
 			continue
@@ -126,6 +124,9 @@ func (c *Client) decodePage(r rawPage) rawPage {
 		if tickets[i].ID == 0 {
 			r.err = &DecodeError{Method: "GET", Path: errPath(r.path), Err: fmt.Errorf("ticket %d of the page has no id (null or 0); the queue would silently miss it", i+1)}
 			return r
+		}
+		if skip[int64(tickets[i].ID)] {
+			continue // delivered by an earlier page (the list moved while it was read)
 		}
 		r.tickets = append(r.tickets, tickets[i].model())
 	}

@@ -1,0 +1,78 @@
+package zendesk
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/partner-triage/partner-triage/model"
+	zt "github.com/partner-triage/partner-triage/zendesk/zendesktest"
+)
+
+// A view that changes while its pages are fetched in parallel still loads exactly: every
+// ticket in the view after the load is loaded, once (issue 15: never at the cost of a
+// ticket). The emulator solves, adds and updates tickets between two page requests.
+func TestParallelViewLoadNeverLosesATicket(t *testing.T) {
+	open := func(tk zt.Ticket) bool {
+		return tk.Status == "new" || tk.Status == "open" || tk.Status == "pending" || tk.Status == "hold"
+	}
+	base := zt.Synthetic(1000, 7)
+	base.Views = []zt.View{{ID: zt.DemoViewID, Title: "Open partner tickets", Match: open}}
+	var ids []int64
+	for _, tk := range base.Tickets {
+		if open(tk) {
+			ids = append(ids, tk.ID)
+		}
+	}
+	slices.Sort(ids)
+	template := base.Tickets[0]
+	added := func(id int64) zt.Ticket {
+		tk := template
+		tk.ID, tk.Status = id, "open"
+		return tk
+	}
+	solve := func(tk *zt.Ticket) { tk.Status = "solved" }
+	cases := []struct {
+		name   string
+		mutate func(s *zt.Server)
+	}{
+		{"solve on a fetched page", func(s *zt.Server) { s.UpdateTicketDirect(ids[10], solve) }},
+		{"add before every ticket", func(s *zt.Server) { s.AddTicketDirect(added(ids[0] - 1)) }},
+		{"solve on page 1 and add at the end", func(s *zt.Server) {
+			s.UpdateTicketDirect(ids[10], solve)
+			s.AddTicketDirect(added(ids[len(ids)-1] + 1))
+		}},
+		{"solve late, add early", func(s *zt.Server) {
+			s.UpdateTicketDirect(ids[len(ids)-5], solve)
+			s.AddTicketDirect(added(ids[0] - 1))
+		}},
+		{"update without leaving the view", func(s *zt.Server) {
+			s.UpdateTicketDirect(ids[500], func(tk *zt.Ticket) { tk.Subject = "changed during the load" })
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, c, _ := emu(t, base, func(cfg *Config) { cfg.PageConcurrency = 4 })
+			// Page 1 passes; the change happens as the next list page is asked for.
+			s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1})
+			s.Inject(zt.Fault{Method: "GET", PathPrefix: "/views/", Times: 1, Before: func() { tc.mutate(s) }})
+			l, err := loadAll(t, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[int64]bool{}
+			for _, tk := range l.tickets {
+				if got[tk.ID] {
+					t.Errorf("ticket %d delivered twice", tk.ID)
+				}
+				got[tk.ID] = true
+			}
+			// Every queue ticket of the view as it is now was loaded.
+			for id := ids[0] - 1; id <= ids[len(ids)-1]+1; id++ {
+				tk, ok := s.Ticket(id)
+				if ok && open(tk) && model.InQueue(c.cfg.Rules, model.Ticket{Status: tk.Status, FormID: tk.TicketFormID}) && !got[id] {
+					t.Errorf("ticket %d is in the queue but was not loaded", id)
+				}
+			}
+		})
+	}
+}
