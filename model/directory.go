@@ -64,18 +64,52 @@ func (d *Directory) Merge(p QueuePage) {
 	}
 }
 
-// PutUser adds or replaces one user.
+// PutUser adds or replaces one user. Every email identity of the user (Email and Emails)
+// then finds them: the user whose email is X is the user who owns X as any identity
+// (rules.md). A User whose Emails is nil keeps the identities known before.
 func (d *Directory) PutUser(u User) {
-	if old, ok := d.users[u.ID]; ok && old.email != "" && d.byEmail[old.email] == u.ID {
-		delete(d.byEmail, old.email)
+	if old, ok := d.users[u.ID]; ok && old != nil {
+		if u.Emails == nil {
+			u.Emails = old.Emails
+		}
+		for _, e := range append([]string{old.email}, old.Emails...) {
+			if e = NormalizeEmail(e); e != "" && d.byEmail[e] == u.ID {
+				delete(d.byEmail, e)
+			}
+		}
 	}
 	d.gen++
 	rec := &userRec{User: u, email: NormalizeEmail(u.Email)}
 	if rec.email != "" {
 		rec.domain = domainOf(rec.email)
+	}
+	for _, e := range u.Emails {
+		if e = NormalizeEmail(e); e != "" {
+			d.byEmail[e] = u.ID
+		}
+	}
+	if rec.email != "" {
 		d.byEmail[rec.email] = u.ID
 	}
 	d.users[u.ID] = rec
+}
+
+// owns reports whether the user owns address e (normalised) as any email identity.
+func (d *Directory) owns(u *userRec, e string) bool {
+	if u == nil || e == "" {
+		return false
+	}
+	if u.email == e {
+		return true
+	}
+	id, ok := d.byEmail[e]
+	return ok && id == u.ID
+}
+
+// Owns reports whether the user owns the address as any known email identity (primary or
+// secondary), compared case-insensitively; false for a user the directory lacks.
+func (d *Directory) Owns(userID int64, email string) bool {
+	return d.owns(d.users[userID], NormalizeEmail(email))
 }
 
 // PutOrganization adds or replaces one organization.
@@ -159,7 +193,8 @@ func (d *Directory) Organization(id int64) (Organization, bool) {
 	return o, ok
 }
 
-// UserByEmail finds a user by exact address, compared case-insensitively.
+// UserByEmail finds the user who owns an address as any known email identity, compared
+// case-insensitively.
 func (d *Directory) UserByEmail(email string) (User, bool) {
 	id, ok := d.byEmail[NormalizeEmail(email)]
 	if !ok {

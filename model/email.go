@@ -30,6 +30,16 @@ func NormalizeEmail(s string) string {
 	return strings.ToLower(s) // returns s itself (no allocation) when already lower case
 }
 
+// Domain returns the domain of an address as the rules read it (NormalizeEmail's address,
+// after the @, lower case); "" when s is not an address.
+func Domain(s string) string {
+	e := NormalizeEmail(s)
+	if e == "" {
+		return ""
+	}
+	return domainOf(e)
+}
+
 // domainOf returns the part of a normalised address after the @.
 func domainOf(email string) string {
 	return email[strings.LastIndexByte(email, '@')+1:]

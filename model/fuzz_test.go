@@ -94,7 +94,7 @@ func FuzzEvaluate(f *testing.F) {
 		dir.Merge(QueuePage{Users: w.users, Organizations: w.orgs, Memberships: w.members})
 		for _, id := range ticketUserIDs(w.ticket) {
 			u, ok := dir.User(id)
-			if !ok && u != (User{}) {
+			if !ok && u.ID != 0 {
 				t.Fatalf("User(%d) of a missing user = %+v", id, u)
 			}
 			if name := dir.userName(id); !ok && id != 0 && name != "user #"+itoa(id)+" (not found)" {

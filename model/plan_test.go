@@ -58,7 +58,7 @@ func TestBuildPlan(t *testing.T) {
 			t: tk(email("jane@acme.cmo"), reqSub(uTypo, uPat)),
 			steps: []Step{
 				{Kind: StepOrgEmail, Before: "jane@acme.cmo", After: "jane@acme.com", OrgEmail: "jane@acme.com", Accepted: true, Editable: true},
-				{Kind: StepRequester, Before: "jane@acme.cmo", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "jane@acme.cmo", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "(none)", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
@@ -95,7 +95,7 @@ func TestBuildPlan(t *testing.T) {
 		{name: "example 3: the partner is the requester → requester and organization to the customer's",
 			t: tk(email("jane@acme.com"), reqSub(uPat, uPat), org(orgPartner)),
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
@@ -126,7 +126,7 @@ func TestBuildPlan(t *testing.T) {
 			t: tk(email("carl@globex.com"), reqSub(uPat, uPat), org(orgPartner)), manual: 1,
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo (never associate a customer with a Select partner's organization)",
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Carl <carl@globex.com> (existing user, SelectCo)", RequesterID: uCarl, Accepted: true},
 				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			},
@@ -134,7 +134,7 @@ func TestBuildPlan(t *testing.T) {
 		{name: "services engagement: the partner who loses the ticket is CC'd by default",
 			t: tk(email("jane@acme.com"), ccField("yes"), reqSub(uPat, uPat), org(orgPartner), ccs(uAnn)),
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "jane@acme.com", RequesterID: uJane, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Jane <jane@acme.com> (existing user, Acme)", RequesterID: uJane, Accepted: true},
 				{Kind: StepOrganization, Before: "PartnerCo", After: "Acme", OrganizationID: orgAcme, Accepted: true},
 				{Kind: StepCCs, Toggle: true, Before: "ann@partner.io", After: "ann@partner.io, pat@partner.io", CCs: []CCRef{{UserID: uPat}}, Accepted: true},
 				noteStep,
@@ -223,7 +223,7 @@ func TestBuildPlan(t *testing.T) {
 			manual:  1,
 			refused: "refused: it would make customer carl@globex.com the requester of a ticket under Select partner organization SelectCo",
 			steps: []Step{
-				{Kind: StepRequester, Before: "pat@partner.io", After: "carl@globex.com", RequesterID: uCarl, Accepted: true},
+				{Kind: StepRequester, Before: "pat@partner.io", After: "Carl <carl@globex.com> (existing user, SelectCo)", RequesterID: uCarl, Accepted: true},
 				{Kind: StepCCs, Toggle: true, Before: "", After: "pat@partner.io", CCs: []CCRef{{UserID: uPat}}},
 				noteStep,
 			}},
@@ -314,7 +314,7 @@ func TestPlanNote(t *testing.T) {
 	diff := p.Diff()
 	wantDiff := []DiffLine{
 		{"Organization Email (partners)", "jane@acme.cmo", "jane@acme.com"},
-		{"Requester", "jane@acme.cmo", "jane@acme.com"},
+		{"Requester", "jane@acme.cmo", "Jane <jane@acme.com> (existing user, Acme)"},
 		{"Keep the partner as email CC", "", "pat@partner.io"},
 		{"Internal note (private)", "", want2},
 	}

@@ -68,6 +68,7 @@ func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt Plan
 	b.customerAccount(target, opt)
 	b.ccs()
 	b.associations()
+	b.suspended()
 	if len(p.Steps) > 0 {
 		note := Step{Kind: StepNote, Title: "Internal note", Why: "Every change is recorded on the ticket (public: false).",
 			Accepted: true, Editable: true}
@@ -123,13 +124,14 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 	b.twoCustomers(target, orgT)
 
 	// 2. requester
-	if !f.reqOK || f.req.email != target {
+	if !f.reqOK || !dir.owns(f.req, target) {
 		s := Step{Kind: StepRequester, Title: "Requester",
 			Before: dir.userName(t.RequesterID), Accepted: true}
 		if id, ok := dir.byEmail[target]; ok {
-			s.RequesterID, s.After = id, target
+			s.RequesterID, s.After = id, dir.existingLabel(id)
 			s.noteLine = "Requester: " + personLabel(dir, t.RequesterID) + " → " + personLabel(dir, id)
 			b.newReqID = id
+			b.existingUser(id, target, orgT)
 		} else {
 			name := oneLine(opt.NewRequesterName)
 			if name == "" {

@@ -72,7 +72,7 @@ func resolve(cfg RuleConfig, t *Ticket, dir *Directory) facts {
 	}
 	if f.e != "" {
 		f.eDomain = domainOf(f.e)
-		if f.reqOK && f.req.email == f.e { // the common case: E is the requester's address
+		if f.reqOK && dir.owns(f.req, f.e) { // the common case: E is the requester's address
 			f.eTrack = f.req.track
 			f.orgE = f.orgOfUser(f.req, f.eDomain)
 		} else {
@@ -211,7 +211,7 @@ func (f *facts) firstOrgOfTrack(userID int64, tr Track) int64 {
 const fieldOrgEmail = "Organization Email (partners)"
 
 func (f *facts) mismatch(t *Ticket) (Finding, bool) {
-	if f.reqOK && f.req.email == f.e && t.OrganizationID != 0 && t.OrganizationID == f.orgE {
+	if f.reqOK && f.dir.owns(f.req, f.e) && t.OrganizationID != 0 && t.OrganizationID == f.orgE {
 		return Finding{}, false // right requester, right organization
 	}
 	d := f.dir
@@ -223,7 +223,7 @@ func (f *facts) mismatch(t *Ticket) (Finding, bool) {
 		who = "the ticket has no requester"
 	case !f.reqOK:
 		who = "the requester, user #" + itoa(t.RequesterID) + ", is not found in Zendesk (deleted or merged),"
-	case f.req.email != f.e:
+	case !d.owns(f.req, f.e):
 		who = "the requester is " + d.userName(t.RequesterID)
 	}
 	if who != "" {

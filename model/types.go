@@ -61,9 +61,16 @@ func (t Ticket) Field(id int64) string {
 type User struct {
 	ID             int64
 	Name           string
-	Email          string
+	Email          string // the primary email identity ("" when the user has none)
 	Role           string // end-user, agent, admin
 	OrganizationID int64
+	// Suspended: Zendesk's suspended flag (a suspended user gets no email; while a CC is
+	// suspended, CC notifications stop).
+	Suspended bool
+	// Emails are the user's other email identities (GET /users/{id}/identities), known once
+	// the user was looked up by exact address; nil when not looked up (the directory then
+	// keeps what it knew), empty when the user has none.
+	Emails []string
 }
 
 // Organization is a Zendesk organization. Fields holds organization_fields as text

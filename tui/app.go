@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	// OpenURL opens a link in the browser (cmd/ wires github.com/cli/browser); nil means
 	// the console cannot open links and says where the ticket is instead.
 	OpenURL func(url string) error
+	// CopyText puts text on the clipboard (cmd/ wires OSC 52 with a clipboard-library
+	// fallback); nil means the console cannot copy and shows the text instead.
+	CopyText func(text string) error
 	// Logf writes to the --debug log (nil: no log). Never to the screen.
 	Logf func(format string, args ...any)
 	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
@@ -67,6 +71,7 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -79,6 +84,11 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
+	// became of a submit in flight.
+	interrupted   bool
+	interruptNote string
 }
 
 // New builds the console; Init starts loading the queue.
@@ -90,11 +100,12 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		journal: newJournalScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
 	m.setSize(80, 24)
 	return m
 }
@@ -106,9 +117,24 @@ func Run(ctx context.Context, opts Options) error {
 		// reverse too, and the selected row would vanish. The plain theme has no colours.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithContext(ctx))
-	_, err := p.Run()
-	return err
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Send(interruptMsg{})
+		case <-finished:
+		}
+	}()
+	final, err := p.Run()
+	close(finished)
+	if err != nil {
+		return err
+	}
+	if m, ok := final.(Model); ok && m.interrupted {
+		return &InterruptedError{Submit: m.interruptNote}
+	}
+	return nil
 }
 
 func (m Model) Init() tea.Cmd {
@@ -116,17 +142,12 @@ func (m Model) Init() tea.Cmd {
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
-// take two rows, the queue's filter line and header two more.
+// take two rows.
 func (m *Model) setSize(w, h int) {
 	m.s.width, m.s.height = w, h
 	m.help.Width = w
-	body := h - 2
-	for id, sc := range m.screens {
-		if screenID(id) == screenQueue {
-			sc.SetSize(w, body-2)
-		} else {
-			sc.SetSize(w, body)
-		}
+	for _, sc := range m.screens {
+		sc.SetSize(w, max(h-2, 1))
 	}
 }
 
@@ -134,6 +155,14 @@ func (m *Model) active() screen { return m.screens[m.current] }
 
 // Update handles the message, then the navigation messages screens emitted meanwhile.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if keys := splitEsc(msg); keys != nil { // keys.go: a quick Esc+key arrives as alt+key
+		var cmds []tea.Cmd
+		for _, k := range keys {
+			next, cmd := m.Update(k)
+			m, cmds = next.(Model), append(cmds, cmd)
+		}
+		return m, tea.Batch(cmds...)
+	}
 	cmds := []tea.Cmd{m.handle(msg)}
 	for p := m.s.takePending(); len(p) > 0; p = m.s.takePending() {
 		for _, nav := range p {
@@ -198,16 +227,41 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.status = ""
 		m.review.showUndo(msg)
 		m.current = screenReview
+	case peopleMsg:
+		return m.gotPeople(msg)
+	case lookupStartMsg:
+		return msg.cmd
 	case reviewPlanMsg:
 		m.review.show(msg.plan)
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+	case interruptMsg:
+		return m.onInterrupt()
+	case interruptDeadlineMsg:
+		return m.onInterruptDeadline()
+	case journalListMsg:
+		m.status = ""
+		if msg.err != nil {
+			m.lastErr = msg.err.Error()
+			return nil
+		}
+		m.journal.show(msg)
+		m.current = screenJournal
 	case submitDoneMsg:
+		if m.interrupted {
+			return m.afterInterruptedSubmit(msg)
+		}
 		m.submitDone(msg)
 	case openedMsg:
 		if msg.err != nil {
 			m.lastErr = "opening the browser: " + msg.err.Error()
+		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+		} else {
+			m.status = "copied " + msg.url
 		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
@@ -219,8 +273,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 
 // mergePage adds tickets and people to the session and redraws what shows them.
 func (m *Model) mergePage(p model.QueuePage) {
-	m.s.merge(p)
-	m.queue.invalidate()
+	changed := m.s.merge(p)
+	m.queue.update(changed)
 	m.queue.refresh()
 	if m.current == screenDetail {
 		m.detail.render()
@@ -283,6 +337,14 @@ func (m *Model) logf(format string, args ...any) {
 	}
 }
 
+// stop stops the console now, whatever is in flight (after a signal's grace period).
+func (m *Model) stop() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Quit
+}
+
 // quit stops the console, unless a screen is busy with something that must finish first.
 func (m *Model) quit() tea.Cmd {
 	for _, sc := range m.screens {
@@ -301,13 +363,17 @@ func (m Model) View() string {
 	var body string
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active()) +
-			"\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		if l, ok := m.active().(interface{ Legend() string }); ok {
+			body += "\n\n" + l.Legend()
+		}
+		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
 	} else {
 		body = m.active().View()
 	}
 	bodyH := max(m.s.height-2, 1)
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
-	return body + "\n" + m.statusBar() + "\n" + m.help.View(m.active())
+	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
 }

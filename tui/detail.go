@@ -103,7 +103,7 @@ func renderTicket(s *session, id int64, width int) string {
 		if u.OrganizationID != 0 {
 			org = fmt.Sprintf("%s, %s", s.orgLabel(u.OrganizationID), s.track(u.OrganizationID))
 		}
-		return fmt.Sprintf("%s <%s> — %s", u.Name, u.Email, org)
+		return personLine(st, u, org)
 	}
 	b.WriteString(st.Title.Render(fmt.Sprintf("#%d  %s", t.ID, t.Subject)) + "\n")
 	line("Status", fmt.Sprintf("%s · %s · opened %s ago", t.Status, formName(s.rules, t.FormID), age(s.now(), t.CreatedAt)))
@@ -120,7 +120,7 @@ func renderTicket(s *session, id int64, width int) string {
 	if orgEmail == "" {
 		orgEmail = st.Muted.Render("(empty)")
 	}
-	line("Org Email", orgEmail)
+	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
 		line("CC request", strings.Join(strings.Fields(cc), " "))
 	}

@@ -1,15 +1,19 @@
 package tui_test
 
 import (
+	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/journal"
+	"github.com/partner-triage/partner-triage/model"
 	"github.com/partner-triage/partner-triage/tui"
 	"github.com/partner-triage/partner-triage/zendesk"
 	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
@@ -99,4 +103,162 @@ func TestHostileTextIsInertInQueue(t *testing.T) {
 	h.keys("enter")
 	h.waitFor(t, "4014")
 	assertInert(t, "queue", h.view(t))
+}
+
+// plannedSteps is how many steps the console's plan for ticket id has, computed as the
+// console does: the queue load, then the exact look-ups of the addresses the fix may use.
+func (h *harness) plannedSteps(t *testing.T, id int64, opt model.PlanOptions) int {
+	t.Helper()
+	c, err := zendesk.New(zendesk.Config{BaseURL: h.srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: 360077000001, Rules: h.rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	var tk model.Ticket
+	if err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
+		dir.Merge(p)
+		for _, x := range p.Tickets {
+			if x.ID == id {
+				tk = x
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ev := model.Evaluate(h.rules, tk, dir)
+	addrs := []string{ev.OrgEmail, opt.OrgEmail}
+	for _, f := range ev.Findings {
+		addrs = append(addrs, f.SuggestedEmail)
+		addrs = append(addrs, f.MissingCCs...)
+	}
+	p, err := c.LookupPeople(context.Background(), addrs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir.Merge(p)
+	return len(model.BuildPlan(h.rules, tk, ev, dir, opt).Steps)
+}
+
+// The suggested address tomas@vandelay.io belongs to Tomas Brandt, whose only organization
+// is Kramerica, and the queue load never brought him. The wizard asks Zendesk before it
+// plans: it names Tomas, uses Kramerica, and Zendesk accepts the update (no 422).
+func TestFixLooksUpSuggestedAddressOfExistingUser(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 120, 40, "loaded 37 tickets")
+	n := h.plannedSteps(t, zendesktest.TicketOtherOrg, model.PlanOptions{})
+	h.openFix(t, int(zendesktest.TicketOtherOrg))
+	for i := 0; i < n; i++ {
+		h.keys("space")
+	}
+	h.waitFor(t, "Review #8803", "existing user, Kramerica Industries")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	got, _ := h.srv.Ticket(zendesktest.TicketOtherOrg)
+	if got.RequesterID != zendesktest.UserTomas || got.OrganizationID != zendesktest.OrgKramer {
+		t.Errorf("requester %d, organization %d; want Tomas %d in Kramerica %d", got.RequesterID, got.OrganizationID,
+			zendesktest.UserTomas, zendesktest.OrgKramer)
+	}
+	for _, c := range h.srv.Comments(zendesktest.TicketOtherOrg) {
+		if strings.Contains(c.Body, "new end user") {
+			t.Errorf("the note claims a new end user:\n%s", c.Body)
+		}
+	}
+	h.view(t)
+}
+
+// An address the agent types is looked up before the plan uses it: Li Wen exists, so the
+// review and the note name her instead of "new end user".
+func TestTypedAddressOfExistingUserIsNamed(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 120, 40, "loaded 37 tickets")
+	n := h.plannedSteps(t, 4006, model.PlanOptions{OrgEmail: "li.wen@globex.io"})
+	h.openFix(t, 4006)
+	h.keys("e")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("li.wen@globex.io")
+	h.keys("enter")
+	for i := 0; i < n; i++ { // typed ahead while Zendesk is asked: the keys wait for the plan
+		h.keys("space")
+	}
+	h.waitFor(t, "Review #4006", "Li Wen <li.wen@globex.io> (existing user, Globex Logistics)")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	got, _ := h.srv.Ticket(4006)
+	if got.RequesterID != zendesktest.UserLiWen {
+		t.Errorf("requester %d, want Li Wen", got.RequesterID)
+	}
+	cs := h.srv.Comments(4006)
+	if note := cs[len(cs)-1].Body; strings.Contains(note, "new end user") || !strings.Contains(note, "Li Wen") {
+		t.Errorf("the note is not true:\n%s", note)
+	}
+	h.view(t)
+}
+
+// Priya owns the Organization Email as a secondary identity: no finding. A deleted
+// requester is listed as not found and judged; nothing crashes.
+func TestPeopleQueue(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 160, 60, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("88")
+	h.keys("enter")
+	h.waitFor(t, "8807")
+	v := h.view(t)
+	for _, line := range strings.Split(v, "\n") {
+		line, _, _ = strings.Cut(line, "│") // the list, not the preview beside it
+		if strings.Contains(line, "8801 ") && !strings.Contains(line, "✓") {
+			t.Errorf("#8801 (E is Priya's secondary address) is flagged: %q", line)
+		}
+		if strings.Contains(line, "8802 ") && !strings.Contains(line, "361000000777") {
+			t.Errorf("#8802 does not name its deleted requester: %q", line)
+		}
+	}
+}
+
+// The detail names a user without an email "(no email)" (never "<>"), a deleted submitter
+// "not found", and warns that the Organization Email names a suspended user.
+func TestDetailPeople(t *testing.T) {
+	for _, tc := range []struct {
+		id   int
+		want []string
+		not  []string
+	}{
+		{8805, []string{"Zoë 👩‍💻 Brandt (no email)"}, []string{"<>"}},
+		{8807, []string{"user #361000000777 (not found)"}, nil},
+		{8806, []string{"Requester     none"}, nil},
+		{8804, []string{"Ola Nordmann is suspended in Zendesk"}, nil},
+		{8801, []string{"p.raman@umbrella-labs.com (a secondary address of Priya Raman <priya@umbrella-labs.com>)"}, nil},
+	} {
+		t.Run(fmt.Sprint(tc.id), func(t *testing.T) {
+			h := startWith(t, zendesktest.PeopleDemo(), 160, 50, "loaded 37 tickets")
+			h.keys("/")
+			h.tm.Type(fmt.Sprint(tc.id))
+			h.keys("enter", "enter")
+			h.waitFor(t, fmt.Sprintf("#%d ", tc.id), "Org Email")
+			v := h.view(t)
+			for _, w := range tc.want {
+				if !strings.Contains(v, w) {
+					t.Errorf("detail lacks %q:\n%s", w, v)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(v, w) {
+					t.Errorf("detail shows %q:\n%s", w, v)
+				}
+			}
+		})
+	}
+}
+
+// In tmux a quick Esc j arrives as alt+j, and Esc Esc as alt+esc: the leading Esc is Esc.
+func TestQuickEscArrivesAsAlt(t *testing.T) {
+	h := start(t, 100, 40) // below the preview's width, so "Org Email" is the detail's alone
+	h.keys("enter")
+	h.waitFor(t, "#4001  ", "Org Email")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}, Alt: true}) // Esc j: back, then down
+	h.keys("enter")
+	h.waitFor(t, "#4002  ", "Org Email")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyEsc, Alt: true}) // Esc Esc: back to the queue
+	v := h.view(t)
+	if strings.Contains(v, "Org Email") {
+		t.Fatalf("still on the detail after alt+esc:\n%s", v)
+	}
 }

@@ -41,6 +41,7 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenJournal
 	numScreens
 )
 
@@ -59,10 +60,14 @@ type (
 	startFixMsg struct{ id int64 }
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
-	// undoMsg prepares the undo of the journal's last change.
+	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
+	// undoPickMsg lists the journal to pick a change to undo (U).
+	undoPickMsg struct{}
 	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
 	openTicketMsg struct{ id int64 }
+	// copyURLMsg copies a ticket's URL to the clipboard (Options.CopyText).
+	copyURLMsg struct{ id int64 }
 )
 
 // navigate carries out a screen's navigation message; any other message goes to the
@@ -84,6 +89,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
 			m.current = screenWizard
+			return m.lookupBeforeFix(msg.id) // people.go: the plan waits for Zendesk's answer
 		}
 	case reloadMsg:
 		m.s.reset()
@@ -93,9 +99,14 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.startLoad()
 	case undoMsg:
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal)
+		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+	case undoPickMsg:
+		m.status = "reading the journal…"
+		return listJournalCmd(m.s.journal)
 	case openTicketMsg:
 		return m.openTicket(msg.id)
+	case copyURLMsg:
+		return m.copyURL(msg.id)
 	default:
 		return m.active().Update(msg)
 	}
@@ -116,4 +127,21 @@ func (m *Model) openTicket(id int64) tea.Cmd {
 		}
 		return openedMsg{}
 	}
+}
+
+// copiedMsg is the clipboard's answer.
+type copiedMsg struct {
+	url string
+	err error
+}
+
+func (m *Model) copyURL(id int64) tea.Cmd {
+	if id == 0 {
+		return nil
+	}
+	url, cp := m.s.client.TicketURL(id), m.opts.CopyText
+	if cp == nil {
+		cp = func(string) error { return errors.New("no clipboard configured") }
+	}
+	return func() tea.Msg { return copiedMsg{url: url, err: cp(url)} }
 }

@@ -24,6 +24,10 @@ type wizardScreen struct {
 	step     int
 	editing  bool
 	input    textinput.Model
+	// asking names the addresses Zendesk is being asked about (people.go); the plan and the
+	// keys typed meanwhile (queued) wait for the answer.
+	asking string
+	queued []tea.KeyMsg
 }
 
 func newWizardScreen(s *session) *wizardScreen {
@@ -35,7 +39,7 @@ func newWizardScreen(s *session) *wizardScreen {
 
 // start plans the fix for a ticket from scratch.
 func (w *wizardScreen) start(id int64) {
-	w.ticketID, w.step, w.editing = id, 0, false
+	w.ticketID, w.step, w.editing, w.asking, w.queued = id, 0, false, "", nil
 	w.opts = model.PlanOptions{}
 	w.decided = map[model.StepKind]bool{}
 	w.replan()
@@ -107,6 +111,10 @@ func (w wizardScreen) handle(msg tea.Msg) (wizardScreen, tea.Cmd) {
 		var cmd tea.Cmd
 		w.input, cmd = w.input.Update(msg)
 		return w, cmd
+	}
+	if w.asking != "" && !key.Matches(km, w.s.keys.Back) {
+		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
+		return w, nil
 	}
 	if key.Matches(km, w.s.keys.Back) {
 		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
@@ -197,14 +205,14 @@ func (w *wizardScreen) applyEdit(v string) {
 	}
 	if len(w.plan.Steps) == 0 {
 		w.opts.OrgEmail = v // a corrected address typed for an unknown customer
-		w.replan()
+		w.askThenReplan(v)
 		return
 	}
 	st := &w.plan.Steps[w.step]
 	switch st.Kind {
 	case model.StepOrgEmail:
 		w.opts.OrgEmail = v
-		w.replan()
+		w.askThenReplan(v)
 	case model.StepRequester:
 		w.opts.NewRequesterName = v
 		w.replan()
@@ -218,6 +226,9 @@ func (w wizardScreen) View() string {
 	var b strings.Builder
 	t := w.s.tickets[w.ticketID]
 	b.WriteString(st.Title.Render(fmt.Sprintf("Fix #%d  %s", t.ID, t.Subject)) + "\n\n")
+	if w.asking != "" {
+		return b.String() + w.askingView()
+	}
 	if w.plan.Refused != "" {
 		b.WriteString(st.Error.Render("This fix is refused and will not be submitted:") + "\n")
 		hint := "esc goes back."

@@ -197,6 +197,7 @@ type wireUser struct {
 	Email          flexString `json:"email"`
 	Role           flexString `json:"role"`
 	OrganizationID flexID     `json:"organization_id"`
+	Suspended      flexBool   `json:"suspended"`
 }
 
 func (w *wireUser) model() model.User {
@@ -206,6 +207,7 @@ func (w *wireUser) model() model.User {
 		Email:          strings.TrimSpace(string(w.Email)),
 		Role:           string(w.Role),
 		OrganizationID: int64(w.OrganizationID),
+		Suspended:      bool(w.Suspended),
 	}
 }
 

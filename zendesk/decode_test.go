@@ -173,19 +173,6 @@ func TestUpdateRequestBody(t *testing.T) {
 	}
 }
 
-func TestNormEmail(t *testing.T) {
-	for in, want := range map[string]string{
-		" Jane@ACME.com ": "jane@acme.com", "n/a": "", "@acme.com": "", "jane@": "", "": "", "a b@c.d": "",
-	} {
-		if got := normEmail(in); got != want {
-			t.Errorf("normEmail(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if domainOf("x@Sel.COM") != "sel.com" {
-		t.Error("domainOf")
-	}
-}
-
 func TestRelativeLinksAndTypeTerm(t *testing.T) {
 	c, _ := New(Config{BaseURL: "http://127.0.0.1:9/api/v2", OAuthToken: "x", ViewID: 1})
 	if got := c.relative("http://127.0.0.1:9/api/v2/search.json?page=2&query=x"); got != "/search.json?page=2&query=x" {

@@ -176,7 +176,7 @@ func TestLoadQueueDemo(t *testing.T) {
 	}
 	// Every customer Organization Email naming an existing user: that user was delivered.
 	for _, tk := range l.tickets {
-		e := normEmail(tk.Field(zt.FieldOrgEmail))
+		e := model.NormalizeEmail(tk.Field(zt.FieldOrgEmail))
 		if e == "" {
 			continue
 		}

@@ -48,24 +48,6 @@ func joinIDs(ids []int64) string {
 	return b.String()
 }
 
-// normEmail is the rules' E: trimmed, lower-cased, and "" unless it is an address.
-func normEmail(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	at := strings.LastIndexByte(s, '@')
-	if at <= 0 || at == len(s)-1 || strings.ContainsAny(s, " \t\r\n") {
-		return ""
-	}
-	return s
-}
-
-func domainOf(email string) string {
-	e := normEmail(email)
-	if e == "" {
-		return ""
-	}
-	return e[strings.LastIndexByte(e, '@')+1:]
-}
-
 // showMany reads ≤100 records by id from /{kind}/show_many (users, organizations); ids that
 // no longer exist are simply absent from the answer, as are records without an id.
 func showMany[T any](ctx context.Context, c *Client, kind string, ids []int64, pick func(*envelope) []T) ([]T, error) {

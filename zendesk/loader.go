@@ -82,7 +82,7 @@ func (l *loader) knowUser(u model.User) {
 		return
 	}
 	l.users[u.ID] = u
-	if e := normEmail(u.Email); e != "" {
+	if e := model.NormalizeEmail(u.Email); e != "" {
 		l.byEmail[e] = u.ID
 	}
 }

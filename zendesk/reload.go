@@ -76,9 +76,9 @@ func (c *Client) reloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 	var found *model.User
 	e := ""
 	if f := c.cfg.Rules.OrgEmailField; f != 0 {
-		e = normEmail(t.Field(f))
+		e = model.NormalizeEmail(t.Field(f))
 		for _, u := range users {
-			if normEmail(u.Email) == e {
+			if model.NormalizeEmail(u.Email) == e {
 				e = "" // already known
 				break
 			}

@@ -136,15 +136,15 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 	// the rules ask about requesters and submitters.
 	for _, t := range p.tickets {
 		for _, id := range [2]int64{t.RequesterID, t.SubmitterID} {
-			if u, ok := l.users[id]; ok && l.selectDomains[domainOf(u.Email)] && claim(l.memberClaim, id, idx) {
+			if u, ok := l.users[id]; ok && l.selectDomains[model.Domain(u.Email)] && claim(l.memberClaim, id, idx) {
 				memberOf = append(memberOf, id)
 			}
 		}
 	}
 	if f := c.cfg.Rules.OrgEmailField; f != 0 {
 		for _, t := range p.tickets {
-			e := normEmail(t.Field(f))
-			if e == "" || l.partnerDomain[domainOf(e)] {
+			e := model.NormalizeEmail(t.Field(f))
+			if e == "" || l.partnerDomain[model.Domain(e)] {
 				continue // the rules only resolve org(E) for customer addresses
 			}
 			if _, ok := l.byEmail[e]; !ok && claim(l.emailClaim, e, idx) {

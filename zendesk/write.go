@@ -78,7 +78,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 	ch.RequesterID = u.RequesterID
 	if u.NewRequester != nil {
 		email := strings.TrimSpace(u.NewRequester.Email)
-		if normEmail(email) == "" {
+		if model.NormalizeEmail(email) == "" {
 			return nil, fmt.Errorf("zendesk: ticket %d: new requester %q is not an email address", u.TicketID, email)
 		}
 		ch.Requester = &newRequester{Email: email, Name: strings.TrimSpace(u.NewRequester.Name)}
@@ -103,7 +103,7 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 			switch {
 			case cc.UserID != 0:
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserID: cc.UserID, Action: change.action})
-			case normEmail(cc.Email) != "":
+			case model.NormalizeEmail(cc.Email) != "":
 				ch.EmailCCs = append(ch.EmailCCs, emailCC{UserEmail: strings.TrimSpace(cc.Email), Action: change.action})
 			default:
 				return nil, fmt.Errorf("zendesk: ticket %d: CC %q is neither a user nor an email address", u.TicketID, cc.Email)
@@ -200,4 +200,32 @@ func (c *Client) membership(ctx context.Context, id int64) (*wireMembership, err
 		return nil, &DecodeError{Method: "GET", Path: fmt.Sprintf("/organization_memberships/%d.json", id), Err: errors.New("the answer holds no organization_membership")}
 	}
 	return env.OrganizationMembership, nil
+}
+
+// UsersByID reads users by id (show_many, 100 at a time); ids Zendesk no longer has are
+// simply absent from the result. apply uses it to name the people an undo sets back.
+func (c *Client) UsersByID(ctx context.Context, ids []int64) ([]model.User, error) {
+	var out []model.User
+	for _, b := range batches(ids, pageSize) {
+		us, err := c.showManyUsers(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+	}
+	return out, nil
+}
+
+// OrganizationsByID reads organizations by id (show_many, 100 at a time); ids Zendesk no
+// longer has are absent from the result.
+func (c *Client) OrganizationsByID(ctx context.Context, ids []int64) ([]model.Organization, error) {
+	var out []model.Organization
+	for _, b := range batches(ids, pageSize) {
+		os, err := c.showManyOrgs(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, os...)
+	}
+	return out, nil
 }

@@ -45,7 +45,7 @@ func TestSecondaryIdentityResolvesToOwner(t *testing.T) {
 
 	users := len(s.users)
 	st, m = put(t, s, 4001, map[string]any{"requester": map[string]any{"email": "P.Raman@umbrella-labs.com", "name": "New Person"},
-		"email_ccs": []map[string]any{{"user_email": "p.raman@umbrella-labs.com", "action": "put"}},
+		"email_ccs":   []map[string]any{{"user_email": "p.raman@umbrella-labs.com", "action": "put"}},
 		"safe_update": true, "updated_stamp": stamp(t, s, 4001)})
 	wantStatus(t, st, 200, m)
 	tk, _ := s.Ticket(4001)

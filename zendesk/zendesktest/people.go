@@ -7,12 +7,12 @@ const (
 	OrgVandelay int64 = 360100000302 // Vandelay Industries (customer), vandelay.io
 	OrgKramer   int64 = 360100000303 // Kramerica Industries (customer), kramerica.com
 
-	UserPriyaR   int64 = 381000000501 // Priya Raman, priya@umbrella-labs.com + secondary p.raman@umbrella-labs.com
-	UserTomas    int64 = 381000000502 // Tomas Brandt, tomas@vandelay.io, whose only organization is Kramerica
-	UserLiWen    int64 = 381000000503 // Li Wen, li.wen@globex.io in Globex; on no queue ticket
-	UserOla      int64 = 381000000504 // Ola Nordmann, ola@wingtipbank.com in Wingtip, suspended
-	UserTomasTyp int64 = 381000000505 // tomas@vandelay.oi, auto-created from a mistyped address, no org
-	UserNoEmail  int64 = 381000000506 // Zoë 👩‍💻 Brandt, no email, Umbrella Labs
+	UserPriyaR   int64 = 381000000601 // Priya Raman, priya@umbrella-labs.com + secondary p.raman@umbrella-labs.com
+	UserTomas    int64 = 381000000602 // Tomas Brandt, tomas@vandelay.io, whose only organization is Kramerica
+	UserLiWen    int64 = 381000000603 // Li Wen, li.wen@globex.io in Globex; on no queue ticket
+	UserOla      int64 = 381000000604 // Ola Nordmann, ola@wingtipbank.com in Wingtip, suspended
+	UserTomasTyp int64 = 381000000605 // tomas@vandelay.oi, auto-created from a mistyped address, no org
+	UserNoEmail  int64 = 381000000606 // Zoë 👩‍💻 Brandt, no email, Umbrella Labs
 	UserDeleted  int64 = 361000000777 // no endpoint returns this user (deleted or merged)
 
 	TicketSecondary     int64 = 8801 // E is the requester's secondary identity: clean
