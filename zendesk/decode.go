@@ -189,20 +189,20 @@ func (f *wireFields) UnmarshalJSON(b []byte) error {
 }
 
 type wireTicket struct {
-	ID              flexID            `json:"id"`
-	Subject         flexString        `json:"subject"`
-	Status          flexString        `json:"status"`
-	TicketFormID    flexID            `json:"ticket_form_id"`
-	RequesterID     flexID            `json:"requester_id"`
-	SubmitterID     flexID            `json:"submitter_id"`
-	AssigneeID      flexID            `json:"assignee_id"`
-	OrganizationID  flexID            `json:"organization_id"`
-	CollaboratorIDs flexIDs           `json:"collaborator_ids"`
-	EmailCCIDs      flexIDs           `json:"email_cc_ids"`
-	CustomFields    wireFields        `json:"custom_fields"`
-	CreatedAt       flexTime          `json:"created_at"`
-	UpdatedAt       flexTime          `json:"updated_at"`
-	ResultType      string            `json:"result_type"` // search results only
+	ID              flexID     `json:"id"`
+	Subject         flexString `json:"subject"`
+	Status          flexString `json:"status"`
+	TicketFormID    flexID     `json:"ticket_form_id"`
+	RequesterID     flexID     `json:"requester_id"`
+	SubmitterID     flexID     `json:"submitter_id"`
+	AssigneeID      flexID     `json:"assignee_id"`
+	OrganizationID  flexID     `json:"organization_id"`
+	CollaboratorIDs flexIDs    `json:"collaborator_ids"`
+	EmailCCIDs      flexIDs    `json:"email_cc_ids"`
+	CustomFields    wireFields `json:"custom_fields"`
+	CreatedAt       flexTime   `json:"created_at"`
+	UpdatedAt       flexTime   `json:"updated_at"`
+	ResultType      string     `json:"result_type"` // search results only
 }
 
 func (w *wireTicket) model() model.Ticket {
