@@ -61,10 +61,15 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	wg.Go(func() { dirDone <- l.loadDirectory(ctx) })
 
 	pages := make(chan rawPage, 8) // the fetcher never waits on decoding
+	// Closed once the first page is delivered: until then a view's later pages are fetched
+	// only two at a time, so the first page's own look-ups go first.
+	firstShown := make(chan struct{})
+	var closeFirst sync.Once
+	defer closeFirst.Do(func() { close(firstShown) })
 	fetchDone := make(chan error, 1)
 	wg.Go(func() {
 		defer close(pages)
-		fetchDone <- c.listQueue(ctx, func(p rawPage) error {
+		fetchDone <- c.listQueue(ctx, firstShown, func(p rawPage) error {
 			select {
 			case pages <- p:
 			case <-ctx.Done():
@@ -136,6 +141,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		qp.Total = p.page.total
 		pagesSeen++
 		onPage(qp)
+		if first {
+			closeFirst.Do(func() { close(firstShown) })
+		}
 		first = false
 	}
 	if err := <-fetchDone; err != nil {

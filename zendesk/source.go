@@ -18,7 +18,8 @@ import (
 var typeTerm = regexp.MustCompile(`(?i)(^|\s)-?type:\S+`)
 
 // listQueue fetches the source's pages in order and hands each to emit.
-func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error {
+// firstShown closes when the first page has been delivered (see listView).
+func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit func(rawPage) error) error {
 	idx := 0
 	send := func(path string, data []byte, results bool, total int) error {
 		idx++
@@ -26,7 +27,7 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	}
 
 	if c.cfg.ViewID != 0 {
-		return c.listView(ctx, emit)
+		return c.listView(ctx, firstShown, emit)
 	}
 
 	q := strings.TrimSpace(c.cfg.Search)

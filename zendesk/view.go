@@ -20,8 +20,8 @@ const defaultPageConcurrency = 6
 //
 // Page 1 is an offset page: its count says how many pages there are. Up to Zendesk's offset
 // limit (10,000 records) pages 2… are then fetched PageConcurrency at a time (one at a time
-// while X-Rate-Limit-Remaining is under a tenth of the limit) and emitted in order as they
-// complete. Above the limit, or without a count, the view is walked by cursor.
+// while X-Rate-Limit-Remaining is under a tenth of the limit; only two until firstShown
+// closes, so the first page's look-ups are not queued behind the list) and emitted in order. Above the limit, or without a count, the view is walked by cursor.
 //
 // Offset pages shift when the view changes during the load (a ticket solved, added or moved):
 // a ticket can then fall between two pages. So after the last page the load checks that
@@ -30,7 +30,7 @@ const defaultPageConcurrency = 6
 // and otherwise walks the view by
 // cursor once more, emitting only the tickets not delivered yet. No ticket is lost; a ticket
 // that left the view during the load may still be shown, as after any load.
-func (c *Client) listView(ctx context.Context, emit func(rawPage) error) error {
+func (c *Client) listView(ctx context.Context, firstShown <-chan struct{}, emit func(rawPage) error) error {
 	base := fmt.Sprintf("/views/%d/tickets.json?include=users%%2Corganizations", c.cfg.ViewID)
 	offsetPath := func(page, per int) string { return fmt.Sprintf("%s&per_page=%d&page=%d", base, per, page) }
 	cursorPath := fmt.Sprintf("%s&page%%5Bsize%%5D=%d", base, pageSize)
@@ -82,7 +82,7 @@ func (c *Client) listView(ctx context.Context, emit func(rawPage) error) error {
 	listed := len(ids)
 	pages := (count + pageSize - 1) / pageSize
 	if pages > 1 {
-		n, dup, short, newest, err := c.fetchPagesInOrder(ctx, pages, func(i int) string { return offsetPath(i, pageSize) },
+		n, dup, short, newest, err := c.fetchPagesInOrder(ctx, pages, firstShown, func(i int) string { return offsetPath(i, pageSize) },
 			func(p string, data []byte, ids []int64, last bool) error {
 				return send(p, data, ids, count)
 			}, delivered)
@@ -107,10 +107,13 @@ func (c *Client) listView(ctx context.Context, emit func(rawPage) error) error {
 	return nil
 }
 
+// firstPagesAhead is how many list pages are fetched while the first page is still resolved.
+const firstPagesAhead = 2
+
 // fetchPagesInOrder fetches pages 2…pages concurrently and hands each to emit in order. It
 // returns how many tickets they listed, whether a ticket was on two pages (already in
 // delivered when its page came), and whether a page before the last was short.
-func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, path func(int) string,
+func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, firstShown <-chan struct{}, path func(int) string,
 	emit func(p string, data []byte, ids []int64, last bool) error, delivered map[int64]bool) (listed int, dup, short bool, newest time.Time, err error) {
 	type fetched struct {
 		data    []byte
@@ -131,6 +134,14 @@ func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, path func(int
 	go func() {
 		defer close(launched)
 		for i := 2; i <= pages; i++ {
+			if i == 2+firstPagesAhead {
+				// The first page's look-ups go before the rest of the list.
+				select {
+				case <-firstShown:
+				case <-ctx.Done():
+					return
+				}
+			}
 			g.Go(func() error {
 				if c.tr.rateLow() {
 					slow.Lock()
