@@ -14,7 +14,7 @@ import (
 )
 
 // defaultPageConcurrency is how many list pages are fetched at once (Config.PageConcurrency).
-const defaultPageConcurrency = 6
+const defaultPageConcurrency = 8
 
 // listView emits a view's pages in order.
 //
