@@ -1,8 +1,10 @@
 package zendesk
 
 import (
+	"net/http"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/partner-triage/partner-triage/model"
 	zt "github.com/partner-triage/partner-triage/zendesk/zendesktest"
@@ -75,4 +77,34 @@ func TestParallelViewLoadNeverLosesATicket(t *testing.T) {
 			}
 		})
 	}
+}
+
+// The list pages back off to one at a time as X-Rate-Limit-Remaining falls under a tenth of
+// the limit, and a load that meets the limit still loads every ticket.
+func TestParallelPagesBackOffNearTheRateLimit(t *testing.T) {
+	tr := &transport{}
+	for _, c := range []struct {
+		limit, left string
+		low         bool
+	}{{"700", "700", false}, {"700", "70", false}, {"700", "69", true}, {"", "", true}, {"x", "1", true}} {
+		h := http.Header{}
+		h.Set("X-Rate-Limit", c.limit)
+		h.Set("X-Rate-Limit-Remaining", c.left)
+		tr.noteRate(h) // unreadable headers keep the last good reading
+		if tr.rateLow() != c.low {
+			t.Errorf("limit %q remaining %q: rateLow = %v", c.limit, c.left, !c.low)
+		}
+	}
+	s, c, _ := emu(t, zt.Synthetic(1500, 3), nil, zt.WithRateLimitWindow(30, 200*time.Millisecond))
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.tickets) != 1500 {
+		t.Errorf("%d tickets, want 1500", len(l.tickets))
+	}
+	if c.tr.rateLimit.Load() != 30 {
+		t.Errorf("X-Rate-Limit not read: %d", c.tr.rateLimit.Load())
+	}
+	_ = s
 }
