@@ -129,7 +129,7 @@ func TestExportFallsBackToSmallerPagesOnTimeout(t *testing.T) {
 		cfg.ViewID, cfg.Search = 0, "status<solved"
 		cfg.RequestTimeout = 500 * time.Millisecond
 	})
-	// The second export page (after the first cursor) never answers.
+	// The second export page (the first of 1,000) never answers.
 	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Times: 1, Status: 0})
 	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Times: 1, Delay: time.Hour})
 	l, err := loadAll(t, c)
@@ -152,13 +152,13 @@ func TestExportFallsBackToSmallerPagesOnTimeout(t *testing.T) {
 			sizes = append(sizes, pageParam(r.Path))
 		}
 	}
-	// 1000 (page 1), 1000 (timed out; recorded when it ends), then 100 a page for the
-	// remaining 1,500.
+	// 100 (the first page, small for quick first rows), 1000 (timed out), then 100 a page
+	// for the remaining 2,400.
 	bySize := map[string]int{}
 	for _, z := range sizes {
 		bySize[z]++
 	}
-	if sizes[0] != "1000" || bySize["1000"] != 2 || bySize["100"] != 15 || len(sizes) != 17 {
+	if sizes[0] != "100" || bySize["1000"] != 1 || bySize["100"] != 25 || len(sizes) != 26 {
 		t.Errorf("export page sizes %v", sizes)
 	}
 	if !strings.Contains(logs.all(), "timed out; going on at 100 a page") {

@@ -90,7 +90,9 @@ func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit
 	v.Set("include", "tickets(users,organizations)")
 	// Export allows 1,000 a page (10× fewer requests within its own 100-a-minute limit), but
 	// such a page can time out: then the walk goes on from the same cursor at 100 a page.
-	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), "/search/export.json?"+v.Encode(), true,
+	// The first page is a small one, so the first rows show after one short round trip.
+	path = "/search/export.json?" + v.Encode()
+	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), path, withParam(path, "page[size]", strconv.Itoa(pageSize)), true,
 		func(p string, data []byte) (pageHead, error) {
 			h, err := parseHead(data)
 			if err != nil {
