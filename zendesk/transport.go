@@ -85,6 +85,9 @@ type RetryEvent struct {
 // String is the status-bar wording: "retrying GET /views/1/tickets (429, waiting 12s)".
 func (e RetryEvent) String() string {
 	why := e.Reason
+	if i := strings.LastIndex(why, ": "); i >= 0 {
+		why = why[i+2:] // "dial tcp …: connect: connection refused" → "connection refused"
+	}
 	if e.Status != 0 {
 		why = strconv.Itoa(e.Status)
 	}
