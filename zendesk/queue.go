@@ -132,6 +132,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		if err := ctx.Err(); err != nil {
+			return err // cancelled (by onPage, say) while this page was ready: deliver no more
+		}
 		if p.err != nil {
 			return p.err
 		}
