@@ -51,6 +51,10 @@ type Config struct {
 	RequestTimeout time.Duration // MaxWait bounds a call's attempts and waits together
 	// Concurrency bounds the requests in flight (default 12).
 	Concurrency int
+	// PageConcurrency is how many list pages of a view are fetched at once after the first
+	// (default 8; 1 walks the view page by page). It backs off to one at a time while
+	// X-Rate-Limit-Remaining is under a tenth of X-Rate-Limit.
+	PageConcurrency int
 	// OnRetry, when set, is told each time a request is about to be retried (429, 5xx,
 	// timeouts), e.g. to show "retrying … (429, waiting 12s)". It runs on the request's
 	// goroutine and must not block.
