@@ -24,6 +24,9 @@ type TokenSource interface {
 	Renew(ctx context.Context, rejected string) (string, error)
 }
 
+// A TokenSource that also has a method Secrets() []string (the tokens it holds now) has
+// them redacted from every error and log line of the client, like the static tokens.
+
 // CredentialError is a request that was not sent because the TokenSource had no usable
 // token (for a stored sign-in: Zendesk refused its refresh). Its text is the source's.
 type CredentialError struct{ Err error }
