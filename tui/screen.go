@@ -58,7 +58,7 @@ type (
 	}
 	// startFixMsg opens the fix wizard for a ticket.
 	startFixMsg struct{ id int64 }
-	// reloadMsg forgets the queue and loads it again.
+	// reloadMsg loads the queue again; the old one goes when the first page comes.
 	reloadMsg struct{}
 	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
@@ -92,9 +92,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			return m.lookupBeforeFix(msg.id) // people.go: the plan waits for Zendesk's answer
 		}
 	case reloadMsg:
-		m.s.reset()
-		m.queue.invalidate()
-		m.queue.refresh()
+		m.stale = true // forgotten at the reload's first page, kept if it fails
 		m.lastErr, m.status = "", "reloading…"
 		return m.startLoad()
 	case undoMsg:
