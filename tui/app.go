@@ -88,6 +88,11 @@ type Model struct {
 	lastErr  string
 	showHelp bool
 
+	// stale: a reload is under way and the queue on screen is the previous one, forgotten
+	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
+	// was refused).
+	stale bool
+
 	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
 	// became of a submit in flight.
 	interrupted   bool
@@ -195,6 +200,11 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
+		if m.stale {
+			m.stale = false
+			m.s.reset()
+			m.queue.invalidate()
+		}
 		m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
@@ -207,8 +217,18 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		}
 		m.loading = false
 		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
+		if m.stale && msg.err == nil { // a reload that found nothing
+			m.s.reset()
+			m.queue.invalidate()
+			m.queue.refresh()
+		}
+		kept := m.stale && len(m.s.tickets) > 0
+		m.stale = false
 		if msg.err != nil {
 			m.lastErr = "loading the queue: " + msg.err.Error()
+			if kept {
+				m.lastErr = "reloading the queue (the one shown is kept): " + msg.err.Error()
+			}
 		} else {
 			m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
 		}

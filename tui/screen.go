@@ -63,7 +63,7 @@ type (
 	startFixMsg struct{ id int64 }
 	// resumeFixMsg goes back from the review to the wizard, every choice kept.
 	resumeFixMsg struct{}
-	// reloadMsg forgets the queue and loads it again.
+	// reloadMsg loads the queue again; the old one goes when the first page comes.
 	reloadMsg struct{}
 	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
@@ -106,9 +106,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case returnToMsg:
 		m.current = msg.id
 	case reloadMsg:
-		m.s.reset()
-		m.queue.invalidate()
-		m.queue.refresh()
+		m.stale = true // forgotten at the reload's first page, kept if it fails
 		m.lastErr, m.status = "", "reloading…"
 		return m.startLoad()
 	case startBulkMsg:
