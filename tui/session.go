@@ -27,6 +27,7 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+	marked  marks              // tickets marked for a bulk fix (x)
 	deps    map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
@@ -73,6 +74,7 @@ func newSession(opts Options) *session {
 		dir:     model.NewDirectory(),
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
+		marked:  marks{},
 		deps:    map[int64][]depKey{},
 		readers: map[depKey][]int64{},
 		convs:   map[int64]*conversation{},

@@ -5,13 +5,19 @@ import "fmt"
 // submitDone records a submit's or an undo's outcome: the reloaded ticket is merged, the
 // status says what happened, and the review shows the result.
 func (m *Model) submitDone(msg submitDoneMsg) {
+	m.bulk.batchID = "" // u now undoes this change, not an earlier batch
 	before, had := m.s.tickets[msg.TicketID]
+	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
+	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
 	for _, rm := range msg.Removed {
 		// A reload adds what Zendesk has but cannot tell what is gone.
 		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
 	}
 	if msg.Reloaded != nil {
 		m.mergePage(*msg.Reloaded)
+	}
+	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
+		m.queue.selectFlagged(next)
 	}
 	switch {
 	case msg.Conflict:
