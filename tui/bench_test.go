@@ -195,3 +195,18 @@ func BenchmarkConsoleVsScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkFirstPage measures the console's side of the first rows: a fresh console
+// merging the first streamed page (100 tickets) and drawing it at 120x40. Issue 15 allows
+// 50 ms on the console's side.
+func BenchmarkFirstPage(b *testing.B) {
+	opts, pages := loadPages(b, 2000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := New(opts)
+		m.setSize(120, 40)
+		m.mergePage(pages[0])
+		_ = m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/first-page")
+}
