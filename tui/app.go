@@ -85,13 +85,14 @@ type Model struct {
 func New(opts Options) Model {
 	s := newSession(opts)
 	h := help.New()
-	h.Styles.ShortKey = s.styles.Label
-	h.Styles.FullKey = s.styles.Label
+	s.styles.Help(&h)
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	s.styles.Spinner(&sp)
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
 		help:    h,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		spinner: sp,
 		lastErr: opts.Notice,
 	}
 	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}

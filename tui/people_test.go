@@ -4,12 +4,17 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/journal"
@@ -259,5 +264,69 @@ func TestQuickEscArrivesAsAlt(t *testing.T) {
 	v := h.view(t)
 	if strings.Contains(v, "Org Email") {
 		t.Fatalf("still on the detail after alt+esc:\n%s", v)
+	}
+}
+
+// colourSGR finds a colour in raw output: SGR parameters 30–38, 40–48, 90–97 or 100–107.
+func colourSGR(s string) string {
+	for _, m := range regexp.MustCompile(`\x1b\[([0-9;:]*)m`).FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return strconv.Quote(m[0])
+			}
+		}
+	}
+	return ""
+}
+
+// rawView quits the program and renders its last frame with a true-colour profile, so any
+// colour a widget keeps shows up as escape codes.
+func (h *harness) rawView(t *testing.T) string {
+	t.Helper()
+	if err := h.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := h.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	return m.View()
+}
+
+// NO_COLOR: every widget (help line and full help, the filter and edit inputs, the spinner)
+// draws with bold, underline and reverse only. The golden holds the raw escape codes.
+func TestNoColorEveryWidget(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		golden bool
+		drive  func(h *harness)
+	}{
+		{"queue", true, func(h *harness) {}},
+		{"help", true, func(h *harness) { h.keys("?"); h.waitFor(t, "closes this help") }},
+		{"filter", false, func(h *harness) { h.keys("/"); h.tm.Type("acm"); h.waitFor(t, "/acm") }},
+		{"wizard edit", false, func(h *harness) {
+			h.openFix(t, 4003)
+			h.keys("e")
+			h.waitFor(t, "› ")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, 100, 30)
+			tc.drive(h)
+			raw := h.rawView(t)
+			if c := colourSGR(raw); c != "" {
+				t.Errorf("NO_COLOR frame has the colour %s", c)
+			}
+			if !strings.Contains(raw, "\x1b[") {
+				t.Errorf("no emphasis at all: bold, underline and reverse should stay")
+			}
+			if tc.golden {
+				var b strings.Builder
+				for _, l := range strings.Split(raw, "\n") {
+					b.WriteString(strconv.Quote(l) + "\n")
+				}
+				golden.RequireEqual(t, []byte(b.String()))
+			}
+		})
 	}
 }

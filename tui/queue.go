@@ -62,6 +62,7 @@ func newQueueScreen(s *session) *queueScreen {
 	fi := textinput.New()
 	fi.Prompt = "/"
 	fi.Placeholder = "text · kind:cc · kind:select · scenario:partner · kind:none"
+	s.styles.Input(&fi)
 	q := &queueScreen{s: s, table: t, filter: fi}
 	q.setColumns()
 	return q

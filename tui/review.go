@@ -50,7 +50,9 @@ type reviewScreen struct {
 }
 
 func newReviewScreen(s *session) *reviewScreen {
-	return &reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
+	s.styles.Spinner(&sp)
+	return &reviewScreen{s: s, spinner: sp}
 }
 
 // CapturesKeys: while the agent reviews, every key answers the review (y submits, any

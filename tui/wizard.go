@@ -34,6 +34,7 @@ func newWizardScreen(s *session) *wizardScreen {
 	in := textinput.New()
 	in.Prompt = "› "
 	in.CharLimit = 254
+	s.styles.Input(&in)
 	return &wizardScreen{s: s, input: in}
 }
 
