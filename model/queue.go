@@ -20,28 +20,34 @@ func (e Evaluation) Worst() Severity {
 	return worst
 }
 
-// QueueRank is an evaluation's place in the queue's "findings first" order: 0 errors,
-// 1 warnings only, 2 clean, 3 skipped (SortForQueue then orders by ticket id).
-func QueueRank(e Evaluation) int { return queueRank(e) }
+// NeedsAsking reports a ticket of the unknown scenario without findings: not clean, since
+// none of the handbook's examples fits and the submitter must be asked (rules.md).
+func (e Evaluation) NeedsAsking() bool {
+	return e.Skipped == "" && len(e.Findings) == 0 && e.Scenario == ScenarioUnknown
+}
 
-// queueRank orders evaluations for the queue: errors, warnings, clean, skipped.
-func queueRank(e Evaluation) int {
+// QueueRank orders evaluations for the queue: 0 errors, 1 warnings only, 2 "ask"
+// (NeedsAsking), 3 clean, 4 skipped.
+func QueueRank(e Evaluation) int {
 	switch {
 	case e.Skipped != "":
-		return 3
+		return 4
 	case e.Worst() == SeverityError:
 		return 0
 	case e.Worst() == SeverityWarning:
 		return 1
+	case e.NeedsAsking():
+		return 2
 	}
-	return 2
+	return 3
 }
 
 // SortForQueue orders evaluations findings first: tickets with an error, then with
-// warnings only, then clean ones, then skipped ones; by ticket id within each group.
+// warnings only, then those to ask about, then clean ones, then skipped ones; by ticket
+// id within each group.
 func SortForQueue(evs []Evaluation) {
 	slices.SortStableFunc(evs, func(a, b Evaluation) int {
-		if c := cmp.Compare(queueRank(a), queueRank(b)); c != 0 {
+		if c := cmp.Compare(QueueRank(a), QueueRank(b)); c != 0 {
 			return c
 		}
 		return cmp.Compare(a.TicketID, b.TicketID)

@@ -9,11 +9,12 @@ func TestSortForQueue(t *testing.T) {
 	warn := []Finding{{Kind: KindPartnerCCMissing, Severity: SeverityWarning}}
 	errs := []Finding{{Kind: KindPartnerCCMissing, Severity: SeverityWarning}, {Kind: KindRequesterOrgMismatch, Severity: SeverityError}}
 	evs := []Evaluation{
-		{TicketID: 9},
+		{TicketID: 9, Scenario: ScenarioCustomerAccount},
 		{TicketID: 5, Skipped: "closed"},
+		{TicketID: 6, Scenario: ScenarioUnknown},
 		{TicketID: 7, Findings: warn},
 		{TicketID: 8, Findings: errs},
-		{TicketID: 2},
+		{TicketID: 2, Scenario: ScenarioPartnerAccount},
 		{TicketID: 3, Findings: warn},
 		{TicketID: 4, Findings: errs},
 	}
@@ -22,10 +23,10 @@ func TestSortForQueue(t *testing.T) {
 	for _, e := range evs {
 		ids = append(ids, e.TicketID)
 	}
-	if want := []int64{4, 8, 3, 7, 2, 9, 5}; !reflect.DeepEqual(ids, want) {
+	if want := []int64{4, 8, 3, 7, 6, 2, 9, 5}; !reflect.DeepEqual(ids, want) {
 		t.Errorf("order %v, want %v", ids, want)
 	}
-	if evs[0].Worst() != SeverityError || evs[2].Worst() != SeverityWarning || evs[4].Worst() != "" {
+	if evs[0].Worst() != SeverityError || evs[2].Worst() != SeverityWarning || evs[5].Worst() != "" || !evs[4].NeedsAsking() || evs[5].NeedsAsking() {
 		t.Error("Worst")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -29,6 +30,9 @@ type Options struct {
 	// OpenURL opens a link in the browser (cmd/ wires github.com/cli/browser); nil means
 	// the console cannot open links and says where the ticket is instead.
 	OpenURL func(url string) error
+	// CopyText puts text on the clipboard (cmd/ wires OSC 52 with a clipboard-library
+	// fallback); nil means the console cannot copy and shows the text instead.
+	CopyText func(text string) error
 	// Logf writes to the --debug log (nil: no log). Never to the screen.
 	Logf func(format string, args ...any)
 	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
@@ -107,7 +111,7 @@ func Run(ctx context.Context, opts Options) error {
 		// reverse too, and the selected row would vanish. The plain theme has no colours.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithContext(ctx))
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
 	_, err := p.Run()
 	return err
 }
@@ -117,17 +121,12 @@ func (m Model) Init() tea.Cmd {
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
-// take two rows, the queue's filter line and header two more.
+// take two rows.
 func (m *Model) setSize(w, h int) {
 	m.s.width, m.s.height = w, h
 	m.help.Width = w
-	body := h - 2
-	for id, sc := range m.screens {
-		if screenID(id) == screenQueue {
-			sc.SetSize(w, body-2)
-		} else {
-			sc.SetSize(w, body)
-		}
+	for _, sc := range m.screens {
+		sc.SetSize(w, max(h-2, 1))
 	}
 }
 
@@ -222,6 +221,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.lastErr = "opening the browser: " + msg.err.Error()
 		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+		} else {
+			m.status = "copied " + msg.url
+		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	default:
@@ -232,8 +237,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 
 // mergePage adds tickets and people to the session and redraws what shows them.
 func (m *Model) mergePage(p model.QueuePage) {
-	m.s.merge(p)
-	m.queue.invalidate()
+	changed := m.s.merge(p)
+	m.queue.update(changed)
 	m.queue.refresh()
 	if m.current == screenDetail {
 		m.detail.render()
@@ -314,13 +319,17 @@ func (m Model) View() string {
 	var body string
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active()) +
-			"\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		if l, ok := m.active().(interface{ Legend() string }); ok {
+			body += "\n\n" + l.Legend()
+		}
+		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
 	} else {
 		body = m.active().View()
 	}
 	bodyH := max(m.s.height-2, 1)
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
-	return body + "\n" + m.statusBar() + "\n" + m.help.View(m.active())
+	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
 }

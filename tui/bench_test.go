@@ -88,3 +88,23 @@ func BenchmarkFilterKeystroke10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/key")
 }
+
+// BenchmarkLoadPages10k measures the console's side of loading a 10,000-ticket queue: every
+// streamed page merged, judged and prepared for the table (the network is not timed).
+func BenchmarkLoadPages10k(b *testing.B) {
+	m := loadedConsole(b, 10000, 120, 40)
+	var pages []model.QueuePage
+	if err := m.s.client.LoadQueue(context.Background(), func(p model.QueuePage) { pages = append(pages, p) }); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		fresh := New(m.opts)
+		var tm tea.Model = fresh
+		tm, _ = tm.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+		for _, p := range pages {
+			tm, _ = tm.Update(pageMsg{load: fresh.load, page: p})
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/load")
+}

@@ -8,6 +8,12 @@ import (
 // KeyMap declares every binding once; each screen matches keys and lists its help from here.
 type KeyMap struct {
 	Up, Down, Top, Bottom key.Binding
+	HalfPageDown          key.Binding
+	HalfPageUp            key.Binding
+	PageDown, PageUp      key.Binding
+	NextFlagged           key.Binding // next ticket with findings
+	PrevFlagged           key.Binding
+	CopyURL               key.Binding
 	Open                  key.Binding
 	Fix                   key.Binding
 	Accept, Skip, Edit    key.Binding
@@ -28,27 +34,34 @@ type KeyMap struct {
 // DefaultKeyMap returns the bindings of product.md.
 func DefaultKeyMap() KeyMap {
 	return KeyMap{
-		Up:          key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
-		Down:        key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
-		Top:         key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:      key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		Open:        key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
-		Fix:         key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix")),
-		Accept:      key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "accept step")),
-		Skip:        key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "skip step")),
-		Edit:        key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit value")),
-		Confirm:     key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit")),
-		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
-		Sort:        key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
-		Browser:     key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
-		Reload:      key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
-		Undo:        key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
-		Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
-		Back:        key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
-		Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
-		Interrupt:   key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
-		InputDone:   key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+		Up:           key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "up")),
+		Down:         key.NewBinding(key.WithKeys("j", "down"), key.WithHelp("↓/j", "down")),
+		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		HalfPageDown: key.NewBinding(key.WithKeys("ctrl+d"), key.WithHelp("ctrl+d", "half page down")),
+		HalfPageUp:   key.NewBinding(key.WithKeys("ctrl+u"), key.WithHelp("ctrl+u", "half page up")),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown"), key.WithHelp("pgdn", "page down")),
+		PageUp:       key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		NextFlagged:  key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next flagged")),
+		PrevFlagged:  key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous flagged")),
+		CopyURL:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy URL")),
+		Open:         key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "detail")),
+		Fix:          key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix")),
+		Accept:       key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "accept step")),
+		Skip:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "skip step")),
+		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit value")),
+		Confirm:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit")),
+		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
+		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
+		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
+		Browser:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
+		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
+		Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
+		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
+		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 	}
 }
 

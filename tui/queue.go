@@ -2,22 +2,21 @@ package tui
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/partner-triage/partner-triage/model"
+	"github.com/charmbracelet/lipgloss"
 )
 
 // sortOrder is how the queue is ordered; `s` cycles through them.
 type sortOrder int
 
 const (
-	sortFindings sortOrder = iota // findings first (errors, then warnings), then oldest first
+	sortFindings sortOrder = iota // findings first (errors, warnings, ask), then by id
 	sortID
 	sortAge
 )
@@ -26,235 +25,263 @@ func (o sortOrder) String() string {
 	return [...]string{"findings first", "by id", "newest first"}[o]
 }
 
-// badges abbreviates finding kinds for the queue's findings column.
-var badges = map[model.FindingKind]string{
-	model.KindRequesterOrgMismatch:     "mismatch",
-	model.KindCustomerEmailUnknown:     "unknown",
-	model.KindSelectPartnerAssociation: "select",
-	model.KindPartnerCCMissing:         "cc",
+// previewMinWidth is the terminal width from which the selected ticket's detail shows
+// beside the list (gh-dash's preview pane).
+const previewMinWidth = 120
+
+// queueMark remembers that a ticket arrived or changed during a live refresh.
+type queueMark struct {
+	kind rowMark
+	at   time.Time
 }
 
-// queueScreen is the list of queue tickets with a filter line.
+// queueScreen is the list of queue tickets with a filter line and, on wide terminals, a
+// preview of the selected ticket. It draws only the rows on screen and prepares a row only
+// when its ticket (or what the row shows of its people) changed.
 type queueScreen struct {
-	s         *session
-	table     table.Model
-	filter    textinput.Model
-	filtering bool
-	order     sortOrder
-	entries   []queueEntry // every queue ticket, sorted; nil when stale
-	ids       []int64      // the visible rows' ticket ids, in table order
-	total     int          // tickets in the queue (before the filter)
-	badgeW    int          // width of the findings column
-	flagged   int          // of which with findings
+	s             *session
+	width, height int // of the whole screen area, in cells
+	listW, rowsH  int // the list's width and the number of rows it shows
+	cols          columns
+	filter        textinput.Model
+	filtering     bool
+	filterErr     string // why the filter cannot match (an unknown kind:)
+	order         sortOrder
+
+	entries []*queueEntry         // every queue ticket, sorted; nil when stale
+	byID    map[int64]*queueEntry // the same entries by ticket id
+	visible []*queueEntry         // the entries that pass the filter, in order
+	cursor  int                   // index into visible
+	offset  int                   // first visible row on screen
+	marks   map[int64]queueMark
+
+	total, flagged, asking int // tickets in the queue (before the filter), with findings, to ask about
+
+	preview   *detailScreen // nil below previewMinWidth
+	previewID int64
+
+	// The table styles of the theme, applied to whole prepared lines (which carry their
+	// own cell padding) and without the header's border, so every row is one line.
+	headerStyle, selectedStyle lipgloss.Style
 }
 
 func newQueueScreen(s *session) *queueScreen {
-	t := table.New(table.WithFocused(true), table.WithStyles(s.styles.Table))
-	km := table.DefaultKeyMap()
-	// The console's own bindings for paging and jumping; the table keeps only its moves.
-	km.LineUp = s.keys.Up
-	km.LineDown = s.keys.Down
-	km.GotoTop = s.keys.Top
-	km.GotoBottom = s.keys.Bottom
-	km.HalfPageUp.SetEnabled(false)
-	km.HalfPageDown.SetEnabled(false)
-	t.KeyMap = km
 	fi := textinput.New()
 	fi.Prompt = "/"
-	fi.Placeholder = "text · kind:cc · kind:select · scenario:partner · kind:none"
+	fi.Placeholder = "text · kind:cc · kind:select · kind:ask · scenario:partner · kind:none"
 	s.styles.Input(&fi)
-	q := &queueScreen{s: s, table: t, filter: fi}
-	q.setColumns()
+	q := &queueScreen{s: s, filter: fi, marks: map[int64]queueMark{},
+		headerStyle:   s.styles.Table.Header.UnsetPadding().UnsetBorderStyle().BorderBottom(false),
+		selectedStyle: s.styles.Table.Selected.UnsetPadding(),
+	}
+	q.SetSize(80, 20)
 	return q
 }
 
-// SetSize fits the table to the space the root model gives it.
+// SetSize fits the list (and the preview, when the terminal is wide enough) to the space
+// the root gives the screen: a filter line, the header, the rows.
 func (q *queueScreen) SetSize(width, height int) {
-	q.table.SetWidth(width)
-	q.table.SetHeight(max(height, 3))
-	q.setColumns()
-	q.invalidate() // the findings badges depend on the column width
-	if len(q.s.tickets) > 0 {
-		q.refresh()
-	}
-}
-
-func (q *queueScreen) setColumns() {
-	w := max(q.s.width, 40)
-	// Fixed columns, then the remaining width shared by requester, org and findings.
-	idW, ageW, statusW, scenW, cols := 7, 4, 7, 8, 7
-	if w < 80 {
-		// Narrow terminals keep what triage needs: who, which org, what is wrong.
-		ageW, statusW, cols = 0, 0, 5
-	}
-	rest := w - (idW + ageW + statusW + scenW) - 2*cols // each cell has 1 column of padding per side
-	findW := max(rest*30/100, 14)
-	reqW := max((rest-findW)*60/100, 8)
-	orgW := max(rest-findW-reqW, 6)
-	q.badgeW = findW
-	q.table.SetColumns([]table.Column{
-		{Title: "ID", Width: idW},
-		{Title: "Age", Width: ageW},
-		{Title: "Status", Width: statusW},
-		{Title: "Scenario", Width: scenW},
-		{Title: "Requester", Width: reqW},
-		{Title: "Org", Width: orgW},
-		{Title: "Findings", Width: findW},
-	})
-}
-
-// scenarioShort keeps the scenario column narrow.
-func scenarioShort(sc model.Scenario) string {
-	switch sc {
-	case model.ScenarioServicesEngagement:
-		return "services"
-	case model.ScenarioCustomerAccount:
-		return "customer"
-	case model.ScenarioPartnerAccount:
-		return "partner"
-	case model.ScenarioSelectPartner:
-		return "select"
-	}
-	return "unknown"
-}
-
-// badge renders the findings column: "✗ mismatch unknown" when a finding is an error,
-// "! cc" for warnings only; when that does not fit, the first kind and a count ("✗ mismatch +1").
-func badge(ev model.Evaluation, width int) string {
-	if len(ev.Findings) == 0 {
-		return "✓"
-	}
-	mark := "!"
-	parts := make([]string, 0, len(ev.Findings))
-	for _, f := range ev.Findings {
-		if f.Severity == model.SeverityError {
-			mark = "✗"
+	q.width, q.height = width, height
+	q.listW = width
+	if width >= previewMinWidth {
+		q.listW = width - max(width*35/100, 42) - 1
+		if q.preview == nil {
+			q.preview = newDetailScreen(q.s)
 		}
-		parts = append(parts, badges[f.Kind])
+		q.preview.SetSize(width-q.listW-1, height)
+		q.previewID = 0
+	} else {
+		q.preview = nil
 	}
-	full := mark + " " + strings.Join(parts, " ")
-	if len([]rune(full)) <= width || len(parts) == 1 {
-		return full
+	q.rowsH = max(height-2, 1)
+	if c := layoutColumns(q.listW); c != q.cols {
+		q.cols = c
+		q.invalidate() // the cells depend on the column widths
 	}
-	return fmt.Sprintf("%s %s +%d", mark, parts[0], len(parts)-1)
+	q.refresh()
 }
 
-// haystack is what the filter matches: id, subject, people, org, scenario and finding kinds.
-func (q *queueScreen) haystack(t model.Ticket, ev model.Evaluation) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "#%d %s %s %s %s %s %s", t.ID, t.Subject, t.Status, q.s.userLabel(t.RequesterID),
-		q.s.orgLabel(t.OrganizationID), ev.Scenario, ev.OrgEmail)
-	for _, f := range ev.Findings {
-		b.WriteString(" ")
-		b.WriteString(string(f.Kind))
-		b.WriteString(" ")
-		b.WriteString(badges[f.Kind])
-	}
-	return strings.ToLower(b.String())
-}
-
-// queueEntry is one ticket's row, prepared once per change of the queue so that moving,
-// filtering and sorting never recompute labels or verdicts.
-type queueEntry struct {
-	id       int64
-	row      table.Row
-	hay      string // lower-cased text the filter matches
-	kinds    string // finding kinds and badges, for kind:… filters
-	scenario string
-	rank     int
-	created  time.Time
-}
-
-// invalidate marks the prepared rows stale (the queue, the verdicts or the width changed).
+// invalidate marks every prepared row stale (the width or the whole queue changed).
 func (q *queueScreen) invalidate() { q.entries = nil }
 
-// prepare builds the entries from the session and sorts them in the current order.
-func (q *queueScreen) prepare() {
+// rebuild prepares every row from the session and sorts them.
+func (q *queueScreen) rebuild() {
 	now := q.s.now()
-	q.entries = make([]queueEntry, 0, len(q.s.tickets))
-	q.total, q.flagged = len(q.s.tickets), 0
+	q.entries = make([]*queueEntry, 0, len(q.s.tickets))
+	q.byID = make(map[int64]*queueEntry, len(q.s.tickets))
 	for id, t := range q.s.tickets {
-		ev := q.s.evals[id]
-		if len(ev.Findings) > 0 {
-			q.flagged++
-		}
-		var kinds strings.Builder
-		for _, f := range ev.Findings {
-			kinds.WriteString(string(f.Kind) + " " + badges[f.Kind] + " ")
-		}
-		q.entries = append(q.entries, queueEntry{
-			id: id, hay: q.haystack(t, ev), rank: model.QueueRank(ev), created: t.CreatedAt,
-			kinds: kinds.String(), scenario: string(ev.Scenario),
-			row: table.Row{
-				itoa(id), age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
-				q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID), badge(ev, q.badgeW),
-			},
-		})
+		e := q.prepareEntry(t, q.s.evals[id], now)
+		q.entries = append(q.entries, &e)
+		q.byID[id] = &e
 	}
-	q.sortEntries()
+	slices.SortFunc(q.entries, q.compare)
+	q.count()
 }
 
-func (q *queueScreen) sortEntries() {
-	e := q.entries
-	sort.Slice(e, func(i, j int) bool {
-		a, b := &e[i], &e[j]
-		switch q.order {
-		case sortID:
-			return a.id < b.id
-		case sortAge:
-			if !a.created.Equal(b.created) {
-				return a.created.After(b.created)
-			}
-			return a.id > b.id
+func (q *queueScreen) compare(a, b *queueEntry) int {
+	switch {
+	case q.less(a, b):
+		return -1
+	case q.less(b, a):
+		return 1
+	}
+	return 0
+}
+
+func (q *queueScreen) count() {
+	q.total, q.flagged, q.asking = len(q.entries), 0, 0
+	for _, e := range q.entries {
+		if e.flagged {
+			q.flagged++
 		}
-		if a.rank != b.rank {
-			return a.rank < b.rank
+		if e.rank == 2 {
+			q.asking++
 		}
-		return a.id < b.id
-	})
+	}
+}
+
+// update prepares the rows of the given tickets again (dropping those no longer in the
+// queue) and merges them into the sorted list: the changed rows are prepared and sorted,
+// the others only move (pointers), so a page costs O(changed·log changed + total).
+func (q *queueScreen) update(ids []int64) {
+	if q.entries == nil || len(ids) > len(q.entries)/2 {
+		q.rebuild()
+		return
+	}
+	now := q.s.now()
+	fresh := make([]*queueEntry, 0, len(ids))
+	seen := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if old, ok := q.byID[id]; ok {
+			old.stale = true
+			delete(q.byID, id)
+		}
+		if t, ok := q.s.tickets[id]; ok {
+			e := q.prepareEntry(t, q.s.evals[id], now)
+			fresh = append(fresh, &e)
+		}
+	}
+	for _, e := range fresh {
+		q.byID[e.id] = e
+	}
+	if q.preview != nil && slices.Contains(ids, q.previewID) {
+		q.preview.render()
+	}
+	slices.SortFunc(fresh, q.compare)
+	out := make([]*queueEntry, 0, len(q.entries)+len(fresh))
+	j := 0
+	for _, e := range q.entries {
+		if e.stale {
+			continue
+		}
+		for j < len(fresh) && q.less(fresh[j], e) {
+			out = append(out, fresh[j])
+			j++
+		}
+		out = append(out, e)
+	}
+	out = append(out, fresh[j:]...)
+	q.entries = out
+	q.count()
+}
+
+// mark records tickets that arrived (new) or changed in a live refresh; their rows carry
+// the mark for markFor.
+func (q *queueScreen) mark(ids []int64, kind rowMark) {
+	now := q.s.now()
+	for _, id := range ids {
+		q.marks[id] = queueMark{kind: kind, at: now}
+	}
+}
+
+// expireMarks forgets marks older than markFor and returns the tickets whose rows change.
+func (q *queueScreen) expireMarks() []int64 {
+	now := q.s.now()
+	var ids []int64
+	for id, m := range q.marks {
+		if now.Sub(m.at) >= markFor {
+			delete(q.marks, id)
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // refresh shows the entries that match the filter, keeping the cursor on the same ticket.
 func (q *queueScreen) refresh() {
 	keep := q.selected()
 	if q.entries == nil {
-		q.prepare()
+		q.rebuild()
 	}
-	needle := strings.ToLower(strings.TrimSpace(q.filter.Value()))
-	ids := make([]int64, 0, len(q.entries))
-	rows := make([]table.Row, 0, len(q.entries))
-	cursor := 0
-	for i := range q.entries {
-		e := &q.entries[i]
-		if needle != "" && !e.matches(needle) {
+	terms, errMsg := parseFilter(q.filter.Value())
+	q.filterErr = errMsg
+	q.visible = q.visible[:0]
+	cursor := -1
+	for _, e := range q.entries {
+		if !e.matches(terms) {
 			continue
 		}
 		if e.id == keep {
-			cursor = len(ids)
+			cursor = len(q.visible)
 		}
-		ids = append(ids, e.id)
-		rows = append(rows, e.row)
+		q.visible = append(q.visible, e)
 	}
-	q.ids = ids
-	q.table.SetRows(rows)
-	q.table.SetCursor(cursor)
+	if cursor < 0 {
+		cursor = min(q.cursor, len(q.visible)-1)
+	}
+	q.moveTo(max(cursor, 0))
 }
 
-// matches reports whether every word of the filter matches the entry: "kind:cc" and
-// "scenario:select" look only at the finding kinds and the scenario, "kind:none" keeps
-// clean tickets, any other word is looked for in the whole row text.
-func (e *queueEntry) matches(needle string) bool {
-	for _, w := range strings.Fields(needle) {
+// filterTerm is one word of the filter: kind:…, scenario:… or free text.
+type filterTerm struct {
+	field string // "kind", "scenario" or "" for the whole row
+	word  string
+}
+
+// parseFilter splits the filter into words and checks kind: words against the kinds and
+// badges the queue knows ("" when every word is valid).
+func parseFilter(s string) ([]filterTerm, string) {
+	var terms []filterTerm
+	var bad []string
+	for _, w := range strings.Fields(strings.ToLower(s)) {
+		switch {
+		case strings.HasPrefix(w, "kind:"):
+			k := strings.TrimPrefix(w, "kind:")
+			if !slices.ContainsFunc(kindWords, func(kw string) bool { return strings.Contains(kw, k) }) {
+				bad = append(bad, k)
+			}
+			terms = append(terms, filterTerm{"kind", k})
+		case strings.HasPrefix(w, "scenario:"):
+			terms = append(terms, filterTerm{"scenario", strings.TrimPrefix(w, "scenario:")})
+		default:
+			terms = append(terms, filterTerm{"", w})
+		}
+	}
+	if len(bad) > 0 {
+		return terms, fmt.Sprintf("no finding kind %q: kinds are mismatch, unknown, select, cc, ask, none", strings.Join(bad, " "))
+	}
+	return terms, ""
+}
+
+// matches reports whether every term matches the entry: "kind:cc" and "scenario:select"
+// look only at the finding kinds and the scenario, "kind:none" keeps clean tickets, any
+// other word is looked for in the whole row text.
+func (e *queueEntry) matches(terms []filterTerm) bool {
+	for _, t := range terms {
 		var ok bool
 		switch {
-		case w == "kind:none":
+		case t.field == "kind" && t.word == "none":
 			ok = e.kinds == ""
-		case strings.HasPrefix(w, "kind:"):
-			ok = strings.Contains(e.kinds, strings.TrimPrefix(w, "kind:"))
-		case strings.HasPrefix(w, "scenario:"):
-			ok = strings.Contains(e.scenario, strings.TrimPrefix(w, "scenario:"))
+		case t.field == "kind":
+			ok = strings.Contains(e.kinds, t.word)
+		case t.field == "scenario":
+			ok = strings.Contains(e.scenario, t.word)
 		default:
-			ok = strings.Contains(e.hay, w)
+			ok = strings.Contains(e.hay, t.word)
 		}
 		if !ok {
 			return false
@@ -265,74 +292,141 @@ func (e *queueEntry) matches(needle string) bool {
 
 // selected is the ticket under the cursor (0 when the list is empty).
 func (q *queueScreen) selected() int64 {
-	c := q.table.Cursor()
-	if c < 0 || c >= len(q.ids) {
+	if q.cursor < 0 || q.cursor >= len(q.visible) || q.entries == nil {
 		return 0
 	}
-	return q.ids[c]
+	return q.visible[q.cursor].id
+}
+
+// moveTo puts the cursor on a visible row, scrolls it into view and points the preview at it.
+func (q *queueScreen) moveTo(i int) {
+	q.cursor = max(min(i, len(q.visible)-1), 0)
+	if q.cursor < q.offset {
+		q.offset = q.cursor
+	}
+	if q.cursor >= q.offset+q.rowsH {
+		q.offset = q.cursor - q.rowsH + 1
+	}
+	q.offset = max(min(q.offset, len(q.visible)-q.rowsH), 0)
+	if q.preview != nil {
+		if id := q.selected(); id != q.previewID {
+			q.previewID = id
+			q.preview.show(id)
+		}
+	}
+}
+
+// nextFlagged moves to the next (dir 1) or previous (dir -1) ticket with findings.
+func (q *queueScreen) nextFlagged(dir int) {
+	for i := q.cursor + dir; i >= 0 && i < len(q.visible); i += dir {
+		if q.visible[i].flagged {
+			q.moveTo(i)
+			return
+		}
+	}
 }
 
 // Update handles the queue's keys: the filter line while it is open, else moving,
-// filtering, sorting and the keys that open another screen.
+// filtering, sorting and the keys that open another screen; and the mouse.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
-	km, ok := msg.(tea.KeyMsg)
-	if ok && q.filtering {
-		switch {
-		case key.Matches(km, q.s.keys.InputDone):
-			q.filtering = false
-			q.filter.Blur()
-			return nil
-		case key.Matches(km, q.s.keys.ClearFilter):
-			q.filtering = false
-			q.filter.Blur()
-			q.filter.SetValue("")
-			q.refresh()
-			return nil
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if q.filtering {
+			return q.filterKey(msg)
 		}
-		var cmd tea.Cmd
-		q.filter, cmd = q.filter.Update(msg)
-		q.refresh()
-		return cmd
+		return q.key(msg)
+	case tea.MouseMsg:
+		q.mouse(msg)
 	}
-	if ok {
-		k := q.s.keys
-		switch {
-		case key.Matches(km, k.Open):
-			if id := q.selected(); id != 0 {
-				q.s.emit(showDetailMsg{id: id})
-			}
-			return nil
-		case key.Matches(km, k.Fix):
-			q.s.emit(startFixMsg{id: q.selected()})
-			return nil
-		case key.Matches(km, k.Reload):
-			q.s.emit(reloadMsg{})
-			return nil
-		case key.Matches(km, k.Browser):
-			q.s.emit(openTicketMsg{id: q.selected()})
-			return nil
-		case key.Matches(km, k.Undo):
-			q.s.emit(undoMsg{})
-			return nil
-		case key.Matches(km, k.Filter):
-			q.filtering = true
-			return q.filter.Focus()
-		case key.Matches(km, k.ClearFilter) && q.filter.Value() != "":
-			q.filter.SetValue("")
-			q.refresh()
-			return nil
-		case key.Matches(km, k.Sort):
-			q.order = (q.order + 1) % 3
-			if q.entries != nil {
-				q.sortEntries()
-			}
-			q.refresh()
-			return nil
-		}
+	return nil
+}
+
+func (q *queueScreen) filterKey(km tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(km, q.s.keys.InputDone):
+		q.filtering = false
+		q.filter.Blur()
+		return nil
+	case key.Matches(km, q.s.keys.ClearFilter):
+		q.filtering = false
+		q.filter.Blur()
+		q.filter.SetValue("")
+		q.refresh()
+		return nil
 	}
 	var cmd tea.Cmd
-	q.table, cmd = q.table.Update(msg)
+	q.filter, cmd = q.filter.Update(km)
+	q.refresh()
 	return cmd
+}
+
+func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
+	k := q.s.keys
+	half := max(q.rowsH/2, 1)
+	switch {
+	case key.Matches(km, k.Up):
+		q.moveTo(q.cursor - 1)
+	case key.Matches(km, k.Down):
+		q.moveTo(q.cursor + 1)
+	case key.Matches(km, k.Top):
+		q.moveTo(0)
+	case key.Matches(km, k.Bottom):
+		q.moveTo(len(q.visible) - 1)
+	case key.Matches(km, k.HalfPageDown):
+		q.moveTo(q.cursor + half)
+	case key.Matches(km, k.HalfPageUp):
+		q.moveTo(q.cursor - half)
+	case key.Matches(km, k.PageDown):
+		q.moveTo(q.cursor + q.rowsH)
+	case key.Matches(km, k.PageUp):
+		q.moveTo(q.cursor - q.rowsH)
+	case key.Matches(km, k.NextFlagged):
+		q.nextFlagged(1)
+	case key.Matches(km, k.PrevFlagged):
+		q.nextFlagged(-1)
+	case key.Matches(km, k.Open):
+		if id := q.selected(); id != 0 {
+			q.s.emit(showDetailMsg{id: id})
+		}
+	case key.Matches(km, k.Fix):
+		q.s.emit(startFixMsg{id: q.selected()})
+	case key.Matches(km, k.Reload):
+		q.s.emit(reloadMsg{})
+	case key.Matches(km, k.Browser):
+		q.s.emit(openTicketMsg{id: q.selected()})
+	case key.Matches(km, k.CopyURL):
+		q.s.emit(copyURLMsg{id: q.selected()})
+	case key.Matches(km, k.Undo):
+		q.s.emit(undoMsg{})
+	case key.Matches(km, k.Filter):
+		q.filtering = true
+		return q.filter.Focus()
+	case key.Matches(km, k.ClearFilter) && q.filter.Value() != "":
+		q.filter.SetValue("")
+		q.refresh()
+	case key.Matches(km, k.Sort):
+		q.order = (q.order + 1) % 3
+		if q.entries != nil {
+			slices.SortFunc(q.entries, q.compare)
+		}
+		q.refresh()
+	}
+	return nil
+}
+
+// mouse scrolls with the wheel and selects the row clicked (rows start below the filter
+// line and the header).
+func (q *queueScreen) mouse(m tea.MouseMsg) {
+	switch {
+	case m.Button == tea.MouseButtonWheelUp:
+		q.moveTo(q.cursor - 3)
+	case m.Button == tea.MouseButtonWheelDown:
+		q.moveTo(q.cursor + 3)
+	case m.Button == tea.MouseButtonLeft && m.Action == tea.MouseActionPress && m.X < q.listW:
+		if row := q.offset + m.Y - 2; m.Y >= 2 && row < len(q.visible) && row-q.offset < q.rowsH {
+			q.moveTo(row)
+		}
+	}
 }
 
 // CapturesKeys reports whether typed keys belong to the filter line.
@@ -341,32 +435,70 @@ func (q *queueScreen) CapturesKeys() bool { return q.filtering }
 // ShortHelp is the queue's help line.
 func (q *queueScreen) ShortHelp() []key.Binding {
 	k := q.s.keys
-	return []key.Binding{k.Down, k.Open, k.Fix, k.Filter, k.Reload, k.Help, k.Quit}
+	return []key.Binding{k.Down, k.NextFlagged, k.Open, k.Fix, k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp is the queue's `?` help.
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom},
-		{k.Open, k.Fix, k.Browser, k.Undo},
+		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
+		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
 		{k.Help, k.Quit},
 	}
 }
 
+// Legend explains the filter words and the badges, for the `?` help of the queue.
+func (q *queueScreen) Legend() string {
+	lines := []string{
+		"Filter: words match anywhere in the row; kind:mismatch kind:unknown",
+		"  kind:select kind:cc (or the full kind names), kind:ask, kind:none (clean);",
+		"  scenario:customer partner select services unknown",
+		"Badges: ✗ an error · ! warnings only · ? ask the submitter · ✓ clean",
+		"  mismatch/mis requester and organization · unknown/unk customer email",
+		"  select/sel Select partner association · cc partner CC missing",
+		"Rows: + new · • changed since the console showed them",
+	}
+	for i, l := range lines {
+		lines[i] = fit(l, q.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
 func (q *queueScreen) View() string {
+	st := q.s.styles
 	var filterLine string
 	switch {
 	case q.filtering:
 		filterLine = q.filter.View()
 	case q.filter.Value() != "":
-		filterLine = q.s.styles.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.ids), q.total))
+		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
-		filterLine = q.s.styles.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · sorted %s", q.total, q.flagged, q.order))
+		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
 	}
-	if len(q.ids) == 0 && q.total > 0 {
-		return filterLine + "\n" + q.table.View() + "\n" + q.s.styles.Muted.Render("  no ticket matches the filter")
+	if q.filterErr != "" {
+		filterLine = st.Error.Render(fit(q.filterErr, q.listW))
 	}
-	return filterLine + "\n" + q.table.View()
+	var b strings.Builder
+	b.WriteString(q.headerStyle.Render(q.cols.header()))
+	for i := q.offset; i < len(q.visible) && i < q.offset+q.rowsH; i++ {
+		b.WriteByte('\n')
+		line := q.visible[i].line
+		if i == q.cursor {
+			b.WriteString(q.selectedStyle.Render(line))
+		} else {
+			b.WriteString(line)
+		}
+	}
+	if len(q.visible) == 0 && q.total > 0 {
+		b.WriteString("\n" + st.Muted.Render("  no ticket matches the filter"))
+	}
+	list := filterLine + "\n" + b.String()
+	if q.preview == nil {
+		return list
+	}
+	list = lipgloss.NewStyle().Width(q.listW).MaxWidth(q.listW).Render(list)
+	sep := st.Muted.Render(strings.TrimRight(strings.Repeat("│\n", q.height), "\n"))
+	return lipgloss.JoinHorizontal(lipgloss.Top, list, sep, q.preview.View())
 }

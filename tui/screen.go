@@ -63,6 +63,8 @@ type (
 	undoMsg struct{}
 	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
 	openTicketMsg struct{ id int64 }
+	// copyURLMsg copies a ticket's URL to the clipboard (Options.CopyText).
+	copyURLMsg struct{ id int64 }
 )
 
 // navigate carries out a screen's navigation message; any other message goes to the
@@ -97,6 +99,8 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return prepareUndoCmd(m.s.client, m.s.journal)
 	case openTicketMsg:
 		return m.openTicket(msg.id)
+	case copyURLMsg:
+		return m.copyURL(msg.id)
 	default:
 		return m.active().Update(msg)
 	}
@@ -117,4 +121,21 @@ func (m *Model) openTicket(id int64) tea.Cmd {
 		}
 		return openedMsg{}
 	}
+}
+
+// copiedMsg is the clipboard's answer.
+type copiedMsg struct {
+	url string
+	err error
+}
+
+func (m *Model) copyURL(id int64) tea.Cmd {
+	if id == 0 {
+		return nil
+	}
+	url, cp := m.s.client.TicketURL(id), m.opts.CopyText
+	if cp == nil {
+		cp = func(string) error { return errors.New("no clipboard configured") }
+	}
+	return func() tea.Msg { return copiedMsg{url: url, err: cp(url)} }
 }

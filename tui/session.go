@@ -2,7 +2,9 @@ package tui
 
 import (
 	"fmt"
+	"strings"
 	"time"
+	"unicode"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -23,6 +25,10 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+	deps    map[int64][]depKey // what each verdict read; see dependents
+	// readers indexes deps the other way: for each user, organization, domain and
+	// address, the tickets whose verdict read it.
+	readers map[depKey]map[int64]struct{}
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
@@ -56,6 +62,8 @@ func newSession(opts Options) *session {
 		dir:     model.NewDirectory(),
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
+		deps:    map[int64][]depKey{},
+		readers: map[depKey]map[int64]struct{}{},
 	}
 }
 
@@ -64,36 +72,164 @@ func (s *session) reset() {
 	s.dir = model.NewDirectory()
 	s.tickets = map[int64]model.Ticket{}
 	s.evals = map[int64]model.Evaluation{}
+	s.deps = map[int64][]depKey{}
+	s.readers = map[depKey]map[int64]struct{}{}
 }
 
-// merge adds a page and returns the queue tickets it brought. Earlier verdicts are
-// recomputed only when the page brought people or organizations they may depend on.
-func (s *session) merge(p model.QueuePage) {
+// merge adds a page (made inert first) and returns the tickets whose verdict or row may
+// have changed: the page's own tickets (dropped ones included, so their rows go) and, when
+// the page brought people, organizations or memberships, the tickets that depend on them
+// (dependents). Only those are judged again.
+func (s *session) merge(p model.QueuePage) []int64 {
 	p = inertPage(p)
 	s.dir.Merge(p)
+	changed := make([]int64, 0, len(p.Tickets))
 	for _, t := range p.Tickets {
 		if model.InQueue(s.rules, t) {
 			s.tickets[t.ID] = t
 		} else {
 			delete(s.tickets, t.ID)
 			delete(s.evals, t.ID)
+			s.setDeps(t.ID, nil)
 		}
+		changed = append(changed, t.ID)
 	}
 	if len(p.Users) > 0 || len(p.Organizations) > 0 || len(p.Memberships) > 0 {
-		s.reevaluateAll()
+		changed = append(changed, s.dependents(p, changed)...)
+	}
+	for _, id := range changed {
+		if t, ok := s.tickets[id]; ok {
+			ev := model.Evaluate(s.rules, t, s.dir)
+			s.evals[id] = ev
+			s.setDeps(id, s.dependencies(t, ev))
+		}
+	}
+	return changed
+}
+
+// depKey names one thing a verdict can read from the directory: a user or organization
+// id, or a domain or address (lower-cased).
+type depKey struct {
+	kind byte // 'u' user, 'o' organization, 'd' domain, 'e' address, '?' any customer domain or user
+	id   int64
+	s    string
+}
+
+// dependencies lists what a ticket's verdict and row read from the directory, noted when
+// the ticket is judged: its people, their organizations, the domains of their addresses
+// and of its Organization Email, and the addresses it names (Organization Email, CC request).
+func (s *session) dependencies(t model.Ticket, ev model.Evaluation) []depKey {
+	var d []depKey
+	users := append([]int64{t.RequesterID, t.SubmitterID, t.AssigneeID}, t.EmailCCIDs...)
+	users = append(users, t.CollaboratorIDs...)
+	for _, o := range []int64{t.OrganizationID, ev.OrgOfEmail, ev.SupportBasisOrgID} {
+		d = append(d, depKey{kind: 'o', id: o})
+	}
+	addr := func(e string) {
+		if e = model.NormalizeEmail(e); e != "" {
+			d = append(d, depKey{kind: 'e', s: e}, depKey{kind: 'd', s: domainOf(e)})
+		}
+	}
+	addr(ev.OrgEmail)
+	for _, f := range ev.Findings {
+		if f.Kind == model.KindCustomerEmailUnknown {
+			d = append(d, depKey{kind: '?'}) // the suggestion weighs every customer domain and user
+		}
+	}
+	for _, w := range strings.FieldsFunc(t.Field(s.rules.CCRequestField), func(r rune) bool {
+		return r == ',' || r == ';' || r == '<' || r == '>' || unicode.IsSpace(r)
+	}) {
+		addr(w)
+	}
+	for _, id := range users {
+		if id == 0 {
+			continue
+		}
+		d = append(d, depKey{kind: 'u', id: id})
+		if u, ok := s.dir.User(id); ok {
+			if e := model.NormalizeEmail(u.Email); e != "" {
+				d = append(d, depKey{kind: 'd', s: domainOf(e)})
+			}
+		}
+		for _, o := range s.dir.OrganizationIDsOf(id) {
+			d = append(d, depKey{kind: 'o', id: o})
+		}
+	}
+	return d
+}
+
+// setDeps replaces what a ticket's verdict read (nil when the ticket left the queue).
+func (s *session) setDeps(id int64, keys []depKey) {
+	for _, k := range s.deps[id] {
+		if set := s.readers[k]; set != nil {
+			delete(set, id)
+			if len(set) == 0 {
+				delete(s.readers, k)
+			}
+		}
+	}
+	if keys == nil {
+		delete(s.deps, id)
 		return
 	}
-	for _, t := range p.Tickets {
-		if _, ok := s.tickets[t.ID]; ok {
-			s.evals[t.ID] = model.Evaluate(s.rules, t, s.dir)
+	s.deps[id] = keys
+	for _, k := range keys {
+		if (k.kind == 'o' || k.kind == 'u') && k.id == 0 {
+			continue
 		}
+		set := s.readers[k]
+		if set == nil {
+			set = map[int64]struct{}{}
+			s.readers[k] = set
+		}
+		set[id] = struct{}{}
 	}
 }
 
-func (s *session) reevaluateAll() {
-	for id, t := range s.tickets {
-		s.evals[id] = model.Evaluate(s.rules, t, s.dir)
+// dependents lists the loaded tickets (other than skip) whose verdict read something the
+// page brought (see dependencies), found through the readers index. Tickets whose
+// customer address is unknown are judged again whenever people or organizations arrive:
+// their suggestion weighs every customer domain and existing user.
+func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
+	hit := map[int64]bool{}
+	for _, id := range skip {
+		hit[id] = true
 	}
+	var out []int64
+	add := func(k depKey) {
+		for id := range s.readers[k] {
+			if !hit[id] {
+				hit[id] = true
+				out = append(out, id)
+			}
+		}
+	}
+	for _, u := range p.Users {
+		add(depKey{kind: 'u', id: u.ID})
+		if e := model.NormalizeEmail(u.Email); e != "" {
+			add(depKey{kind: 'e', s: e})
+			add(depKey{kind: 'd', s: domainOf(e)})
+		}
+	}
+	for _, o := range p.Organizations {
+		add(depKey{kind: 'o', id: o.ID})
+		for _, d := range o.DomainNames {
+			add(depKey{kind: 'd', s: strings.ToLower(strings.TrimSpace(d))})
+		}
+	}
+	for _, m := range p.Memberships {
+		add(depKey{kind: 'u', id: m.UserID})
+		add(depKey{kind: 'o', id: m.OrganizationID})
+	}
+	if len(p.Users) > 0 || len(p.Organizations) > 0 {
+		add(depKey{kind: '?'})
+	}
+	return out
+}
+
+// domainOf is the part of a normalised address after its @.
+func domainOf(email string) string {
+	return email[strings.LastIndexByte(email, '@')+1:]
 }
 
 // userLabel names a user for a person: the email, else the name, else the id.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/atotto/clipboard"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
@@ -83,14 +84,15 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 	// The browser opener's own output would land on the console's screen.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
-		Client:  e.client,
-		Rules:   e.cfg.Rules(),
-		NoColor: getenv("NO_COLOR") != "",
-		Journal: j,
-		Logf:    e.logf,
-		Notice:  notice,
-		OpenURL: browser.OpenURL,
-		Retries: e.retries,
+		Client:   e.client,
+		Rules:    e.cfg.Rules(),
+		NoColor:  getenv("NO_COLOR") != "",
+		Journal:  j,
+		Logf:     e.logf,
+		Notice:   notice,
+		OpenURL:  browser.OpenURL,
+		CopyText: copyText,
+		Retries:  e.retries,
 	})
 	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
 		return exitInterrupted
@@ -118,4 +120,18 @@ func interruptedNotice(j *journal.File, path string) (string, error) {
 	}
 	return fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
 		strings.Join(ids, ", "), path), nil
+}
+
+// copyText puts text on the clipboard: OSC 52 through the terminal (which works over SSH
+// where the terminal allows it), and the system clipboard where there is one. It fails
+// only when neither can be reached.
+func copyText(text string) error {
+	osc52 := isTerminal(os.Stderr)
+	if osc52 {
+		termenv.NewOutput(os.Stderr).Copy(text)
+	}
+	if err := clipboard.WriteAll(text); err != nil && !osc52 {
+		return fmt.Errorf("no clipboard: %v", err)
+	}
+	return nil
 }

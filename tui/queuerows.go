@@ -1,0 +1,264 @@
+package tui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// badges names finding kinds in the queue's findings column: the long form when the column
+// has room for every kind of a ticket, else the short one (`?` shows the legend).
+var badges = map[model.FindingKind][2]string{
+	model.KindRequesterOrgMismatch:     {"mismatch", "mis"},
+	model.KindCustomerEmailUnknown:     {"unknown", "unk"},
+	model.KindSelectPartnerAssociation: {"select", "sel"},
+	model.KindPartnerCCMissing:         {"cc", "cc"},
+}
+
+// askBadge marks a ticket of the unknown scenario: not clean, the submitter must be asked.
+const askBadge = "? ask"
+
+// kindWords are the words a `kind:` filter accepts (a prefix of one of them is enough).
+var kindWords = []string{"requester_org_mismatch", "customer_email_unknown", "select_partner_association",
+	"partner_cc_missing", "mismatch", "unknown", "select", "cc", "ask", "none"}
+
+// badge renders the findings column in at most width cells: "✗ mismatch unknown" when a
+// finding is an error, "! cc" for warnings only, "? ask" for a ticket to ask about, "✓"
+// when clean. Every kind shows while the short names fit; only then "✗ mis +2".
+func badge(ev model.Evaluation, width int) string {
+	if len(ev.Findings) == 0 {
+		if ev.NeedsAsking() {
+			return askBadge
+		}
+		return "✓"
+	}
+	mark := "!"
+	if ev.Worst() == model.SeverityError {
+		mark = "✗"
+	}
+	for form := range 2 {
+		var b strings.Builder
+		b.WriteString(mark)
+		for _, f := range ev.Findings {
+			b.WriteByte(' ')
+			b.WriteString(badges[f.Kind][form])
+		}
+		if s := b.String(); ansi.StringWidth(s) <= width {
+			return s
+		}
+	}
+	return mark + " " + badges[ev.Findings[0].Kind][1] + " +" + strconv.Itoa(len(ev.Findings)-1)
+}
+
+// rowMark says whether a row is new or changed since the console first showed it.
+type rowMark uint8
+
+const (
+	markNone rowMark = iota
+	markNew
+	markChanged
+)
+
+// markFor is how long a new or changed row keeps its mark.
+const markFor = 5 * time.Minute
+
+// queueEntry is one ticket's row, prepared once per change of the ticket (or of the
+// people and organizations it names, or of the width) so that moving, filtering and
+// sorting never recompute labels or verdicts.
+type queueEntry struct {
+	id       int64
+	line     string // the whole row, padded to the list width (plain text)
+	hay      string // lower-cased text the filter matches
+	kinds    string // finding kinds and badges, for kind:… filters
+	scenario string
+	rank     int // model.QueueRank
+	flagged  bool
+	created  time.Time
+	mark     rowMark
+	markedAt time.Time
+	stale    bool // replaced by a newer entry during an update
+}
+
+// columns are the widths, in cells, of the queue's columns for one list width; 0 hides a
+// column. Each cell has one cell of padding on either side.
+type columns struct {
+	id, subject, age, status, scenario, requester, org, findings int
+}
+
+// layoutColumns sizes the columns for a list width: the requester column is wide enough
+// for an address to stay recognisable (and never more than 32), the subject takes what is
+// left. Below 100 cells age, status and scenario give way (the detail shows them).
+func layoutColumns(width int) columns {
+	w := max(width, 40)
+	c := columns{id: 7, requester: 20, org: 12, findings: 14}
+	if w < 80 {
+		c.requester, c.org, c.findings = 18, 10, 12
+	}
+	if w < 70 {
+		c.findings = 9
+	}
+	if w >= 100 {
+		c.age, c.status, c.scenario, c.findings = 4, 7, 8, 20
+		c.requester, c.org = 24, 16
+	}
+	if w >= 160 {
+		c.requester, c.org, c.findings = 32, 24, 28
+	}
+	n := 0
+	for _, v := range []int{c.id, c.age, c.status, c.scenario, c.requester, c.org, c.findings} {
+		if v > 0 {
+			n++
+		}
+	}
+	c.subject = w - (c.id + c.age + c.status + c.scenario + c.requester + c.org + c.findings) - 2*(n+1)
+	if c.subject < 8 {
+		c.requester += c.subject - 8
+		c.subject = 8
+	}
+	return c
+}
+
+// header is the title line of the list.
+func (c columns) header() string {
+	return c.join("ID", "Subject", "Age", "Status", "Scenario", "Requester", "Org", "Findings")
+}
+
+// join lays cells out in the columns, each truncated to its width and padded.
+func (c columns) join(id, subject, age, status, scenario, requester, org, findings string) string {
+	var b strings.Builder
+	cell := func(s string, w int) {
+		if w <= 0 {
+			return
+		}
+		b.WriteByte(' ')
+		b.WriteString(fit(s, w))
+		b.WriteByte(' ')
+	}
+	cell(id, c.id)
+	cell(subject, c.subject)
+	cell(age, c.age)
+	cell(status, c.status)
+	cell(scenario, c.scenario)
+	cell(requester, c.requester)
+	cell(org, c.org)
+	cell(findings, c.findings)
+	return b.String()
+}
+
+// fit truncates s to w cells (with "…") and pads it to exactly w cells.
+func fit(s string, w int) string {
+	n := ansi.StringWidth(s)
+	if n > w {
+		s = ansi.Truncate(s, w, "…")
+		n = ansi.StringWidth(s)
+	}
+	if n < w {
+		s += strings.Repeat(" ", w-n)
+	}
+	return s
+}
+
+// middleEmail fits an address to w cells by cutting the middle of its local part, so the
+// domain — where partners' typos hide (fabrikam.co against fabrikam.com) — stays whole.
+// When even the domain does not fit, the middle of the whole address goes.
+func middleEmail(addr string, w int) string {
+	if ansi.StringWidth(addr) <= w {
+		return addr
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at > 0 {
+		local, domain := addr[:at], addr[at:]
+		room := w - ansi.StringWidth(domain) - 1 // one cell for "…"
+		if room >= 2 {
+			return middle(local, room) + domain
+		}
+	}
+	return middle(addr, w-1)
+}
+
+// middle keeps n cells of s: its start and its end around "…".
+func middle(s string, n int) string {
+	if n < 1 {
+		return "…"
+	}
+	head := (n + 1) / 2
+	tail := n - head
+	total := ansi.StringWidth(s)
+	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, total-tail, "")
+}
+
+// scenarioShort keeps the scenario column narrow.
+func scenarioShort(sc model.Scenario) string {
+	switch sc {
+	case model.ScenarioServicesEngagement:
+		return "services"
+	case model.ScenarioCustomerAccount:
+		return "customer"
+	case model.ScenarioPartnerAccount:
+		return "partner"
+	case model.ScenarioSelectPartner:
+		return "select"
+	}
+	return "unknown"
+}
+
+// prepareEntry builds the row of one ticket for the current columns.
+func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time.Time) queueEntry {
+	req, org := q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID)
+	var kinds strings.Builder
+	for _, f := range ev.Findings {
+		kinds.WriteString(string(f.Kind))
+		kinds.WriteByte(' ')
+		kinds.WriteString(badges[f.Kind][0])
+		kinds.WriteByte(' ')
+	}
+	if ev.NeedsAsking() {
+		kinds.WriteString("ask ")
+	}
+	e := queueEntry{
+		id: t.ID, rank: model.QueueRank(ev), created: t.CreatedAt, flagged: len(ev.Findings) > 0,
+		kinds: kinds.String(), scenario: string(ev.Scenario),
+	}
+	var hay strings.Builder
+	for _, s := range []string{"#" + itoa(t.ID), t.Subject, t.Status, req, org, string(ev.Scenario), ev.OrgEmail, e.kinds} {
+		hay.WriteString(s)
+		hay.WriteByte(' ')
+	}
+	e.hay = strings.ToLower(hay.String())
+	if m, ok := q.marks[t.ID]; ok && now.Sub(m.at) < markFor {
+		e.mark, e.markedAt = m.kind, m.at
+	}
+	c := q.cols
+	id := " " + itoa(t.ID)
+	switch e.mark {
+	case markNew:
+		id = "+" + itoa(t.ID)
+	case markChanged:
+		id = "•" + itoa(t.ID)
+	}
+	// The session holds inert text only (inertPage): nothing here can move the cursor.
+	e.line = c.join(id, t.Subject, age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
+		middleEmail(req, c.requester), org, badge(ev, c.findings))
+	return e
+}
+
+// less orders entries by the queue's sort order.
+func (q *queueScreen) less(a, b *queueEntry) bool {
+	switch q.order {
+	case sortID:
+		return a.id < b.id
+	case sortAge:
+		if !a.created.Equal(b.created) {
+			return a.created.After(b.created)
+		}
+		return a.id > b.id
+	}
+	if a.rank != b.rank {
+		return a.rank < b.rank
+	}
+	return a.id < b.id
+}
