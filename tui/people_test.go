@@ -12,6 +12,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 	"github.com/muesli/termenv"
@@ -339,5 +340,39 @@ func TestNoColorEveryWidget(t *testing.T) {
 				golden.RequireEqual(t, []byte(b.String()))
 			}
 		})
+	}
+}
+
+// Text is wrapped and cut by terminal cells: wide names (CJK, emoji, "⚠️") and a word longer
+// than the screen keep every line of the detail inside the terminal.
+func TestWideTextStaysInside(t *testing.T) {
+	ds := zendesktest.PeopleDemo()
+	for i := range ds.Organizations {
+		if ds.Organizations[i].ID == zendesktest.OrgAcme {
+			ds.Organizations[i].Name = strings.Repeat("株式会社 ⚠️ ", 12) + strings.Repeat("Ж", 200)
+		}
+	}
+	for i := range ds.Users {
+		if ds.Users[i].Email == "jane@acme.com" {
+			ds.Users[i].Name = "Zoë 👩‍💻 Brandt " + strings.Repeat("👩‍💻", 30)
+		}
+	}
+	h := startWith(t, ds, 80, 60, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("4014")
+	h.keys("enter", "enter")
+	h.waitFor(t, "Org Email")
+	v := h.view(t)
+	for i, line := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(line); w > 80 {
+			t.Errorf("line %d is %d cells wide: %q", i, w, line)
+		}
+	}
+	// Wrapped, not cut: every word of the organization name is whole, the long one broken.
+	if n := strings.Count(v, "株式会社"); n != 36 {
+		t.Errorf("%d whole 株式会社, want 36 (12 in each of requester, organization and support basis):\n%s", n, v)
+	}
+	if n := strings.Count(v, "Ж"); n != 600 {
+		t.Errorf("%d Ж of 600: the long word was cut, not wrapped:\n%s", n, v)
 	}
 }
