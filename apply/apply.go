@@ -21,14 +21,23 @@ type Client interface {
 	RemoveMembership(ctx context.Context, m model.MembershipRemoval) error
 }
 
-// Journal records submitted changes so the last one can be undone: Begin before anything
-// is sent, then Append (something was applied) or Abort (nothing was).
+// Journal records submitted changes so they can be undone: Begin before anything is sent,
+// then Append (something was applied) or Abort (nothing was). Changes lists the completed
+// changes not undone yet, oldest first, each with its ID; it is read afresh every time, so
+// a change another process journaled or undid meanwhile is seen.
 type Journal interface {
 	Begin(e model.JournalEntry) error
 	Append(e model.JournalEntry) error
 	Abort(e model.JournalEntry) error
-	Last() (model.JournalEntry, bool, error)
+	Changes() ([]model.JournalEntry, error)
 	MarkUndone(e model.JournalEntry) error
+}
+
+// Namer is the optional part of a Client that reads people and organizations by id, so an
+// undo can name the ones the ticket no longer points at (the requester it sets back).
+type Namer interface {
+	UsersByID(ctx context.Context, ids []int64) ([]model.User, error)
+	OrganizationsByID(ctx context.Context, ids []int64) ([]model.Organization, error)
 }
 
 // Outcome says what a submit or an undo did, in words a person can act on.
@@ -114,7 +123,7 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	return res
 }
 
-// PreparedUndo is the revert of the journal's last change, checked against the ticket now.
+// PreparedUndo is the revert of a journaled change, checked against the ticket now.
 type PreparedUndo struct {
 	Entry model.JournalEntry
 	Plan  model.UndoPlan
@@ -122,8 +131,8 @@ type PreparedUndo struct {
 	Page *model.QueuePage
 }
 
-// ErrNothingToUndo: the journal holds no change that has not been undone.
-var ErrNothingToUndo = errors.New("nothing to undo: the journal has no change left")
+// ErrNothingToUndo: the journal holds no change left that an undo could revert.
+var ErrNothingToUndo = errors.New("nothing to undo: the journal has no change left that can be reverted")
 
 // JournalError is a failure to read or write the local journal (not a Zendesk error).
 type JournalError struct{ Err error }
@@ -131,40 +140,136 @@ type JournalError struct{ Err error }
 func (e *JournalError) Error() string { return e.Err.Error() }
 func (e *JournalError) Unwrap() error { return e.Err }
 
-// RefusedError: the undo was refused because the ticket moved on since the change.
+// RefusedError: the undo was refused because the ticket moved on since the change (or
+// nobody can tell), or because the change has nothing an undo could revert.
 type RefusedError struct{ Err error }
 
 func (e *RefusedError) Error() string { return e.Err.Error() }
 func (e *RefusedError) Unwrap() error { return e.Err }
 
-// PrepareUndo reads the journal's last change, reloads its ticket and plans the revert. It
-// refuses (model.PlanUndo) when the ticket changed since the change.
-func PrepareUndo(ctx context.Context, c Client, j Journal) (PreparedUndo, error) {
+// Entries lists the journal's changes not undone yet, newest first.
+func Entries(j Journal) ([]model.JournalEntry, error) {
 	if j == nil {
-		return PreparedUndo{}, errors.New("undo is unavailable: no journal is configured")
+		return nil, errors.New("undo is unavailable: no journal is configured")
 	}
-	e, ok, err := j.Last()
+	ch, err := j.Changes()
 	if err != nil {
-		return PreparedUndo{}, &JournalError{Err: err}
+		return nil, &JournalError{Err: err}
 	}
-	if !ok {
+	out := make([]model.JournalEntry, len(ch))
+	for i, e := range ch {
+		out[len(ch)-1-i] = e
+	}
+	return out, nil
+}
+
+// Summary describes a journal entry on one line for a list: when, which ticket, what it
+// changed, and whether an undo can revert it.
+func Summary(e model.JournalEntry) string {
+	var what []string
+	if e.After.RequesterID != 0 && e.Before.RequesterID != 0 && e.After.RequesterID != e.Before.RequesterID {
+		what = append(what, "requester")
+	}
+	if e.After.OrganizationID != e.Before.OrganizationID {
+		what = append(what, "organization")
+	}
+	if len(e.After.CustomFields) > 0 {
+		what = append(what, "fields")
+	}
+	if len(e.After.EmailCCIDs) > len(e.Before.EmailCCIDs) {
+		what = append(what, "CCs")
+	}
+	if n := len(e.RemovedMemberships); n > 0 {
+		what = append(what, fmt.Sprintf("%d membership(s) removed", n))
+	}
+	s := fmt.Sprintf("%d  %s  ticket #%d  %s", e.ID, e.Time.Local().Format("2006-01-02 15:04"), e.TicketID, strings.Join(what, ", "))
+	if !e.Revertible() {
+		s += "  (nothing to undo: removed memberships are never restored)"
+	}
+	return s
+}
+
+// PrepareUndo plans the revert of the journal entry with the given ID — 0: the newest one
+// that changed something an undo can revert, so a change that only removed a membership
+// never blocks the ones before it. It reads the ticket afresh and refuses (model.PlanUndo)
+// when the ticket changed since the change or nobody can tell. People and organizations are
+// named from Zendesk (the ticket's reload, and c's Namer when it has one).
+func PrepareUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfig, id int) (PreparedUndo, error) {
+	entries, err := Entries(j)
+	if err != nil {
+		return PreparedUndo{}, err
+	}
+	var e model.JournalEntry
+	found := false
+	for _, x := range entries {
+		if id == 0 && x.Revertible() || id != 0 && x.ID == id {
+			e, found = x, true
+			break
+		}
+	}
+	switch {
+	case !found && id != 0:
+		return PreparedUndo{}, &RefusedError{Err: fmt.Errorf("undo: the journal has no change %d left (already undone, or never completed); see `partner-triage undo --list`", id)}
+	case !found && len(entries) > 0:
+		return PreparedUndo{}, fmt.Errorf("%w (the %d change(s) left only removed memberships, which are never restored: restoring one would break the handbook's rule)", ErrNothingToUndo, len(entries))
+	case !found:
 		return PreparedUndo{}, ErrNothingToUndo
 	}
 	page, err := c.ReloadTicket(ctx, e.TicketID)
 	if err != nil {
 		return PreparedUndo{}, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
 	}
-	var current model.Ticket
-	for _, t := range page.Tickets {
-		if t.ID == e.TicketID {
-			current = t
-		}
-	}
-	plan, err := model.PlanUndo(e, current)
+	current, _ := ticketIn(page, e.TicketID)
+	dir := model.NewDirectory()
+	dir.Merge(page)
+	nameMissing(ctx, c, dir, e)
+	plan, err := model.PlanUndo(rules, e, current, dir)
 	if err != nil {
 		return PreparedUndo{Entry: e, Page: &page}, &RefusedError{Err: err}
 	}
 	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
+}
+
+// nameMissing reads the people and organizations the entry names that the reload did not
+// bring (best effort: a failure leaves them named by id).
+func nameMissing(ctx context.Context, c Client, dir *model.Directory, e model.JournalEntry) {
+	n, ok := c.(Namer)
+	if !ok {
+		return
+	}
+	var users, orgs []int64
+	for _, id := range append([]int64{e.Before.RequesterID, e.After.RequesterID}, e.After.EmailCCIDs...) {
+		if _, ok := dir.User(id); id != 0 && !ok {
+			users = append(users, id)
+		}
+	}
+	for _, m := range e.RemovedMemberships {
+		if _, ok := dir.User(m.UserID); !ok {
+			users = append(users, m.UserID)
+		}
+		orgs = append(orgs, m.OrganizationID)
+	}
+	orgs = append(orgs, e.Before.OrganizationID, e.After.OrganizationID)
+	var missingOrgs []int64
+	for _, id := range orgs {
+		if _, ok := dir.Organization(id); id != 0 && !ok {
+			missingOrgs = append(missingOrgs, id)
+		}
+	}
+	if len(users) > 0 {
+		if us, err := n.UsersByID(ctx, users); err == nil {
+			for _, u := range us {
+				dir.PutUser(u)
+			}
+		}
+	}
+	if len(missingOrgs) > 0 {
+		if os, err := n.OrganizationsByID(ctx, missingOrgs); err == nil {
+			for _, o := range os {
+				dir.PutOrganization(o)
+			}
+		}
+	}
 }
 
 // Undo carries a prepared undo out: the ticket revert with safe_update, then the journal is

@@ -88,26 +88,41 @@ func TestSubmitStopsAfterFailedRemoval(t *testing.T) {
 }
 
 // A membership-only change is journaled, but undo will not restore the membership: it tied
-// a customer to a Select partner, and putting it back would break the handbook's rule.
-func TestUndoKeepsSelectMembershipRemoved(t *testing.T) {
+// a customer to a Select partner, and putting it back would break the handbook's rule. Such
+// an entry never blocks the changes before it: u goes past it, and naming it says why not.
+func TestMembershipOnlyChangeDoesNotBlockUndo(t *testing.T) {
 	f := setup(t)
-	upd, rms, before := f.plan(4016)
-	out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now)
-	if out.Err != nil {
+	upd, rms, before := f.plan(4004)
+	if out := apply.Submit(context.Background(), f.client, f.j, upd, rms, before, now); out.Err != nil {
 		t.Fatal(out.Err)
 	}
-	if len(out.Removed) != 1 {
-		t.Fatalf("removed %v, want the one membership", out.Removed)
+	_, rms, before = f.plan(4016)
+	out := apply.Submit(context.Background(), f.client, f.j, model.TicketUpdate{TicketID: 4016}, rms, before, now.Add(time.Minute))
+	if out.Err != nil || len(out.Removed) != 1 {
+		t.Fatalf("removal: err=%v removed=%v, want the one membership", out.Err, out.Removed)
 	}
 	ben, _ := f.srv.UserByEmail("ben.carter@wingtipbank.com")
 	n := len(f.srv.Memberships(ben.ID))
-	p, err := apply.PrepareUndo(context.Background(), f.client, f.j)
+	entries, err := apply.Entries(f.j)
+	if err != nil || len(entries) != 2 || entries[0].TicketID != 4016 {
+		t.Fatalf("entries %+v %v, want the removal then the fix", entries, err)
+	}
 	var refused *apply.RefusedError
-	if !errors.As(err, &refused) || !strings.Contains(err.Error(), "would break the handbook's rule") {
-		t.Fatalf("undo of a membership-only change: %v (%+v), want a refusal that explains why", err, p.Plan)
+	if _, err := apply.PrepareUndo(context.Background(), f.client, f.j, f.rules, entries[0].ID); !errors.As(err, &refused) || !strings.Contains(err.Error(), "would break the handbook's rule") {
+		t.Fatalf("undo of the membership-only change: %v, want a refusal that explains why", err)
+	}
+	p, err := apply.PrepareUndo(context.Background(), f.client, f.j, f.rules, 0)
+	if err != nil || p.Entry.TicketID != 4004 {
+		t.Fatalf("u after a membership-only change: %+v %v, want the fix of 4004 before it", p.Entry, err)
+	}
+	if u := apply.Undo(context.Background(), f.client, f.j, p); u.Err != nil {
+		t.Fatal(u.Err)
 	}
 	if got := len(f.srv.Memberships(ben.ID)); got != n {
-		t.Errorf("memberships changed by a refused undo: %d → %d", n, got)
+		t.Errorf("memberships changed by undo: %d → %d", n, got)
+	}
+	if _, err := apply.PrepareUndo(context.Background(), f.client, f.j, f.rules, 0); !errors.Is(err, apply.ErrNothingToUndo) || !strings.Contains(err.Error(), "never restored") {
+		t.Errorf("after undoing the fix: %v, want nothing to undo, saying why", err)
 	}
 }
 
@@ -119,7 +134,7 @@ func TestUndoRefusesAfterLaterEdit(t *testing.T) {
 		t.Fatal(out.Err)
 	}
 	f.srv.UpdateTicketDirect(4004, func(tk *zendesktest.Ticket) { tk.Status = "open" })
-	_, err := apply.PrepareUndo(context.Background(), f.client, f.j)
+	_, err := apply.PrepareUndo(context.Background(), f.client, f.j, f.rules, 0)
 	if err == nil || !strings.Contains(err.Error(), "changed in Zendesk since") {
 		t.Fatalf("err = %v, want a refusal naming the later change", err)
 	}
@@ -168,7 +183,7 @@ func TestSubmitAnswerLostAfterApply(t *testing.T) {
 			if pending, _ := f.j.Interrupted(); len(pending) != 0 {
 				t.Errorf("an applied change is still reported as interrupted: %+v", pending)
 			}
-			p, err := apply.PrepareUndo(context.Background(), f.client, f.j)
+			p, err := apply.PrepareUndo(context.Background(), f.client, f.j, f.rules, 0)
 			if err != nil {
 				t.Fatalf("undo: %v", err)
 			}

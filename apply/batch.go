@@ -263,7 +263,10 @@ func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, st
 					current = t
 				}
 			}
-			plan, err := model.PlanUndo(e, current)
+			dir := model.NewDirectory()
+			dir.Merge(page)
+			nameMissing(ctx, c, dir, e)
+			plan, err := model.PlanUndo(model.RuleConfig{}, e, current, dir)
 			if err != nil {
 				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
 				r.Outcome.Reloaded = &page

@@ -8,7 +8,7 @@ func (f *File) Batch(id string) ([]model.JournalEntry, error) {
 	if id == "" {
 		return nil, nil
 	}
-	states, err := f.replay()
+	states, _, err := f.replay()
 	if err != nil {
 		return nil, err
 	}

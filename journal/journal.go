@@ -1,17 +1,28 @@
 // Package journal keeps a local, append-only record (JSON lines) of every change
-// partner-triage submitted, with the values before and after, so the last change can be
-// undone. It lives in the XDG state directory; it never holds a credential.
+// partner-triage submitted, with the values before and after, so a change can be undone. It
+// lives in the XDG state directory; it never holds a credential.
+//
+// Several processes may share one journal (two consoles, a console and `undo`): every record
+// is one write(2) on a file opened O_APPEND, made while holding an exclusive lock on a sibling
+// ".lock" file (github.com/gofrs/flock), and reads hold the shared lock, so lines never
+// interleave and a reader never sees half a line another process is writing. A line torn by
+// a crash or a full disk is skipped with a warning (Problems); the next record starts on a
+// new line, so nothing else is lost.
 package journal
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"github.com/gofrs/flock"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -27,10 +38,12 @@ type record struct {
 	At       time.Time           `json:"at,omitempty"` // abort, undo: the change's time
 }
 
-// File is a journal on disk. It is safe for concurrent use within one process.
+// File is a journal on disk. It is safe for concurrent use within one process and between
+// processes.
 type File struct {
 	path string
 	mu   sync.Mutex
+	lock *flock.Flock
 }
 
 // DefaultPath is $XDG_STATE_HOME/partner-triage/journal.jsonl, else
@@ -56,7 +69,7 @@ func Open(path string) (*File, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("journal %s: %w", path, err)
 	}
-	return &File{path: path}, nil
+	return &File{path: path, lock: flock.New(path+".lock", flock.SetPermissions(0o600))}, nil
 }
 
 // Path is where the journal is written.
@@ -89,9 +102,20 @@ func (f *File) write(r record) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	fh, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err := f.lock.Lock(); err != nil {
+		return fmt.Errorf("journal %s: lock: %w", f.path, err)
+	}
+	defer f.lock.Unlock()
+	fh, err := os.OpenFile(f.path, os.O_APPEND|os.O_CREATE|os.O_RDWR, 0o600)
 	if err != nil {
 		return fmt.Errorf("journal %s: %w", f.path, err)
+	}
+	// A torn last line (no new line at the end) must not swallow this record.
+	if info, err := fh.Stat(); err == nil && info.Size() > 0 {
+		last := make([]byte, 1)
+		if _, err := fh.ReadAt(last, info.Size()-1); err == nil && last[0] != '\n' {
+			line = append([]byte{'\n'}, line...)
+		}
 	}
 	if _, err := fh.Write(append(line, '\n')); err != nil {
 		fh.Close()
@@ -106,22 +130,33 @@ func (f *File) write(r record) error {
 
 // Last returns the most recent change that has not been undone.
 func (f *File) Last() (model.JournalEntry, bool, error) {
-	states, err := f.replay()
-	if err != nil {
+	changes, err := f.Changes()
+	if err != nil || len(changes) == 0 {
 		return model.JournalEntry{}, false, err
 	}
-	for i := len(states) - 1; i >= 0; i-- {
-		if states[i].kind == "change" {
-			return states[i].entry, true, nil
+	return changes[len(changes)-1], true, nil
+}
+
+// Changes returns every completed change that has not been undone, oldest first, each with
+// its ID (the line of the file where it starts; stable, as the file only grows).
+func (f *File) Changes() ([]model.JournalEntry, error) {
+	states, _, err := f.replay()
+	if err != nil {
+		return nil, err
+	}
+	var out []model.JournalEntry
+	for _, st := range states {
+		if st.kind == "change" {
+			out = append(out, st.entry)
 		}
 	}
-	return model.JournalEntry{}, false, nil
+	return out, nil
 }
 
 // Interrupted returns the changes that were begun but never completed nor aborted: the
 // program stopped mid-submit, so Zendesk may hold part of them.
 func (f *File) Interrupted() ([]model.JournalEntry, error) {
-	states, err := f.replay()
+	states, _, err := f.replay()
 	if err != nil {
 		return nil, err
 	}
@@ -134,25 +169,39 @@ func (f *File) Interrupted() ([]model.JournalEntry, error) {
 	return out, nil
 }
 
+// Problems lists the lines that could not be read (torn by a crash or a full disk, or
+// edited by hand), one warning each naming the file and line. They are skipped; every other
+// entry stays usable, and the lines stay in the file.
+func (f *File) Problems() ([]string, error) {
+	_, warnings, err := f.replay()
+	return warnings, err
+}
+
 // state is where one change stands after replaying the file: its last record's kind.
 type state struct {
 	kind  string
 	entry model.JournalEntry
 }
 
-// replay reads the file and returns every change's state, oldest first.
-func (f *File) replay() ([]state, error) {
+// replay reads the file and returns every change's state, oldest first, and a warning for
+// each line it skipped.
+func (f *File) replay() ([]state, []string, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if err := f.lock.RLock(); err != nil {
+		return nil, nil, fmt.Errorf("journal %s: lock: %w", f.path, err)
+	}
+	defer f.lock.Unlock()
 	fh, err := os.Open(f.path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("journal %s: %w", f.path, err)
+		return nil, nil, fmt.Errorf("journal %s: %w", f.path, err)
 	}
 	defer fh.Close()
 	var states []state
+	var warnings []string
 	find := func(ticket int64, at time.Time) int {
 		for i := len(states) - 1; i >= 0; i-- {
 			if states[i].entry.TicketID == ticket && states[i].entry.Time.Equal(at) {
@@ -161,34 +210,50 @@ func (f *File) replay() ([]state, error) {
 		}
 		return -1
 	}
-	sc := bufio.NewScanner(fh)
-	sc.Buffer(make([]byte, 64*1024), 4*1024*1024)
-	for n := 1; sc.Scan(); n++ {
-		if len(sc.Bytes()) == 0 {
+	rd := bufio.NewReaderSize(fh, 64*1024)
+	for n := 1; ; n++ {
+		line, err := rd.ReadBytes('\n')
+		if err != nil && err != io.EOF {
+			return nil, nil, fmt.Errorf("journal %s: %w", f.path, err)
+		}
+		if len(line) == 0 && err == io.EOF {
+			break
+		}
+		torn := err == io.EOF // the last line has no new line: cut off mid-write
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
 			continue
 		}
 		var r record
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			return nil, fmt.Errorf("journal %s:%d: not a journal line (%v); move the file aside to start a new journal", f.path, n, err)
+		if jerr := json.Unmarshal(line, &r); jerr != nil || r.Kind == "" {
+			why := "not a journal line"
+			if torn {
+				why = "cut off mid-write (a crash or a full disk)"
+			}
+			warnings = append(warnings, fmt.Sprintf("journal %s:%d: %s; skipped (the rest of the journal is fine)", f.path, n, why))
+			continue
 		}
 		switch r.Kind {
 		case "intent", "change":
 			if r.Change == nil {
 				continue
 			}
-			if i := find(r.Change.TicketID, r.Change.Time); i >= 0 {
-				states[i] = state{r.Kind, *r.Change}
+			e := *r.Change
+			if i := find(e.TicketID, e.Time); i >= 0 {
+				e.ID = states[i].entry.ID
+				states[i] = state{r.Kind, e}
 			} else {
-				states = append(states, state{r.Kind, *r.Change})
+				e.ID = n
+				states = append(states, state{r.Kind, e})
 			}
 		case "abort", "undo":
 			if i := find(r.TicketID, r.At); i >= 0 {
 				states = append(states[:i], states[i+1:]...)
 			}
 		}
+		if torn {
+			break
+		}
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("journal %s: %w", f.path, err)
-	}
-	return states, nil
+	return states, warnings, nil
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -44,15 +45,91 @@ func TestAppendLastUndo(t *testing.T) {
 	}
 }
 
-func TestCorruptLineNamesFileAndLine(t *testing.T) {
+// A torn last line (crash or full disk mid-write) is skipped with a warning naming the file
+// and line; every other entry stays usable, and the next record starts on a line of its own.
+func TestTornLastLineSkipped(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "journal.jsonl")
-	if err := os.WriteFile(path, []byte("{\"kind\":\"change\",\"change\":{\"ticket_id\":1}}\nnot json\n"), 0o600); err != nil {
+	good := `{"kind":"change","change":{"time":"2026-11-25T10:00:00Z","ticket_id":1,"updated_at":"2026-11-25T10:00:00Z"}}`
+	if err := os.WriteFile(path, []byte(good+"\n"+`{"kind":"change","change":{"time":"2026-11-25T10:0`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	j, _ := Open(path)
-	_, _, err := j.Last()
-	if err == nil || !strings.Contains(err.Error(), path+":2") {
-		t.Fatalf("err = %v, want it to name %s:2", err, path)
+	last, ok, err := j.Last()
+	if err != nil || !ok || last.TicketID != 1 {
+		t.Fatalf("Last = %+v %v %v, want the entry before the torn line", last, ok, err)
+	}
+	probs, err := j.Problems()
+	if err != nil || len(probs) != 1 || !strings.Contains(probs[0], path+":2") || !strings.Contains(probs[0], "cut off") {
+		t.Fatalf("Problems = %q %v, want one warning naming %s:2", probs, err, path)
+	}
+	next := model.JournalEntry{Time: time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC), TicketID: 2}
+	if err := j.Append(next); err != nil {
+		t.Fatal(err)
+	}
+	changes, err := j.Changes()
+	if err != nil || len(changes) != 2 || changes[1].TicketID != 2 {
+		t.Fatalf("Changes = %+v %v, want both entries", changes, err)
+	}
+	if probs, _ := j.Problems(); len(probs) != 1 {
+		t.Errorf("after an append Problems = %q, want the one torn line still reported", probs)
+	}
+	data, _ := os.ReadFile(path)
+	if !strings.Contains(string(data), `10:0`+"\n"+`{"kind":"change"`) {
+		t.Errorf("the torn line was not kept, or the next record was glued to it:\n%s", data)
+	}
+}
+
+// Entries carry a stable ID (the line they start on), unchanged by later records.
+func TestChangeIDsStable(t *testing.T) {
+	j, _ := Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	a := model.JournalEntry{Time: t0, TicketID: 1}
+	b := model.JournalEntry{Time: t0.Add(time.Second), TicketID: 2}
+	for _, step := range []func() error{
+		func() error { return j.Begin(a) }, func() error { return j.Append(a) },
+		func() error { return j.Begin(b) }, func() error { return j.Append(b) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ch, _ := j.Changes()
+	if len(ch) != 2 || ch[0].ID != 1 || ch[1].ID != 3 {
+		t.Fatalf("IDs %+v, want 1 and 3", ch)
+	}
+	_ = j.MarkUndone(ch[1])
+	ch, _ = j.Changes()
+	if len(ch) != 1 || ch[0].ID != 1 {
+		t.Fatalf("after undo %+v, want entry 1 alone", ch)
+	}
+}
+
+// Two journals on one file (two consoles) appending at once never interleave lines.
+func TestConcurrentAppendsDoNotInterleave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	a, _ := Open(path)
+	b, _ := Open(path)
+	big := strings.Repeat("x", 200_000) // well past any atomic-write size of a pipe
+	var wg sync.WaitGroup
+	const n = 20
+	for i, j := range []*File{a, b, a, b} {
+		wg.Go(func() {
+			for k := 0; k < n; k++ {
+				e := model.JournalEntry{Time: time.Unix(int64(i*1000+k), 0).UTC(), TicketID: int64(i + 1),
+					Before: model.TicketState{CustomFields: map[int64]string{1: big}}}
+				if err := j.Append(e); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	ch, err := a.Changes()
+	if err != nil || len(ch) != 4*n {
+		t.Fatalf("%d changes (%v), want %d", len(ch), err, 4*n)
+	}
+	if probs, _ := a.Problems(); len(probs) != 0 {
+		t.Fatalf("interleaved lines: %q", probs[0][:min(len(probs[0]), 200)])
 	}
 }
 

@@ -5,6 +5,9 @@ import "time"
 // JournalEntry is one submitted fix as the local journal keeps it: what the ticket was
 // before and what was sent, so the change can be reverted with safe_update later.
 type JournalEntry struct {
+	// ID names the entry for `undo ID` and the console's journal list: the line of the
+	// journal file where it starts. Set when the journal is read; never stored.
+	ID       int       `json:"-"`
 	Time     time.Time `json:"time"`
 	TicketID int64     `json:"ticket_id"`
 	// Before holds the ticket's values, as loaded, of every field the fix changed.

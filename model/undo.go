@@ -10,26 +10,67 @@ import (
 // against the ticket as it is now.
 type UndoPlan struct {
 	Update TicketUpdate
+	// Diff is the revert as the review shows it, one line per field: Before is the value the
+	// ticket has now, After the value the undo sets back. People are named with name and
+	// email, organizations by name (never bare ids, unless Zendesk no longer has them).
+	Diff []DiffLine
 	// KeptRemovals are the change's membership removals, which an undo never restores:
 	// each one untied a customer from a Select partner (or the reverse), and putting it
 	// back would break the handbook's rule.
 	KeptRemovals []MembershipRemoval
 }
 
-// PlanUndo builds the revert of a journaled change. It refuses when the ticket moved on
-// since the change (its updated_at is not the one the change left), so an undo never
-// overwrites somebody else's later work. Users created by the change are left alone
-// (partner-triage never deletes a user), and removed memberships stay removed.
-func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
+// Revertible reports whether the entry changed something on the ticket that an undo can set
+// back. A change that only removed memberships is not: they are never restored.
+func (e JournalEntry) Revertible() bool {
+	b, a := e.Before, e.After
+	if a.RequesterID != 0 && b.RequesterID != 0 && a.RequesterID != b.RequesterID {
+		return true
+	}
+	if a.OrganizationID != b.OrganizationID || len(a.CustomFields) > 0 {
+		return true
+	}
+	for _, id := range a.EmailCCIDs {
+		if !containsID(b.EmailCCIDs, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// PlanUndo builds the revert of a journaled change against current, the ticket as just read
+// from Zendesk, naming people and organizations from dir (nil: by id). It refuses when the
+// ticket moved on since the change (its updated_at is not the one the change left, or a
+// value the change wrote is no longer there) and when it cannot tell (no updated_at on
+// either side), so an undo never overwrites somebody else's later work. Users created by the
+// change are left alone (partner-triage never deletes a user), and removed memberships stay
+// removed.
+func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (UndoPlan, error) {
+	if dir == nil {
+		dir = NewDirectory()
+	}
 	if current.ID != e.TicketID {
 		return UndoPlan{}, fmt.Errorf("undo: journal entry is for ticket #%d, not #%d", e.TicketID, current.ID)
 	}
-	if !e.UpdatedAt.IsZero() && !current.UpdatedAt.Equal(e.UpdatedAt) {
+	if !e.Revertible() {
+		if len(e.RemovedMemberships) > 0 {
+			return UndoPlan{}, fmt.Errorf("undo: the change to ticket #%d only removed a membership tying a customer and a Select partner; restoring it would break the handbook's rule, so undo leaves it (add it back in Zendesk by hand if it was wrong)", e.TicketID)
+		}
+		return UndoPlan{}, fmt.Errorf("undo: the journaled change to ticket #%d changed nothing that can be reverted", e.TicketID)
+	}
+	if e.UpdatedAt.IsZero() || current.UpdatedAt.IsZero() {
+		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d has no updated_at to compare with (journal or Zendesk), so partner-triage cannot tell whether somebody changed it since; revert it by hand", e.TicketID)
+	}
+	const stamp = "2006-01-02 15:04:05Z"
+	if !current.UpdatedAt.Equal(e.UpdatedAt) {
 		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d changed in Zendesk since partner-triage updated it (%s, now %s); revert it by hand",
-			e.TicketID, e.UpdatedAt.UTC().Format("2006-01-02 15:04:05Z"), current.UpdatedAt.UTC().Format("2006-01-02 15:04:05Z"))
+			e.TicketID, e.UpdatedAt.UTC().Format(stamp), current.UpdatedAt.UTC().Format(stamp))
+	}
+	if moved := movedOn(e, current); moved != "" {
+		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d changed in Zendesk since partner-triage updated it (%s); revert it by hand", e.TicketID, moved)
 	}
 	u := TicketUpdate{TicketID: e.TicketID, UpdatedStamp: current.UpdatedAt}
-	var what []string
+	var diff []DiffLine
 	if len(e.After.CustomFields) > 0 {
 		u.CustomFields = map[int64]string{}
 		ids := make([]int64, 0, len(e.After.CustomFields))
@@ -39,40 +80,72 @@ func PlanUndo(e JournalEntry, current Ticket) (UndoPlan, error) {
 		sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 		for _, id := range ids {
 			u.CustomFields[id] = e.Before.CustomFields[id]
-			what = append(what, fmt.Sprintf("field %d back to %q", id, e.Before.CustomFields[id]))
+			if current.Field(id) != e.Before.CustomFields[id] {
+				diff = append(diff, DiffLine{Field: fieldTitle(cfg, id), Before: orNone(oneLine(current.Field(id))), After: orNone(oneLine(e.Before.CustomFields[id]))})
+			}
 		}
 	}
 	requesterBack := e.Before.RequesterID != 0 && e.After.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID
 	if requesterBack {
 		u.RequesterID = e.Before.RequesterID
-		what = append(what, fmt.Sprintf("requester back to user %d", e.Before.RequesterID))
+		diff = append(diff, DiffLine{Field: "Requester", Before: personLabel(dir, current.RequesterID), After: personLabel(dir, e.Before.RequesterID)})
 	}
 	// A requester change makes Zendesk pick the requester's default organization unless one is
 	// given, so the organization is always sent with it.
 	if requesterBack || e.Before.OrganizationID != e.After.OrganizationID {
 		if e.Before.OrganizationID == 0 {
 			u.ClearOrganization = true
-			what = append(what, "organization cleared")
 		} else {
 			org := e.Before.OrganizationID
 			u.OrganizationID = &org
-			what = append(what, fmt.Sprintf("organization back to %d", org))
+		}
+		if current.OrganizationID != e.Before.OrganizationID {
+			diff = append(diff, DiffLine{Field: "Organization", Before: dir.orgName(current.OrganizationID), After: dir.orgName(e.Before.OrganizationID)})
 		}
 	}
 	for _, id := range e.After.EmailCCIDs {
 		if !containsID(e.Before.EmailCCIDs, id) {
 			u.RemoveEmailCCs = append(u.RemoveEmailCCs, CCRef{UserID: id})
+			diff = append(diff, DiffLine{Field: "Email CC", Before: personLabel(dir, id), After: "(removed)"})
 		}
 	}
-	if len(u.RemoveEmailCCs) > 0 {
-		what = append(what, fmt.Sprintf("%d added CC(s) removed", len(u.RemoveEmailCCs)))
+	var b strings.Builder
+	fmt.Fprintf(&b, "partner-triage undo of its change of %s:", e.Time.UTC().Format("2006-01-02 15:04Z"))
+	for _, d := range diff {
+		fmt.Fprintf(&b, "\n- %s: %s → %s", d.Field, d.Before, d.After)
 	}
-	if len(what) == 0 {
-		if len(e.RemovedMemberships) > 0 {
-			return UndoPlan{}, fmt.Errorf("undo: the change to ticket #%d only removed a membership tying a customer and a Select partner; restoring it would break the handbook's rule, so undo leaves it (add it back in Zendesk by hand if it was wrong)", e.TicketID)
+	for _, m := range e.RemovedMemberships {
+		fmt.Fprintf(&b, "\n- Kept removed: the membership of %s in %s (\"Never associate a customer to a Select Partner's organization, or vice-versa!\")",
+			personLabel(dir, m.UserID), dir.orgName(m.OrganizationID))
+	}
+	u.Note = b.String()
+	return UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships}, nil
+}
+
+// movedOn names a value the change wrote that the ticket no longer holds ("" when all are
+// still there): a second check beside updated_at, against the ticket as just read.
+func movedOn(e JournalEntry, cur Ticket) string {
+	if e.After.RequesterID != 0 && cur.RequesterID != e.After.RequesterID {
+		return "the requester"
+	}
+	if e.After.OrganizationID != e.Before.OrganizationID && cur.OrganizationID != e.After.OrganizationID {
+		return "the organization"
+	}
+	for id, v := range e.After.CustomFields {
+		if strings.TrimSpace(cur.Field(id)) != strings.TrimSpace(v) {
+			return fmt.Sprintf("field %d", id)
 		}
-		return UndoPlan{}, fmt.Errorf("undo: the journaled change to ticket #%d changed nothing that can be reverted", e.TicketID)
 	}
-	u.Note = "partner-triage undo: " + strings.Join(what, "; ") + "."
-	return UndoPlan{Update: u, KeptRemovals: e.RemovedMemberships}, nil
+	return ""
+}
+
+// fieldTitle names a custom field the way the fix review does.
+func fieldTitle(cfg RuleConfig, id int64) string {
+	switch id {
+	case cfg.OrgEmailField:
+		return "Organization Email (partners)"
+	case cfg.CCRequestField:
+		return "Request for CCs"
+	}
+	return fmt.Sprintf("Field %d", id)
 }

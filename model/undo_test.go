@@ -14,9 +14,10 @@ func TestPlanUndo(t *testing.T) {
 		After:     TicketState{RequesterID: 11, OrganizationID: 500, EmailCCIDs: []int64{12}, CustomFields: map[int64]string{77: "jane@acme.com"}},
 		UpdatedAt: t0,
 	}
-	current := Ticket{ID: 4001, RequesterID: 11, OrganizationID: 500, UpdatedAt: t0}
+	current := Ticket{ID: 4001, RequesterID: 11, OrganizationID: 500, EmailCCIDs: []int64{12}, UpdatedAt: t0,
+		Fields: map[int64]FieldValue{77: {Text: "jane@acme.com"}}}
 
-	p, err := PlanUndo(change, current)
+	p, err := PlanUndo(RuleConfig{}, change, current, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,31 +28,86 @@ func TestPlanUndo(t *testing.T) {
 	if u.CustomFields[77] != "jane@acme.cmo" || len(u.RemoveEmailCCs) != 1 || u.RemoveEmailCCs[0].UserID != 12 {
 		t.Errorf("fields %v, CC removals %v: want the old address back and the added CC removed", u.CustomFields, u.RemoveEmailCCs)
 	}
-	if !u.UpdatedStamp.Equal(t0) || !strings.HasPrefix(u.Note, "partner-triage undo: ") {
+	if !u.UpdatedStamp.Equal(t0) || !strings.HasPrefix(u.Note, "partner-triage undo") {
 		t.Errorf("stamp %v, note %q", u.UpdatedStamp, u.Note)
 	}
 
 	// Somebody changed the ticket after partner-triage: refused.
 	later := current
 	later.UpdatedAt = t0.Add(time.Minute)
-	if _, err := PlanUndo(change, later); err == nil || !strings.Contains(err.Error(), "changed in Zendesk since") {
+	if _, err := PlanUndo(RuleConfig{}, change, later, nil); err == nil || !strings.Contains(err.Error(), "changed in Zendesk since") {
 		t.Errorf("err = %v, want a refusal", err)
 	}
 
 	// A requester revert always names the organization, since Zendesk would otherwise pick
 	// the old requester's default.
 	sameOrg := JournalEntry{TicketID: 1, Before: TicketState{RequesterID: 2, OrganizationID: 9}, After: TicketState{RequesterID: 3, OrganizationID: 9}, UpdatedAt: t0}
-	p, err = PlanUndo(sameOrg, Ticket{ID: 1, UpdatedAt: t0})
+	p, err = PlanUndo(RuleConfig{}, sameOrg, Ticket{ID: 1, RequesterID: 3, OrganizationID: 9, UpdatedAt: t0}, nil)
 	if err != nil || p.Update.OrganizationID == nil || *p.Update.OrganizationID != 9 {
 		t.Errorf("plan %+v, err %v: want organization 9 sent with the requester", p.Update, err)
 	}
 
 	// Membership removals are never restored.
 	onlyRemoval := JournalEntry{TicketID: 1, RemovedMemberships: []MembershipRemoval{{MembershipID: 5, UserID: 2, OrganizationID: 9}}}
-	if _, err := PlanUndo(onlyRemoval, Ticket{ID: 1, UpdatedAt: t0}); err == nil || !strings.Contains(err.Error(), "restoring it would break") {
+	if _, err := PlanUndo(RuleConfig{}, onlyRemoval, Ticket{ID: 1, UpdatedAt: t0}, nil); err == nil || !strings.Contains(err.Error(), "restoring it would break") {
 		t.Errorf("err = %v, want a refusal explaining the kept removal", err)
 	}
-	if _, err := PlanUndo(change, Ticket{ID: 2, UpdatedAt: t0}); err == nil {
+	if _, err := PlanUndo(RuleConfig{}, change, Ticket{ID: 2, UpdatedAt: t0}, nil); err == nil {
 		t.Error("an entry for another ticket was accepted")
+	}
+}
+
+// Undo refuses when it cannot tell whether the ticket changed since: no updated_at saved
+// (the check used to be skipped for a zero time, and undo overwrote a later edit).
+func TestPlanUndoRefusesWithoutUpdatedAt(t *testing.T) {
+	change := JournalEntry{TicketID: 1, Before: TicketState{OrganizationID: 9}, After: TicketState{OrganizationID: 8}}
+	later := Ticket{ID: 1, OrganizationID: 7, UpdatedAt: time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)}
+	if _, err := PlanUndo(RuleConfig{}, change, later, nil); err == nil || !strings.Contains(err.Error(), "cannot tell") {
+		t.Fatalf("err = %v, want a refusal: without updated_at nobody can tell", err)
+	}
+	// Even with matching stamps, a value the change wrote that is gone means somebody edited.
+	t0 := later.UpdatedAt
+	change.UpdatedAt = t0
+	if _, err := PlanUndo(RuleConfig{}, change, later, nil); err == nil || !strings.Contains(err.Error(), "organization") {
+		t.Fatalf("err = %v, want a refusal naming the organization", err)
+	}
+}
+
+// The undo's diff and note name people and organizations (name and email), never bare ids.
+func TestPlanUndoNamesPeople(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	dir := NewDirectory()
+	dir.PutUser(User{ID: 10, Name: "Pat Partner", Email: "pat@partner.test"})
+	dir.PutUser(User{ID: 11, Name: "Jane Doe", Email: "jane@acme.com"})
+	dir.PutOrganization(Organization{ID: 500, Name: "Acme"})
+	cfg := RuleConfig{OrgEmailField: 77}
+	change := JournalEntry{TicketID: 1, Time: t0, UpdatedAt: t0,
+		Before: TicketState{RequesterID: 10, CustomFields: map[int64]string{77: "jane@acme.cmo"}},
+		After:  TicketState{RequesterID: 11, OrganizationID: 500, CustomFields: map[int64]string{77: "jane@acme.com"}}}
+	cur := Ticket{ID: 1, RequesterID: 11, OrganizationID: 500, UpdatedAt: t0, Fields: map[int64]FieldValue{77: {Text: "jane@acme.com"}}}
+	p, err := PlanUndo(cfg, change, cur, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []DiffLine{
+		{Field: "Organization Email (partners)", Before: "jane@acme.com", After: "jane@acme.cmo"},
+		{Field: "Requester", Before: "Jane Doe <jane@acme.com>", After: "Pat Partner <pat@partner.test>"},
+		{Field: "Organization", Before: "Acme", After: "(none)"},
+	}
+	if len(p.Diff) != len(want) {
+		t.Fatalf("diff %+v, want %+v", p.Diff, want)
+	}
+	for i := range want {
+		if p.Diff[i] != want[i] {
+			t.Errorf("diff[%d] = %+v, want %+v", i, p.Diff[i], want[i])
+		}
+	}
+	for _, raw := range []string{"user 10", "user 11", " 500"} {
+		if strings.Contains(p.Update.Note, raw) {
+			t.Errorf("note names a raw id (%q):\n%s", raw, p.Update.Note)
+		}
+	}
+	if !strings.Contains(p.Update.Note, "Pat Partner <pat@partner.test>") {
+		t.Errorf("note does not name the requester set back:\n%s", p.Update.Note)
 	}
 }

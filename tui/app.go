@@ -71,6 +71,7 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
 
@@ -83,6 +84,11 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
+	// became of a submit in flight.
+	interrupted   bool
+	interruptNote string
 }
 
 // New builds the console; Init starts loading the queue.
@@ -95,11 +101,12 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		journal: newJournalScreen(s),
 		help:    h,
 		spinner: sp,
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review}
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
 	m.setSize(80, 24)
 	return m
 }
@@ -111,9 +118,24 @@ func Run(ctx context.Context, opts Options) error {
 		// reverse too, and the selected row would vanish. The plain theme has no colours.
 		lipgloss.SetColorProfile(termenv.ANSI)
 	}
-	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithContext(ctx))
-	_, err := p.Run()
-	return err
+	p := tea.NewProgram(New(opts), tea.WithAltScreen(), tea.WithMouseCellMotion(), tea.WithoutSignalHandler())
+	finished := make(chan struct{})
+	go func() {
+		select {
+		case <-ctx.Done():
+			p.Send(interruptMsg{})
+		case <-finished:
+		}
+	}()
+	final, err := p.Run()
+	close(finished)
+	if err != nil {
+		return err
+	}
+	if m, ok := final.(Model); ok && m.interrupted {
+		return &InterruptedError{Submit: m.interruptNote}
+	}
+	return nil
 }
 
 func (m Model) Init() tea.Cmd {
@@ -215,7 +237,22 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+	case interruptMsg:
+		return m.onInterrupt()
+	case interruptDeadlineMsg:
+		return m.onInterruptDeadline()
+	case journalListMsg:
+		m.status = ""
+		if msg.err != nil {
+			m.lastErr = msg.err.Error()
+			return nil
+		}
+		m.journal.show(msg)
+		m.current = screenJournal
 	case submitDoneMsg:
+		if m.interrupted {
+			return m.afterInterruptedSubmit(msg)
+		}
 		m.submitDone(msg)
 	case openedMsg:
 		if msg.err != nil {
@@ -299,6 +336,14 @@ func (m *Model) logf(format string, args ...any) {
 	if m.opts.Logf != nil {
 		m.opts.Logf(format, args...)
 	}
+}
+
+// stop stops the console now, whatever is in flight (after a signal's grace period).
+func (m *Model) stop() tea.Cmd {
+	if m.cancel != nil {
+		m.cancel()
+	}
+	return tea.Quit
 }
 
 // quit stops the console, unless a screen is busy with something that must finish first.

@@ -40,6 +40,9 @@ type harness struct {
 	rules   model.RuleConfig
 	journal *journal.File
 	opened  []string
+	// openedCh receives every URL the console opens (the opener runs in a command's
+	// goroutine, so tests wait on it instead of reading opened).
+	openedCh chan string
 }
 
 func start(t *testing.T, w, h int) *harness {
@@ -58,11 +61,11 @@ func start(t *testing.T, w, h int) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j}
+	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j, openedCh: make(chan string, 8)}
 	m := tui.New(tui.Options{
 		Client: client, Rules: cfg.Rules(), Journal: j, NoColor: true,
 		Now:     func() time.Time { return fixedNow },
-		OpenURL: func(u string) error { hs.opened = append(hs.opened, u); return nil },
+		OpenURL: func(u string) error { hs.openedCh <- u; return nil },
 	})
 	hs.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	hs.waitFor(t, "loaded 30 tickets")
@@ -276,10 +279,17 @@ func TestFilterKindAndScenarioWords(t *testing.T) {
 func TestOpenInBrowser(t *testing.T) {
 	h := start(t, 80, 24)
 	h.keys("o")
-	time.Sleep(100 * time.Millisecond)
+	select {
+	case u := <-h.openedCh:
+		if !strings.HasSuffix(u, "/agent/tickets/4001") {
+			t.Fatalf("opened %v, want the agent URL of 4001", u)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("o opened nothing")
+	}
 	h.view(t)
-	if len(h.opened) != 1 || !strings.HasSuffix(h.opened[0], "/agent/tickets/4001") {
-		t.Fatalf("opened %v, want the agent URL of 4001", h.opened)
+	if len(h.openedCh) != 0 {
+		t.Errorf("o opened more than one page")
 	}
 }
 
@@ -506,6 +516,38 @@ func TestReviewShowsImplicitOrganization(t *testing.T) {
 	got, _ := h.srv.Ticket(4002)
 	if org, _ := h.srv.Organization(got.OrganizationID); org.Name != "Acme Corporation" {
 		t.Errorf("organization = %q, want Acme Corporation (the new requester's default)", org.Name)
+	}
+	h.view(t)
+}
+
+// U lists the journal; a change that only removed a membership is marked and never blocks
+// the change before it, which is picked, shown as a diff with names, and reverted. The entry
+// written by "another console" (straight into the file) is seen, as the list is read afresh.
+func TestJournalPickUndo(t *testing.T) {
+	h := start(t, 100, 30)
+	h.openFix(t, 4004)
+	h.keys("space", "space") // organization, internal note
+	h.submit(t, 4004, "Submitted")
+	fixed, _ := h.srv.Ticket(4004)
+	org, _ := h.srv.Organization(fixed.OrganizationID)
+	if err := h.journal.Append(model.JournalEntry{Time: fixedNow.Add(time.Hour), TicketID: 4016,
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("esc", "U")
+	h.waitFor(t, "pick a change to undo", "ticket #4016", "nothing to undo", "ticket #4004")
+	h.keys("enter") // on the membership-only entry: nothing happens
+	h.keys("j", "enter")
+	h.waitFor(t, "revert with safe_update", "Organization", org.Name)
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("after undo the organization is %d, want none again", got.OrganizationID)
+	}
+	comments := h.srv.Comments(4004)
+	note := comments[len(comments)-1].Body
+	if !strings.Contains(note, org.Name) || strings.Contains(note, fmt.Sprint(fixed.OrganizationID)) {
+		t.Errorf("the undo's note should name %q, not its id:\n%s", org.Name, note)
 	}
 	h.view(t)
 }

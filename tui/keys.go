@@ -24,6 +24,7 @@ type KeyMap struct {
 	Browser               key.Binding
 	Reload                key.Binding
 	Undo                  key.Binding
+	UndoPick              key.Binding
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
@@ -62,6 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+		UndoPick:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
 	}
 }
 

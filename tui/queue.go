@@ -398,6 +398,8 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 		q.s.emit(copyURLMsg{id: q.selected()})
 	case key.Matches(km, k.Undo):
 		q.s.emit(undoMsg{})
+	case key.Matches(km, k.UndoPick):
+		q.s.emit(undoPickMsg{})
 	case key.Matches(km, k.Filter):
 		q.filtering = true
 		return q.filter.Focus()
@@ -443,7 +445,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
-		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo},
+		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo, k.UndoPick},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
 		{k.Help, k.Quit},
 	}

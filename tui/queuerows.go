@@ -170,6 +170,11 @@ func middleEmail(addr string, w int) string {
 		return addr
 	}
 	at := strings.LastIndexByte(addr, '@')
+	if at < 0 || strings.ContainsRune(addr, ' ') {
+		// Not an address (a user Zendesk no longer has, "user #ID (not found)"): the id
+		// is what tells the agent who it was, so it stays whole and the end goes.
+		return ansi.Truncate(strings.TrimPrefix(addr, "user "), w, "…")
+	}
 	if at > 0 {
 		local, domain := addr[:at], addr[at:]
 		room := w - ansi.StringWidth(domain) - 1 // one cell for "…"

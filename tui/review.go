@@ -188,19 +188,7 @@ func (r reviewScreen) View() string {
 		return b.String() + r.resultView()
 	}
 	if r.undo != nil {
-		b.WriteString(st.Label.Render(fmt.Sprintf("Undo the change of %s", r.undo.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
-		for _, m := range r.undo.Plan.KeptRemovals {
-			b.WriteString(st.Muted.Render(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
-				r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID))) + "\n")
-		}
-		if r.update.Note != "" {
-			b.WriteString(wrapText(r.update.Note, r.s.width-2) + "\n")
-		}
-		b.WriteString("\n")
-		if r.phase == submitting {
-			return b.String() + r.spinner.View() + " Reverting in Zendesk…"
-		}
-		return b.String() + st.Label.Render("y") + " revert with safe_update · any other key cancels"
+		return b.String() + r.undoView()
 	}
 	if r.plan.Refused != "" {
 		b.WriteString(st.Error.Render("Refused: these steps will not be submitted.") + "\n")

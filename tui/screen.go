@@ -41,6 +41,7 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenJournal
 	numScreens
 )
 
@@ -59,8 +60,10 @@ type (
 	startFixMsg struct{ id int64 }
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
-	// undoMsg prepares the undo of the journal's last change.
+	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
+	// undoPickMsg lists the journal to pick a change to undo (U).
+	undoPickMsg struct{}
 	// openTicketMsg opens a ticket in the browser (Options.OpenURL).
 	openTicketMsg struct{ id int64 }
 	// copyURLMsg copies a ticket's URL to the clipboard (Options.CopyText).
@@ -96,7 +99,10 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.startLoad()
 	case undoMsg:
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal)
+		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+	case undoPickMsg:
+		m.status = "reading the journal…"
+		return listJournalCmd(m.s.journal)
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	case copyURLMsg:

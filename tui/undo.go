@@ -2,24 +2,35 @@ package tui
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"strings"
 
+	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/partner-triage/partner-triage/apply"
+	"github.com/partner-triage/partner-triage/model"
 )
 
-// undoReadyMsg carries a prepared undo of the journal's last change (or why there is none).
+// undoReadyMsg carries a prepared undo of a journaled change (or why there is none).
 type undoReadyMsg struct {
 	apply.PreparedUndo
 	err error
 }
 
-// prepareUndoCmd reads the journal's last change, reloads its ticket and plans the revert.
-func prepareUndoCmd(c Client, j Journal) tea.Cmd {
+// prepareUndoCmd reads the journal afresh, reloads the ticket of entry id (0: the newest
+// change an undo can revert) and plans the revert.
+func prepareUndoCmd(c Client, j Journal, rules model.RuleConfig, id int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		p, err := apply.PrepareUndo(ctx, c, j)
+		p, err := apply.PrepareUndo(ctx, c, j, rules, id)
+		var refused *apply.RefusedError
+		if id == 0 && errors.As(err, &refused) {
+			// The newest change is not the only one: the journal list offers the others.
+			err = fmt.Errorf("%w — press U to pick another change from the journal", err)
+		}
 		return undoReadyMsg{PreparedUndo: p, err: err}
 	}
 }
@@ -32,3 +43,134 @@ func undoCmd(c Client, j Journal, p apply.PreparedUndo) tea.Cmd {
 		return submitDoneMsg{Outcome: apply.Undo(ctx, c, j, p), undo: true}
 	}
 }
+
+// undoView is the review of an undo: the revert as a diff (value now → value set back),
+// with people and organizations named, the memberships that stay removed, and the note.
+func (r reviewScreen) undoView() string {
+	st := r.s.styles
+	u := r.undo
+	var b strings.Builder
+	b.WriteString(st.Label.Render(fmt.Sprintf("Undo change %d of %s", u.Entry.ID, u.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
+	titleW := 0
+	for _, d := range u.Plan.Diff {
+		titleW = max(titleW, len([]rune(d.Field)))
+	}
+	for _, d := range u.Plan.Diff {
+		title := d.Field + strings.Repeat(" ", titleW-len([]rune(d.Field)))
+		b.WriteString(diffLine(st, title, d.Before, d.After, r.s.width) + "\n")
+	}
+	for _, m := range u.Plan.KeptRemovals {
+		b.WriteString(st.Muted.Render(wrapText(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
+			r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID)), r.s.width-2)) + "\n")
+	}
+	if r.update.Note != "" {
+		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
+		b.WriteString(st.Muted.Render(indent(wrapText(r.update.Note, r.s.width-4), "  ")) + "\n")
+	}
+	b.WriteString("\n")
+	if r.phase == submitting {
+		return b.String() + r.spinner.View() + " Reverting in Zendesk…"
+	}
+	return b.String() + st.Label.Render("y") + " revert with safe_update · any other key cancels"
+}
+
+// journalListMsg carries the journal's changes not undone yet, newest first.
+type journalListMsg struct {
+	entries  []model.JournalEntry
+	problems []string
+	err      error
+}
+
+// problemReader is the optional part of a Journal that reports unreadable lines.
+type problemReader interface{ Problems() ([]string, error) }
+
+// listJournalCmd reads the journal afresh (another console may have written it).
+func listJournalCmd(j Journal) tea.Cmd {
+	return func() tea.Msg {
+		entries, err := apply.Entries(j)
+		msg := journalListMsg{entries: entries, err: err}
+		if p, ok := j.(problemReader); ok && err == nil {
+			msg.problems, _ = p.Problems()
+		}
+		return msg
+	}
+}
+
+// journalScreen lists the journal (U) so the agent picks the change to undo; an entry that
+// cannot be undone is marked and never blocks the ones before it.
+type journalScreen struct {
+	s        *session
+	entries  []model.JournalEntry
+	problems []string
+	cursor   int
+	height   int
+}
+
+func newJournalScreen(s *session) *journalScreen { return &journalScreen{s: s} }
+
+func (js *journalScreen) show(m journalListMsg) {
+	js.entries, js.problems, js.cursor = m.entries, m.problems, 0
+}
+
+// SetSize sets the rows the list may use.
+func (js *journalScreen) SetSize(_, h int) { js.height = h }
+
+// CapturesKeys: the list takes no typing.
+func (js *journalScreen) CapturesKeys() bool { return false }
+
+func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
+	k, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return nil
+	}
+	keys := js.s.keys
+	switch {
+	case key.Matches(k, keys.Back):
+		js.s.emit(showQueueMsg{})
+	case key.Matches(k, keys.Down):
+		js.cursor = min(js.cursor+1, max(len(js.entries)-1, 0))
+	case key.Matches(k, keys.Up):
+		js.cursor = max(js.cursor-1, 0)
+	case key.Matches(k, keys.Open) && len(js.entries) > 0:
+		e := js.entries[js.cursor]
+		if !e.Revertible() {
+			return nil
+		}
+		return prepareUndoCmd(js.s.client, js.s.journal, js.s.rules, e.ID)
+	}
+	return nil
+}
+
+func (js *journalScreen) View() string {
+	st := js.s.styles
+	var b strings.Builder
+	b.WriteString(st.Title.Render("Journal — pick a change to undo") + "\n\n")
+	for _, p := range js.problems {
+		b.WriteString(st.Warning.Render(wrapText(p, js.s.width-2)) + "\n")
+	}
+	if len(js.entries) == 0 {
+		b.WriteString(st.Muted.Render("The journal has no change left to undo.") + "\n")
+		return b.String()
+	}
+	rows := max(js.height-4-len(js.problems), 1)
+	first := max(0, js.cursor-rows+1)
+	for i := first; i < len(js.entries) && i < first+rows; i++ {
+		line := truncate(apply.Summary(js.entries[i]), max(js.s.width-3, 10))
+		switch {
+		case i == js.cursor:
+			b.WriteString(st.Table.Selected.Render("> "+line) + "\n")
+		case !js.entries[i].Revertible():
+			b.WriteString(st.Muted.Render("  "+line) + "\n")
+		default:
+			b.WriteString("  " + line + "\n")
+		}
+	}
+	return b.String()
+}
+
+func (js *journalScreen) ShortHelp() []key.Binding {
+	k := js.s.keys
+	return []key.Binding{k.Down, k.Up, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "undo this change")), k.Back}
+}
+
+func (js *journalScreen) FullHelp() [][]key.Binding { return [][]key.Binding{js.ShortHelp()} }

@@ -324,6 +324,12 @@ func parseHead(data []byte) (pageHead, error) {
 			return h, err
 		}
 		key := string(data[i+1 : kEnd-1])
+		if strings.IndexByte(key, '\\') >= 0 || !utf8.ValidString(key) {
+			// As encoding/json reads it: escapes resolved, invalid UTF-8 replaced.
+			if err := json.Unmarshal(data[i:kEnd], &key); err != nil {
+				return h, fmt.Errorf("malformed JSON key: %w", err)
+			}
+		}
 		i = skipSpace(data, kEnd)
 		if i >= len(data) || data[i] != ':' {
 			return h, errors.New("malformed JSON: expected ':'")
@@ -334,14 +340,15 @@ func parseHead(data []byte) (pageHead, error) {
 			return h, err
 		}
 		var target any
-		switch key {
-		case "meta":
+		switch {
+		// encoding/json matches keys case-insensitively; so does this reader.
+		case strings.EqualFold(key, "meta"):
 			target = &h.Meta
-		case "links":
+		case strings.EqualFold(key, "links"):
 			target = &h.Links
-		case "next_page":
+		case strings.EqualFold(key, "next_page"):
 			target = &h.NextPage
-		case "count":
+		case strings.EqualFold(key, "count"):
 			target = &h.Count
 		}
 		if target != nil {

@@ -268,8 +268,8 @@ func TestLoadQueueSearch(t *testing.T) {
 			}
 			seen[tk.ID] = true
 		}
-		if n := requestsTo(s, "/search/export"); n != 15 {
-			t.Errorf("%d export requests, want 15", n)
+		if n := requestsTo(s, "/search/export"); n != 2 {
+			t.Errorf("%d export requests, want 2 (1,000 a page)", n)
 		}
 		for _, r := range s.Requests() {
 			if strings.HasPrefix(r.Path, "/api/v2/search/export") && (strings.Contains(r.Path, "type%3A") || r.Status != 200) {

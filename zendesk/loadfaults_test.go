@@ -3,6 +3,7 @@ package zendesk
 import (
 	"context"
 	"errors"
+	"time"
 	"unicode/utf8"
 
 	"github.com/partner-triage/partner-triage/model"
@@ -119,4 +120,43 @@ func TestLoadQueueCapsAnswerBytesAndStringLength(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Export reads 1,000 a page; when such a page times out the walk goes on from the same
+// cursor at 100 a page, and no ticket is lost or repeated.
+func TestExportFallsBackToSmallerPagesOnTimeout(t *testing.T) {
+	s, c, logs := emu(t, zt.Synthetic(2500, 9), func(cfg *Config) {
+		cfg.ViewID, cfg.Search = 0, "status<solved"
+		cfg.RequestTimeout = 500 * time.Millisecond
+	})
+	// The second export page (after the first cursor) never answers.
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Times: 1, Status: 0})
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Times: 1, Delay: time.Hour})
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	for _, tk := range l.tickets {
+		if seen[tk.ID] {
+			t.Fatalf("ticket %d twice", tk.ID)
+		}
+		seen[tk.ID] = true
+	}
+	if len(l.tickets) != 2500 {
+		t.Errorf("%d tickets, want 2500", len(l.tickets))
+	}
+	var sizes []string
+	for _, r := range s.Requests() {
+		if strings.HasPrefix(r.Path, "/api/v2/search/export") {
+			sizes = append(sizes, pageParam(r.Path))
+		}
+	}
+	// 1000 (page 1), 1000 (timed out), then 100 a page for the remaining 1,500.
+	if len(sizes) != 2+15 || sizes[0] != "1000" || sizes[1] != "1000" || sizes[2] != "100" {
+		t.Errorf("export page sizes %v", sizes)
+	}
+	if !strings.Contains(logs.all(), "timed out; going on at 100 a page") {
+		t.Errorf("the fallback is not logged")
+	}
 }

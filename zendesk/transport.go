@@ -189,6 +189,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			if !idempotent || !retryableNetErr(err) || attempt >= t.maxRetries {
 				return nil, err
 			}
+			if v, _ := ctx.Value(noTimeoutRetry{}).(bool); v && strings.Contains(err.Error(), "timed out") {
+				return nil, err // the caller asks again differently (a smaller page)
+			}
 		case resp.StatusCode == http.StatusTooManyRequests:
 			status = resp.StatusCode
 			retryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
@@ -249,6 +252,10 @@ func (t *transport) retrying(req *http.Request, attempt, status int, why error, 
 		t.onRetry(RetryEvent{Method: req.Method, Path: path, Status: status, Reason: why.Error(), Wait: wait, Retry: attempt + 1})
 	}
 }
+
+// noTimeoutRetry, true in a request's context, makes a timed-out attempt the call's answer
+// instead of retrying it: the caller has a better next step (a smaller page).
+type noTimeoutRetry struct{}
 
 // sameOrigin: the same scheme and host (with port) as the configured base.
 func sameOrigin(u, origin *url.URL) bool {

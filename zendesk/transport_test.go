@@ -128,14 +128,26 @@ func TestRetryAfterGateShared(t *testing.T) {
 		fmt.Fprint(w, `{}`)
 	}))
 	defer srv.Close()
-	c, _ := newTestClient(t, srv.URL, nil)
+	// The transport closes the shared gate, then logs the wait: the log line says the gate
+	// is closed, so the other requests start during the wait (no sleeping and hoping).
+	gateClosed := make(chan struct{})
+	var once sync.Once
+	c, _ := newTestClient(t, srv.URL, func(cfg *Config) {
+		inner := cfg.Logf
+		cfg.Logf = func(format string, args ...any) {
+			inner(format, args...)
+			if strings.Contains(fmt.Sprintf(format, args...), "429") {
+				once.Do(func() { close(gateClosed) })
+			}
+		}
+	})
 	var wg sync.WaitGroup
 	wg.Go(func() {
 		if err := c.get(context.Background(), "/a.json", &envelope{}); err != nil {
 			t.Error(err)
 		}
 	})
-	time.Sleep(150 * time.Millisecond) // the first request has been refused by now
+	<-gateClosed
 	for i := 0; i < 5; i++ {
 		wg.Go(func() {
 			if err := c.get(context.Background(), fmt.Sprintf("/b%d.json", i), &envelope{}); err != nil {

@@ -201,3 +201,31 @@ func (c *Client) membership(ctx context.Context, id int64) (*wireMembership, err
 	}
 	return env.OrganizationMembership, nil
 }
+
+// UsersByID reads users by id (show_many, 100 at a time); ids Zendesk no longer has are
+// simply absent from the result. apply uses it to name the people an undo sets back.
+func (c *Client) UsersByID(ctx context.Context, ids []int64) ([]model.User, error) {
+	var out []model.User
+	for _, b := range batches(ids, pageSize) {
+		us, err := c.showManyUsers(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, us...)
+	}
+	return out, nil
+}
+
+// OrganizationsByID reads organizations by id (show_many, 100 at a time); ids Zendesk no
+// longer has are absent from the result.
+func (c *Client) OrganizationsByID(ctx context.Context, ids []int64) ([]model.Organization, error) {
+	var out []model.Organization
+	for _, b := range batches(ids, pageSize) {
+		os, err := c.showManyOrgs(ctx, b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, os...)
+	}
+	return out, nil
+}

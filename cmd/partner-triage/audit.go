@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
@@ -50,7 +49,7 @@ func runAudit(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	}
 	zdErr := func(what string, err error) int {
 		if ctx.Err() != nil {
-			return fail(stderr, "audit", exitInterrupted, errors.New("interrupted"), nil)
+			return interrupted(stderr, "audit", ctx, "")
 		}
 		if zendesk.IsAuthError(err) && e.demo {
 			err = fmt.Errorf("%w (the demo emulator refused its own token: this is a bug)", err)

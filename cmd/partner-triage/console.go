@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/atotto/clipboard"
-	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
@@ -94,8 +93,13 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		CopyText: copyText,
 		Retries:  e.retries,
 	})
-	if err != nil && (ctx.Err() != nil || errors.Is(err, tea.ErrInterrupted)) {
-		return exitInterrupted
+	var ie *tui.InterruptedError
+	if errors.As(err, &ie) || err != nil && ctx.Err() != nil {
+		what := ""
+		if ie != nil {
+			what = ie.Submit
+		}
+		return interrupted(stderr, "", ctx, what)
 	}
 	if err != nil {
 		e.logf("console: %v", err)
@@ -106,20 +110,37 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 
 // interruptedNotice reports a submit the journal shows begun and never finished (the
 // program stopped mid-submit), once: the entry is then acknowledged so the next start is quiet.
+// It also warns of journal lines that cannot be read (torn by a crash): they are skipped,
+// never a reason not to start.
 func interruptedNotice(j *journal.File, path string) (string, error) {
-	pending, err := j.Interrupted()
-	if err != nil || len(pending) == 0 {
+	problems, err := j.Problems()
+	if err != nil {
 		return "", err
 	}
-	ids := make([]string, len(pending))
-	for i, p := range pending {
-		ids[i] = fmt.Sprintf("#%d", p.TicketID)
-		if err := j.Abort(p); err != nil {
-			return "", err
-		}
+	pending, err := j.Interrupted()
+	if err != nil {
+		return "", err
 	}
-	return fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
-		strings.Join(ids, ", "), path), nil
+	var parts []string
+	if len(pending) > 0 {
+		ids := make([]string, len(pending))
+		for i, p := range pending {
+			ids[i] = fmt.Sprintf("#%d", p.TicketID)
+			if err := j.Abort(p); err != nil {
+				return "", err
+			}
+		}
+		parts = append(parts, fmt.Sprintf("an earlier submit to %s was interrupted: check it in Zendesk (before-values in %s)",
+			strings.Join(ids, ", "), path))
+	}
+	if len(problems) > 0 {
+		warn := problems[0]
+		if len(problems) > 1 {
+			warn += fmt.Sprintf(" (and %d more unreadable lines)", len(problems)-1)
+		}
+		parts = append(parts, warn)
+	}
+	return strings.Join(parts, "; "), nil
 }
 
 // copyText puts text on the clipboard: OSC 52 through the terminal (which works over SSH

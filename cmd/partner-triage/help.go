@@ -25,13 +25,13 @@ func shortUsage(cmd string) string {
 		return "Usage: partner-triage version\n" +
 			"Run 'partner-triage version --help' for details.\n"
 	case "undo":
-		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE]\n" +
+		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE] [ID] | undo --list\n" +
 			"Run 'partner-triage undo --help' for details.\n"
 	}
 	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE] [--timeout D]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage audit [--config FILE] [--demo] [--format table|json]\n" +
-		"       partner-triage undo [--config FILE] [--dry-run]\n" +
+		"       partner-triage undo [--config FILE] [--dry-run] [--list] [ID]\n" +
 		"       partner-triage version\n" +
 		"Run 'partner-triage --help' for details.\n"
 }
@@ -88,7 +88,7 @@ SYNOPSIS
     partner-triage [--config FILE] [--demo] [--debug FILE]
     partner-triage scan [--config FILE] [--demo] [--format table|json]
     partner-triage audit [--config FILE] [--demo] [--format table|json]
-    partner-triage undo [--config FILE] [--dry-run]
+    partner-triage undo [--config FILE] [--dry-run] [--list] [ID]
     partner-triage version
     partner-triage help [scan|audit|undo|version]
 
@@ -255,7 +255,9 @@ const consoleExit = `EXIT STATUS
     1    The console failed while running.
     2    Usage or configuration error: an unknown flag or command, a missing
          or broken configuration file, missing credentials, no terminal.
-    130  Interrupted.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM: the terminal is restored, and
+         a submit in flight is finished or reported on stderr.
     Zendesk errors inside the console show in its status bar. For scan's
     statuses (0 nothing found, 1 findings, 2 usage or configuration error,
     3 Zendesk, authentication or network error) see 'partner-triage scan
@@ -284,7 +286,8 @@ const scanExit = `EXIT STATUS
     3    Zendesk, authentication or network error: credentials refused (401,
          403), the view or search failed, a server error, a timeout, no
          connection.
-    130  Interrupted.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM.
 
 `
 
@@ -305,26 +308,40 @@ const scanExamples = `EXAMPLES
 `
 
 const undoHelp = `NAME
-    partner-triage undo - revert the last change partner-triage submitted
+    partner-triage undo - revert a change partner-triage submitted
 
 SYNOPSIS
-    partner-triage undo [--config FILE] [--dry-run] [--debug FILE]
+    partner-triage undo [--config FILE] [--dry-run] [--debug FILE] [ID]
+    partner-triage undo --list
 
 DESCRIPTION
     Every change the console submits is journaled with the ticket's values
     before and after, in $XDG_STATE_HOME/partner-triage/journal.jsonl (default
-    ~/.local/state). undo reverts the most recent change not yet undone, as u
-    does in the console: memberships it removed are restored first, then the
-    ticket's fields, requester, organization and added CCs are put back in one
-    update with safe_update, with an internal note saying so. Users it created
-    are kept: partner-triage never deletes a user.
+    ~/.local/state). Without ID, undo reverts the newest change that has
+    something to revert, as u does in the console; with ID (see --list, or U
+    in the console) it reverts that change. The ticket's fields, requester,
+    organization and added CCs are put back in one update with safe_update,
+    with an internal note naming what was set back (people by name and
+    email). It first shows the revert as a diff.
 
-    If anybody changed the ticket after partner-triage did, undo refuses and
-    changes nothing: revert that ticket by hand.
+    What undo never does: it never restores a removed organization
+    membership (each one tied a customer and a Select partner, and putting it
+    back would break the handbook's rule), so a change that only removed
+    memberships has nothing to undo and is skipped, never blocking the
+    changes before it; and it never deletes a user the change created.
+
+    undo reads the ticket from Zendesk first. If anybody changed it after
+    partner-triage did, or the journal has no updated_at to tell, undo
+    refuses and changes nothing: revert that ticket by hand. If Zendesk's
+    answer to the revert is lost, the ticket is read back to tell whether it
+    was applied. A journal line cut off by a crash is skipped with a warning.
 
 OPTIONS
     --config FILE
         Read the configuration from FILE instead of the default path.
+    --list
+        List the changes not undone yet, newest first, with their IDs; sends
+        nothing and needs no configuration.
     --dry-run
         Show what would be reverted and send nothing.
     --debug FILE
@@ -333,10 +350,12 @@ OPTIONS
         Show this help and exit.
 
 EXIT STATUS
-    0    Reverted (or, with --dry-run, shown).
+    0    Reverted (or, with --dry-run or --list, shown).
     1    Nothing to undo, or refused: the ticket changed since.
     2    Usage or configuration error, or the journal cannot be read.
     3    Zendesk, authentication or network error.
+    129, 130, 143
+         Stopped by SIGHUP, SIGINT or SIGTERM.
 
 `
 

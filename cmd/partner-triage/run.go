@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -9,9 +8,7 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,7 +25,7 @@ const (
 	exitFindings    = 1   // scan: findings; console: it failed while running
 	exitUsage       = 2   // usage or configuration error
 	exitZendesk     = 3   // Zendesk, authentication or network error
-	exitInterrupted = 130 // interrupted (SIGINT/SIGTERM)
+	exitInterrupted = 130 // interrupted (SIGINT; SIGTERM 143, SIGHUP 129: see exitForSignal)
 )
 
 // run is the whole program: it parses args, runs the command and returns the exit status.
@@ -271,9 +268,4 @@ func randomToken() (string, error) {
 		return "", fmt.Errorf("cannot make a demo token: %v", err)
 	}
 	return hex.EncodeToString(b), nil
-}
-
-// signalContext is cancelled on SIGINT or SIGTERM.
-func signalContext() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 }

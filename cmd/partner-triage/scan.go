@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,7 +74,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	clearProgress()
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(stderr, "scan", exitInterrupted, errors.New("interrupted"), nil)
+			return interrupted(stderr, "scan", ctx, "")
 		}
 		if zendesk.IsAuthError(err) && e.demo {
 			err = fmt.Errorf("%w (the demo emulator refused its own token: this is a bug)", err)

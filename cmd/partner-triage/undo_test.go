@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +70,7 @@ func TestUndoCommand(t *testing.T) {
 		t.Errorf("after undo the organization is %d, want none", got.OrganizationID)
 	}
 	r = runWith(t, env, "undo", "--config", cfgPath)
-	if r.code != exitFindings || firstLine(r.stderr) != "partner-triage undo: nothing to undo: the journal has no change left" {
+	if r.code != exitFindings || firstLine(r.stderr) != "partner-triage undo: nothing to undo: the journal has no change left that can be reverted" {
 		t.Errorf("second undo: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
@@ -89,5 +91,91 @@ func TestInterruptedNotice(t *testing.T) {
 	}
 	if msg, _ := interruptedNotice(j, path); msg != "" {
 		t.Errorf("second start still announces: %q", msg)
+	}
+}
+
+// `undo --list` shows the journal with IDs, marks a membership-only change, and `undo ID`
+// reverts the change named, past a later one; a torn last line is a warning, not a stop.
+func TestUndoListAndID(t *testing.T) {
+	const token = "undo-token-0123456789"
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv.Close()
+	cfgPath := writeConfig(t, "zendesk:\n  url: "+srv.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n")
+	state := t.TempDir()
+	env := map[string]string{"ZENDESK_API_TOKEN": token, "XDG_STATE_HOME": state}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zendesk.New(zendesk.Config{BaseURL: cfg.APIBase(), Email: "agent@example.com", APIToken: token, ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jpath := filepath.Join(state, "partner-triage", "journal.jsonl")
+	j, err := journal.Open(jpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.ReloadTicket(context.Background(), 4004)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	dir.Merge(page)
+	tk := page.Tickets[0]
+	plan := model.BuildPlan(cfg.Rules(), tk, model.Evaluate(cfg.Rules(), tk, dir), dir, model.PlanOptions{})
+	upd, rms := plan.Compile(cfg.Rules())
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	if out := apply.Submit(context.Background(), c, j, upd, rms, tk, t0); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	if err := j.Append(model.JournalEntry{Time: t0.Add(time.Hour), TicketID: 4016,
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := os.OpenFile(jpath, os.O_APPEND|os.O_WRONLY, 0o600)
+	f.WriteString(`{"kind":"change","change":{"ti`) // a crash mid-write
+	f.Close()
+
+	r := runWith(t, env, "undo", "--list")
+	if r.code != exitOK || !strings.Contains(r.stdout, "ticket #4016") || !strings.Contains(r.stdout, "nothing to undo") ||
+		!strings.Contains(r.stdout, "ticket #4004") || !strings.Contains(r.stderr, "warning") || !strings.Contains(r.stderr, "cut off") {
+		t.Fatalf("--list: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	entries, _ := j.Changes()
+	fix := entries[0]
+	r = runWith(t, env, "undo", "--config", cfgPath, "--dry-run", strconv.Itoa(fix.ID))
+	if r.code != exitOK || !strings.Contains(r.stdout, "Organization") || strings.Contains(r.stdout, "back to user") {
+		t.Fatalf("dry run of ID %d: exit %d, stdout %q, stderr %q", fix.ID, r.code, r.stdout, r.stderr)
+	}
+	r = runWith(t, env, "undo", "--config", cfgPath, strconv.Itoa(entries[1].ID))
+	if r.code != exitFindings || !strings.Contains(r.stderr, "would break the handbook's rule") {
+		t.Fatalf("undo of the membership-only change: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = runWith(t, env, "undo", "--config", cfgPath)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Reverted ticket #4004") {
+		t.Fatalf("undo past the membership-only change: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("after undo the organization is %d, want none", got.OrganizationID)
+	}
+	if r := runWith(t, env, "undo", "--list", "7"); r.code != exitUsage {
+		t.Errorf("--list with an ID: exit %d, want 2", r.code)
+	}
+}
+
+// A torn journal line never stops the console: the start notice warns of it once.
+func TestInterruptedNoticeWarnsOfTornLine(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	if err := os.WriteFile(path, []byte(`{"kind":"change","change":{"ti`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := interruptedNotice(j, path)
+	if err != nil || !strings.Contains(msg, path+":1") || !strings.Contains(msg, "skipped") {
+		t.Fatalf("notice %q, %v; want a warning naming %s:1", msg, err, path)
 	}
 }

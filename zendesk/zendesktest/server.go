@@ -725,7 +725,7 @@ func (s *Server) handle(r *http.Request) response {
 	}
 	var rlHeaders http.Header
 	if s.limiter != nil {
-		now := time.Now()
+		now := s.now() // WithClock, so tests move past a Retry-After without waiting
 		s.mu.Lock()
 		wait, remaining := s.limiter.take(now)
 		s.mu.Unlock()
@@ -880,7 +880,7 @@ func (s *Server) route(r *http.Request) response {
 	case seg[0] == "search" && len(seg) == 2 && seg[1] == "export" && m == "GET":
 		if s.exportLimiter != nil {
 			s.mu.Lock()
-			wait, _ := s.exportLimiter.take(time.Now())
+			wait, _ := s.exportLimiter.take(s.now())
 			s.mu.Unlock()
 			if wait > 0 {
 				return tooMany(wait, http.Header{}, "APIRateLimitExceeded")

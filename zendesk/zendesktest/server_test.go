@@ -962,14 +962,19 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("remaining = %q", h.Get("X-Rate-Limit-Remaining"))
 	}
 
-	// A short window recovers after Retry-After.
-	w := newDemo(t, WithRateLimitWindow(2, 1200*time.Millisecond))
+	// A window recovers after Retry-After (a test clock moves past it; no waiting).
+	clock := NewClock(time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC))
+	w := newDemo(t, WithRateLimitWindow(2, 2*time.Second), WithClock(clock.Now))
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	st, h, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 429, nil)
 	ra, _ = strconv.Atoi(h.Get("Retry-After"))
-	time.Sleep(time.Duration(ra) * time.Second)
+	clock.Advance(time.Duration(ra)*time.Second - time.Millisecond)
+	if st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth); st != 429 {
+		t.Fatalf("before Retry-After passed: %d, want 429", st)
+	}
+	clock.Advance(time.Millisecond)
 	st, _, _ = call(t, w, "GET", "/tickets/4001.json", nil, tokenAuth)
 	wantStatus(t, st, 200, nil)
 }

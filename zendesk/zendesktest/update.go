@@ -112,7 +112,7 @@ func (s *Server) updateTicket(r *http.Request, id int64) (response, *apiError) {
 		return response{}, errNotFound()
 	}
 	if s.ticketLimit != nil {
-		now := time.Now()
+		now := s.now()
 		tl := s.ticketLimit[id]
 		if tl == nil {
 			tl = &limiter{n: 30, window: 10 * time.Minute}
