@@ -224,12 +224,12 @@ func (w *wizardScreen) applyEdit(v string) {
 
 func (w wizardScreen) View() string {
 	st := w.s.styles
+	if w.asking != "" {
+		return w.askingView() // people.go: no plan (and no "Fix #") before Zendesk answers
+	}
 	var b strings.Builder
 	t := w.s.tickets[w.ticketID]
 	b.WriteString(st.Title.Render(fmt.Sprintf("Fix #%d  %s", t.ID, t.Subject)) + "\n\n")
-	if w.asking != "" {
-		return b.String() + w.askingView()
-	}
 	if w.plan.Refused != "" {
 		b.WriteString(st.Error.Render("This fix is refused and will not be submitted:") + "\n")
 		hint := "esc goes back."
