@@ -320,6 +320,12 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		res.Applied = append(res.Applied, what+": "+describeUpdate(upd)+retried)
 		return after
 	}
+	if errors.Is(err, model.ErrNotSent) {
+		// Never sent (e.g. the sign-in was refused): nothing to read back.
+		res.Err = err
+		res.NotApplied = append(res.NotApplied, what+" (nothing was sent)")
+		return model.Ticket{}
+	}
 	// The answer is an error, or was lost after the fact: only the ticket as Zendesk has it
 	// now tells what happened.
 	page, rerr := c.ReloadTicket(ctx, upd.TicketID)

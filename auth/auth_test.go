@@ -540,16 +540,24 @@ func TestBrowserOpenerRunsBROWSERWithURLLast(t *testing.T) {
 	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf '%s|' \"$@\" > "+fifo+"\n"), 0o700); err != nil {
 		t.Fatal(err)
 	}
+	args := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // blocks until the script writes
+		args <- string(b)
+	}()
 	open := auth.BrowserOpener(script+" --new-window", io.Discard)
 	if err := open("https://x.example/oauth?a=1&b=2"); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(fifo) // blocks until the script writes
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got := string(b); got != "--new-window|https://x.example/oauth?a=1&b=2|" {
+	if got := <-args; got != "--new-window|https://x.example/oauth?a=1&b=2|" {
 		t.Errorf("$BROWSER got %q", got)
+	}
+}
+
+func TestBrowserOpenerReportsFailingBROWSER(t *testing.T) {
+	err := auth.BrowserOpener("false", io.Discard)("https://x.example/")
+	if err == nil || !strings.Contains(err.Error(), "$BROWSER (false) failed") {
+		t.Fatalf("err = %v", err)
 	}
 }
 

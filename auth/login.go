@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -81,7 +82,14 @@ func (l *Login) Run(ctx context.Context) (Token, error) {
 	if ln != nil {
 		srv := &http.Server{Handler: callbackHandler(redirectURL.Path, state, got), ReadHeaderTimeout: 10 * time.Second}
 		go func() { _ = srv.Serve(ln) }()
-		defer srv.Close()
+		defer func() {
+			// Let the browser receive its page before the listener goes.
+			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			defer cancel()
+			if srv.Shutdown(sctx) != nil {
+				srv.Close()
+			}
+		}()
 	}
 	if ln == nil && l.Paste == nil {
 		return Token{}, fmt.Errorf("the redirect URL %s is not a loopback http address partner-triage can listen on: "+
@@ -168,17 +176,20 @@ func callbackHandler(path, state string, got chan<- redirect) http.Handler {
 			return
 		}
 		q := r.URL.Query()
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
+		status, page := http.StatusOK, "partner-triage received the sign-in. You can close this tab and return to the terminal.\n"
 		switch {
 		case q.Get("error") != "":
-			w.WriteHeader(http.StatusOK)
-			io.WriteString(w, "partner-triage was not given access. Return to the terminal.\n")
+			page = "partner-triage was not given access. Return to the terminal.\n"
 		case q.Get("state") != state:
-			w.WriteHeader(http.StatusBadRequest)
-			io.WriteString(w, "This is not the sign-in partner-triage started (state mismatch): refused. Return to the terminal.\n")
-		default:
-			io.WriteString(w, "partner-triage received the sign-in. You can close this tab and return to the terminal.\n")
+			status, page = http.StatusBadRequest, "This is not the sign-in partner-triage started (state mismatch): refused. Return to the terminal.\n"
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Content-Length", strconv.Itoa(len(page)))
+		w.WriteHeader(status)
+		io.WriteString(w, page)
+		if f, ok := w.(http.Flusher); ok {
+			f.Flush() // the page is out before Run goes on
 		}
 		select {
 		case got <- redirect{q: q}:
@@ -213,6 +224,9 @@ func readPastes(r io.Reader, prompt io.Writer, got chan<- redirect, listening bo
 	}
 }
 
+// browserGrace is how long BrowserOpener waits to see whether $BROWSER fails at once.
+const browserGrace = 2 * time.Second
+
 // BrowserOpener returns how to open a URL: $BROWSER when browserEnv is set (a command
 // taking the URL as its last argument, as gh and git treat it), else the platform's opener.
 // What the browser prints goes to out, never to stdout.
@@ -224,7 +238,18 @@ func BrowserOpener(browserEnv string, out io.Writer) func(string) error {
 			if err := cmd.Start(); err != nil {
 				return fmt.Errorf("$BROWSER: %v", err)
 			}
-			go func() { _ = cmd.Wait() }()
+			// A browser may run until it is closed; one that fails does so at once.
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			t := time.NewTimer(browserGrace)
+			defer t.Stop()
+			select {
+			case err := <-done:
+				if err != nil {
+					return fmt.Errorf("$BROWSER (%s) failed: %v", args[0], err)
+				}
+			case <-t.C:
+			}
 			return nil
 		}
 		browser.Stdout, browser.Stderr = out, out

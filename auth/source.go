@@ -31,6 +31,9 @@ type Source struct {
 	Margin     time.Duration    // 0: DefaultMargin
 	// Logf, when set, is told of refreshes (never a token).
 	Logf func(format string, args ...any)
+	// Hint is added to every NotSignedInError, e.g. "in another terminal: this console
+	// keeps its queue and picks the new sign-in up".
+	Hint string
 
 	mu  sync.Mutex
 	cur Token
@@ -90,7 +93,7 @@ func (s *Source) Renew(ctx context.Context, rejected string) (string, error) {
 func (s *Source) Current() (Token, error) {
 	t, err := s.Store.Load(s.Account)
 	if errors.Is(err, ErrNoToken) {
-		return Token{}, &NotSignedInError{Account: s.Account, Reason: "no sign-in is stored in " + s.Store.Where()}
+		return Token{}, s.notSignedIn("no sign-in is stored in " + s.Store.Where())
 	}
 	return t, err
 }
@@ -105,7 +108,7 @@ func (s *Source) refreshLocked(ctx context.Context, stale string, rejected bool)
 	defer unlock()
 	stored, err := s.Store.Load(s.Account)
 	if errors.Is(err, ErrNoToken) {
-		return Token{}, &NotSignedInError{Account: s.Account, Reason: "no sign-in is stored in " + s.Store.Where()}
+		return Token{}, s.notSignedIn("no sign-in is stored in " + s.Store.Where())
 	}
 	if err != nil {
 		return Token{}, err
@@ -120,11 +123,11 @@ func (s *Source) refreshLocked(ctx context.Context, stale string, rejected bool)
 		return stored, nil
 	}
 	if stored.RefreshToken == "" {
-		return Token{}, &NotSignedInError{Account: s.Account, Reason: "the stored sign-in has expired and cannot be refreshed"}
+		return Token{}, s.notSignedIn("the stored sign-in has expired and cannot be refreshed")
 	}
 	if !stored.RefreshExpiry.IsZero() && !now.Before(stored.RefreshExpiry) {
-		return Token{}, &NotSignedInError{Account: s.Account, Reason: "the stored sign-in expired on " +
-			stored.RefreshExpiry.Local().Format("2006-01-02 15:04")}
+		return Token{}, s.notSignedIn("the stored sign-in expired on " +
+			stored.RefreshExpiry.Local().Format("2006-01-02 15:04"))
 	}
 	hc := s.HTTPClient
 	if hc == nil {
@@ -135,8 +138,8 @@ func (s *Source) refreshLocked(ctx context.Context, stale string, rejected bool)
 	nt, err := s.OAuth.TokenSource(rctx, &oauth2.Token{RefreshToken: stored.RefreshToken, Expiry: time.Unix(1, 0)}).Token()
 	if err != nil {
 		if isInvalidGrant(err) {
-			return Token{}, &NotSignedInError{Account: s.Account, Reason: "Zendesk refused to refresh the stored sign-in " +
-				"(invalid_grant: it was revoked, has expired or was already used)"}
+			return Token{}, s.notSignedIn("Zendesk refused to refresh the sign-in " +
+				"(invalid_grant: revoked, expired or already used)")
 		}
 		if ctx.Err() != nil {
 			return Token{}, ctx.Err()
@@ -158,4 +161,8 @@ func (s *Source) refreshLocked(ctx context.Context, stale string, rejected bool)
 	}
 	s.logf("auth: refreshed the sign-in for %s; the access token now expires %s", s.Account, t.Expiry.Format(time.RFC3339))
 	return t, nil
+}
+
+func (s *Source) notSignedIn(reason string) *NotSignedInError {
+	return &NotSignedInError{Account: s.Account, Reason: reason, Hint: s.Hint}
 }

@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Scopes partner-triage asks for: it reads tickets, users, organizations and memberships and
@@ -119,14 +121,9 @@ func seconds(v any) (time.Duration, bool) {
 	return time.Duration(f * float64(time.Second)), true
 }
 
-// shorten keeps a text from Zendesk short and on one line for a message.
+// shorten keeps a text from Zendesk inert, short and on one line for a message.
 func shorten(s string) string {
-	s = strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return -1
-		}
-		return r
-	}, s)
+	s = text.Line(s)
 	if r := []rune(s); len(r) > 120 {
 		return string(r[:120]) + "…"
 	}
@@ -137,10 +134,15 @@ func shorten(s string) string {
 type NotSignedInError struct {
 	Account string // e.g. https://acme.zendesk.com
 	Reason  string // e.g. "Zendesk refused to refresh the stored sign-in (invalid_grant)"
+	Hint    string // said after the advice to sign in, e.g. what a running console keeps
 }
 
 func (e *NotSignedInError) Error() string {
-	return fmt.Sprintf("not signed in to %s: %s; run `partner-triage auth login`", e.Account, e.Reason)
+	msg := fmt.Sprintf("not signed in to %s: %s; run `partner-triage auth login`", e.Account, e.Reason)
+	if e.Hint != "" {
+		msg += " " + e.Hint
+	}
+	return msg
 }
 
 // OAuthConfig is the OAuth client partner-triage signs in with at the Zendesk instance webBase

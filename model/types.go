@@ -189,4 +189,6 @@ var (
 	ErrConflict = errors.New("the ticket changed in Zendesk since it was loaded")
 	// ErrNotFound: the ticket, user, organization or membership does not exist (404).
 	ErrNotFound = errors.New("not found in Zendesk")
+	// ErrNotSent: the request never left (e.g. no usable sign-in): nothing was applied.
+	ErrNotSent = errors.New("not sent to Zendesk")
 )

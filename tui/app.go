@@ -71,6 +71,7 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	errs    *errorScreen
 	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
@@ -101,12 +102,14 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
 		spinner: sp,
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
+		screenError: m.errs, screenJournal: m.journal}
 	m.setSize(80, 24)
 	return m
 }
@@ -165,10 +168,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	}
 	cmds := []tea.Cmd{m.handle(msg)}
-	for p := m.s.takePending(); len(p) > 0; p = m.s.takePending() {
-		for _, nav := range p {
-			cmds = append(cmds, m.handle(nav))
-		}
+	// Depth first: what handling one message emits comes before the messages after it, so
+	// keys replayed in a row (people.go) reach the screen the previous key opened.
+	for p := m.s.takePending(); len(p) > 0; {
+		cmds = append(cmds, m.handle(p[0]))
+		p = append(m.s.takePending(), p[1:]...)
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -221,8 +225,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.Page != nil {
 			m.mergePage(*msg.Page)
 		}
-		if msg.err != nil {
+		if msg.err != nil { // a refusal is read whole, not cut in the status bar
 			m.lastErr = msg.err.Error()
+			m.openError("Undo refused", m.lastErr)
 			return nil
 		}
 		m.status = ""
@@ -237,6 +242,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+		if msg.undo {
+			m.status = "undo cancelled: nothing was sent"
+		}
 	case interruptMsg:
 		return m.onInterrupt()
 	case interruptDeadlineMsg:
@@ -257,6 +265,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case openedMsg:
 		if msg.err != nil {
 			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.openError("The browser did not open", msg.err.Error())
 		}
 	case copiedMsg:
 		if msg.err != nil {
@@ -284,12 +293,17 @@ func (m *Model) mergePage(p model.QueuePage) {
 
 func (m *Model) submitDone(msg submitDoneMsg) {
 	before, had := m.s.tickets[msg.TicketID]
+	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
+	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
 	for _, rm := range msg.Removed {
 		// A reload adds what Zendesk has but cannot tell what is gone.
 		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
 	}
 	if msg.Reloaded != nil {
 		m.mergePage(*msg.Reloaded)
+	}
+	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
+		m.queue.selectFlagged(next)
 	}
 	switch {
 	case msg.Conflict:
@@ -328,8 +342,20 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		}
 		return nil
+	case key.Matches(msg, k.LastError) && m.lastErr != "":
+		return m.navigate(showErrorMsg{})
 	}
 	return m.active().Update(msg)
+}
+
+// openError shows an error the agent's own action caused, whole, in the error panel.
+func (m *Model) openError(title, text string) {
+	back := m.current
+	if back == screenError {
+		back = m.errs.back
+	}
+	m.errs.show(title, text, back)
+	m.current = screenError
 }
 
 func (m *Model) logf(format string, args ...any) {
@@ -362,13 +388,20 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
+	var keys help.KeyMap = m.active()
+	failed := m.loadFailed()
+	if failed {
+		keys = m.loadFailedKeys()
+	}
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
 		if l, ok := m.active().(interface{ Legend() string }); ok {
 			body += "\n\n" + l.Legend()
 		}
 		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+	} else if failed {
+		body = m.loadFailedPanel()
 	} else {
 		body = m.active().View()
 	}
@@ -376,5 +409,5 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
 }

@@ -145,20 +145,20 @@ func (w *wizardScreen) lookedUp(msg peopleMsg) tea.Cmd {
 		w.queued = nil
 		return nil
 	}
-	var cmds []tea.Cmd
-	for len(w.queued) > 0 && w.asking == "" {
-		k := w.queued[0]
-		w.queued = w.queued[1:]
-		cmds = append(cmds, w.Update(k))
+	// Replayed through the root, in order, so a key that opens the review is followed by
+	// keys for the review (y), and a key that starts another look-up queues the rest again.
+	for _, k := range w.queued {
+		w.s.emit(k)
 	}
-	return tea.Batch(cmds...)
+	w.queued = nil
+	return nil
 }
 
 // askingView is the wizard while Zendesk is asked who owns the addresses the fix may use.
 func (w *wizardScreen) askingView() string {
 	t := w.s.tickets[w.ticketID]
-	return w.s.styles.Title.Render(fmt.Sprintf("#%d  %s", t.ID, t.Subject)) + "\n\n" +
-		w.s.styles.Muted.Render(wrapText("Asking Zendesk who owns "+w.asking+" (an existing user, and whose organization?) before planning the fix…", w.s.width-2))
+	return w.s.styles.Title.Render(truncate(fmt.Sprintf("#%d  %s", t.ID, oneLine(t.Subject)), w.width)) + "\n\n" +
+		w.s.styles.Muted.Render(wrapText("Asking Zendesk who owns "+w.asking+" (an existing user, and whose organization?) before planning the fix…", w.width-2))
 }
 
 // personLine is a person in the detail: "Name <address> — organization, track", "Name

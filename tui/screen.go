@@ -41,6 +41,7 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenError
 	screenJournal
 	numScreens
 )
@@ -58,6 +59,8 @@ type (
 	}
 	// startFixMsg opens the fix wizard for a ticket.
 	startFixMsg struct{ id int64 }
+	// resumeFixMsg goes back from the review to the wizard, every choice kept.
+	resumeFixMsg struct{}
 	// reloadMsg forgets the queue and loads it again.
 	reloadMsg struct{}
 	// undoMsg prepares the undo of the journal's newest change an undo can revert.
@@ -88,9 +91,18 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case startFixMsg:
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
-			m.current = screenWizard
-			return m.lookupBeforeFix(msg.id) // people.go: the plan waits for Zendesk's answer
+			m.current, m.status = screenWizard, "" // no stale "fix cancelled" during the next fix
+			return m.lookupBeforeFix(msg.id)       // people.go: the plan waits for Zendesk's answer
 		}
+	case resumeFixMsg:
+		m.current = screenWizard
+	case showErrorMsg:
+		if m.lastErr != "" && m.current != screenError {
+			m.errs.show("Last error", m.lastErr, m.current)
+			m.current = screenError
+		}
+	case returnToMsg:
+		m.current = msg.id
 	case reloadMsg:
 		m.s.reset()
 		m.queue.invalidate()

@@ -23,7 +23,8 @@ func (m Model) statusBar() string {
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
-		parts = append(parts, "error: "+text.Line(m.lastErr))
+		used := lipgloss.Width(strings.Join(parts, " · ")) + 3
+		parts = append(parts, errorHint(text.Line(m.lastErr), max(m.s.width-2-used, 20)))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)

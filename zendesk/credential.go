@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/partner-triage/partner-triage/model"
 )
 
 // TokenSource supplies OAuth access tokens that change while the client runs (a stored
@@ -28,6 +30,9 @@ type CredentialError struct{ Err error }
 
 func (e *CredentialError) Error() string { return oneLine(e.Err.Error()) }
 func (e *CredentialError) Unwrap() error { return e.Err }
+
+// Is lets errors.Is match model.ErrNotSent: nothing reached Zendesk.
+func (e *CredentialError) Is(target error) bool { return target == model.ErrNotSent }
 
 // bearerTransport puts the TokenSource's current token on every request, and after a 401
 // asks for a new one and sends the request once more. Re-sending is safe even for a write:

@@ -27,11 +27,16 @@ func shortUsage(cmd string) string {
 	case "undo":
 		return "Usage: partner-triage undo [--config FILE] [--dry-run] [--debug FILE] [ID] | undo --list\n" +
 			"Run 'partner-triage undo --help' for details.\n"
+	case "auth", "auth login", "auth status", "auth logout":
+		return "Usage: partner-triage auth login [--config FILE] [--no-browser]\n" +
+			"       partner-triage auth status|logout [--config FILE]\n" +
+			"Run 'partner-triage auth --help' for details.\n"
 	}
 	return "Usage: partner-triage [--config FILE] [--demo] [--debug FILE] [--timeout D]\n" +
 		"       partner-triage scan [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage audit [--config FILE] [--demo] [--format table|json]\n" +
 		"       partner-triage undo [--config FILE] [--dry-run] [--list] [ID]\n" +
+		"       partner-triage auth login|status|logout [--config FILE]\n" +
 		"       partner-triage version\n" +
 		"Run 'partner-triage --help' for details.\n"
 }
@@ -41,11 +46,11 @@ func runHelp(args []string, stdout, stderr io.Writer, getenv func(string) string
 	case len(args) == 0:
 		io.WriteString(stdout, helpText("", getenv))
 	case len(args) > 1:
-		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|audit|undo|version]")
-	case args[0] == "scan" || args[0] == "audit" || args[0] == "version" || args[0] == "undo":
+		return usageError(stderr, "help", "give at most one command: partner-triage help [scan|audit|undo|auth|version]")
+	case args[0] == "scan" || args[0] == "audit" || args[0] == "version" || args[0] == "undo" || args[0] == "auth":
 		io.WriteString(stdout, helpText(args[0], getenv))
 	default:
-		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, audit, undo and version", args[0]))
+		return usageError(stderr, "help", fmt.Sprintf("no help for %q: the commands are scan, audit, undo, auth and version", args[0]))
 	}
 	return exitOK
 }
@@ -67,6 +72,10 @@ func helpText(cmd string, getenv func(string) string) string {
 		b.WriteString(auditExit)
 	case "version":
 		b.WriteString(versionHelp)
+	case "auth", "auth login", "auth status", "auth logout":
+		b.WriteString(authHelp)
+		b.WriteString(configurationSection(getenv))
+		b.WriteString(environmentSection)
 	case "undo":
 		b.WriteString(undoHelp)
 		b.WriteString(configurationSection(getenv))
@@ -89,8 +98,9 @@ SYNOPSIS
     partner-triage scan [--config FILE] [--demo] [--format table|json]
     partner-triage audit [--config FILE] [--demo] [--format table|json]
     partner-triage undo [--config FILE] [--dry-run] [--list] [ID]
+    partner-triage auth login|status|logout [--config FILE]
     partner-triage version
-    partner-triage help [scan|audit|undo|version]
+    partner-triage help [scan|audit|undo|auth|version]
 
 DESCRIPTION
     partner-triage loads the queue of partner tickets from Zendesk (a view or a
@@ -208,6 +218,8 @@ func configurationSection(getenv func(string) string) string {
         zendesk:
           url: https://example.zendesk.com  # or  subdomain: example
           email: agent@example.com          # needed for ZENDESK_API_TOKEN
+          oauth_client_id: partner_triage   # the OAuth client for auth login
+          oauth_redirect_url: http://127.0.0.1:8976/callback
         forms:
           open_partner: [360000818199]      # Support for Open Partners
           select_partner: [360000837100]    # Support for Select Partners
@@ -233,6 +245,8 @@ func configurationSection(getenv func(string) string) string {
 }
 
 const environmentSection = `ENVIRONMENT
+    Without either token variable, the sign-in stored by 'partner-triage auth
+    login' is used (see 'partner-triage auth --help').
     ZENDESK_OAUTH_TOKEN
         An OAuth access token, sent as "Authorization: Bearer". Used when set,
         even if ZENDESK_API_TOKEN is set too.
@@ -246,7 +260,10 @@ const environmentSection = `ENVIRONMENT
         Where the default configuration lives (default ~/.config).
     XDG_STATE_HOME
         Where the console journals submitted changes, in
-        partner-triage/journal.jsonl (default ~/.local/state).
+        partner-triage/journal.jsonl (default ~/.local/state), and where
+        the sign-in is kept when no OS keyring answers.
+    BROWSER
+        The browser auth login opens (a command taking the address last).
 
 `
 
@@ -268,8 +285,8 @@ const consoleExit = `EXIT STATUS
 const consoleExamples = `EXAMPLES
     Try it without an account:
         partner-triage --demo
-    Triage the queue of your configuration, with an OAuth token:
-        export ZENDESK_OAUTH_TOKEN=...
+    Sign in once, then triage the queue of your configuration:
+        partner-triage auth login
         partner-triage
     Another configuration, with a debug log:
         partner-triage --config ~/acme.yaml --debug /tmp/partner-triage.log

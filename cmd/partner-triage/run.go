@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,7 +14,6 @@ import (
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/zendesk"
-	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
 
 // Exit statuses (product.md; the console uses 0, 1 and 2).
@@ -43,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer, getenv func(string) string) in
 		return runVersion(rest, stdout, stderr, getenv)
 	case "undo":
 		return runUndo(rest, stdout, stderr, getenv)
+	case "auth":
+		return runAuth(rest, stdout, stderr, getenv)
 	case "help":
 		return runHelp(rest, stdout, stderr, getenv)
 	}
@@ -154,6 +153,7 @@ func (c *common) register(fs *pflag.FlagSet) {
 type env struct {
 	cfg     config.Config
 	creds   config.Credentials
+	signin  signIn // how requests authenticate (credentials in auth.go)
 	client  *zendesk.Client
 	demo    bool
 	logf    func(string, ...any)
@@ -194,16 +194,17 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		e.close()
 		return nil, usageError(stderr, cmd, "--demo and --config cannot be used together: --demo runs the built-in emulator with its own configuration"), false
 	case o.demo:
-		token, err := randomToken()
+		ctx, stop := signalContext()
+		srv, cfg, src, err := demoSignIn(ctx)
+		stop()
 		if err != nil {
 			e.close()
 			return nil, fail(stderr, cmd, exitFindings, err, nil), false
 		}
-		srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(config.DemoEmail, token))
 		e.closers = append(e.closers, srv.Close)
-		e.cfg = config.Demo(srv.URL())
-		e.creds = config.Credentials{Email: config.DemoEmail, APIToken: token}
-		e.logf("demo: emulator at %s", e.cfg.APIBase())
+		e.cfg = cfg
+		e.signin = signIn{source: src}
+		e.logf("demo: emulator at %s, signed in with OAuth (tokens in memory only)", e.cfg.APIBase())
 	default:
 		path := o.configPath
 		if path == "" {
@@ -217,15 +218,19 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		cfg, err := config.Load(path)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
-		creds, err := cfg.Credentials(getenv)
+		in, err := credentials(cfg, getenv, e.logf)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
-		e.cfg, e.creds = cfg, creds
-		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), creds)
+		e.cfg, e.creds, e.signin = cfg, in.creds, in
+		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), in)
+	}
+	var token zendesk.TokenSource
+	if e.signin.source != nil {
+		token = e.signin.source
 	}
 
 	client, err := zendesk.New(zendesk.Config{
@@ -233,6 +238,7 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		Email:       e.creds.Email,
 		APIToken:    e.creds.APIToken,
 		OAuthToken:  e.creds.OAuthToken,
+		Token:       token,
 		ViewID:      e.cfg.Queue.ViewID,
 		Search:      e.cfg.Queue.Search,
 		Rules:       e.cfg.Rules(),
@@ -261,11 +267,14 @@ func errText(err error) string {
 	return err.Error()
 }
 
-// randomToken is the demo's per-run API token: the emulator accepts nothing else.
-func randomToken() (string, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("cannot make a demo token: %v", err)
+// withoutDemoHint drops the config's "or try --demo" for undo, which has no --demo (the
+// demo's journal is thrown away when the console exits, so there is nothing to undo).
+func withoutDemoHint(cmd string, err error) error {
+	if cmd != "undo" {
+		return err
 	}
-	return hex.EncodeToString(b), nil
+	if msg, ok := strings.CutSuffix(err.Error(), ", or try --demo"); ok {
+		return errors.New(msg)
+	}
+	return err
 }

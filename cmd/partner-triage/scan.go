@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -75,6 +76,10 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 	if err != nil {
 		if ctx.Err() != nil {
 			return interrupted(stderr, "scan", ctx, "")
+		}
+		var ce *zendesk.CredentialError
+		if errors.As(err, &ce) {
+			return fail(stderr, "scan", exitZendesk, ce, nil) // "not signed in …: run `partner-triage auth login`"
 		}
 		if zendesk.IsAuthError(err) && e.demo {
 			err = fmt.Errorf("%w (the demo emulator refused its own token: this is a bug)", err)

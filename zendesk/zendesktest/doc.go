@@ -15,6 +15,12 @@
 // request without an Authorization header still gets 401. Wrong credentials:
 // 401 {"error":"Couldn't authenticate you"}.
 //
+// WithOAuthClient makes the server an OAuth server as Zendesk is (see oauth.go):
+// /oauth/authorizations/new (approves at once), /oauth/tokens (PKCE, rotation,
+// invalid_grant), GET /api/v2/oauth/tokens/current, DELETE /api/v2/oauth/tokens/{id}.
+// Its tokens expire on WithClock's clock (WithOAuthLifetimes); an expired, rotated or
+// revoked access token gets 401, and only issued tokens (or WithOAuthToken's) are accepted.
+//
 // # Endpoints (under /api/v2; the .json suffix is optional)
 //
 //	GET    /tickets/{id}                        include=users,organizations
