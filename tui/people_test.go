@@ -376,3 +376,19 @@ func TestWideTextStaysInside(t *testing.T) {
 		t.Errorf("%d Ж of 600: the long word was cut, not wrapped:\n%s", n, v)
 	}
 }
+
+// The Organization Email names a suspended user: the wizard and the review warn before the
+// agent makes her the requester (the agent decides; nothing is refused).
+func TestSuspendedRequesterWarns(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 120, 40, "loaded 37 tickets")
+	n := h.plannedSteps(t, zendesktest.TicketSuspended, model.PlanOptions{})
+	h.keys("/")
+	h.tm.Type("8804")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #8804", "suspended")
+	for i := 0; i < n; i++ {
+		h.keys("space")
+	}
+	h.waitFor(t, "Review #8804", "suspended")
+	h.view(t)
+}
