@@ -2,6 +2,7 @@ package zendesk
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -167,4 +168,29 @@ func BenchmarkExactLookups10k(b *testing.B) {
 	b.ReportMetric(float64(fixable), "tickets-with-findings")
 	b.ReportMetric(float64(len(addrs)), "addresses")
 	b.ReportMetric(oneFix, "requests-per-fix")
+}
+
+// Many loose matches (a common local part) are not "nobody owns it": past the bound of
+// identity checks the look-up says it cannot tell, so no plan calls an existing user new.
+func TestLookupBoundsLooseMatches(t *testing.T) {
+	ds := zt.PeopleDemo()
+	for i := 0; i < 30; i++ {
+		ds.Users = append(ds.Users, zt.User{ID: int64(391000000000 + i), Name: "Info", Email: fmt.Sprintf("info@co%02d.example", i), Active: true})
+	}
+	ds.Identities = append(ds.Identities, zt.Identity{UserID: 391000000029, Value: "info@acme.com"})
+	s, c, _ := emu(t, ds, nil)
+	before := len(s.Requests())
+	_, ok, err := c.FindUserByEmail(context.Background(), "info@acme.com")
+	if ok || err == nil || !strings.Contains(err.Error(), "who owns it exactly is still unknown") {
+		t.Fatalf("ok %v, err %v; want an error, not a guess", ok, err)
+	}
+	if n := len(s.Requests()) - before; n != 1+maxIdentityChecks {
+		t.Errorf("%d requests, want 1 search + %d identity checks", n, maxIdentityChecks)
+	}
+	// On the address's domain a secondary owner is found first.
+	ds.Identities[len(ds.Identities)-1] = zt.Identity{UserID: zt.UserTomas, Value: "info@vandelay.io"}
+	_, c2, _ := emu(t, ds, nil)
+	if u, ok, err := c2.FindUserByEmail(context.Background(), "info@vandelay.io"); !ok || err != nil || u.ID != zt.UserTomas {
+		t.Errorf("info@vandelay.io: %+v %v %v, want Tomas", u, ok, err)
+	}
 }
