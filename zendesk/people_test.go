@@ -178,7 +178,15 @@ func TestLookupBoundsLooseMatches(t *testing.T) {
 		ds.Users = append(ds.Users, zt.User{ID: int64(391000000000 + i), Name: "Info", Email: fmt.Sprintf("info@co%02d.example", i), Active: true})
 	}
 	ds.Identities = append(ds.Identities, zt.Identity{UserID: 391000000029, Value: "info@acme.com"})
+	for i := range ds.Tickets {
+		if ds.Tickets[i].ID == zt.TicketNoEmail {
+			ds.Tickets[i].CustomFields[0].Value = "info@acme.com" // the Organization Email
+		}
+	}
 	s, c, _ := emu(t, ds, nil)
+	if _, err := loadAll(t, c); err != nil {
+		t.Fatalf("the queue load fails on an address with many loose matches: %v", err)
+	}
 	before := len(s.Requests())
 	_, ok, err := c.FindUserByEmail(context.Background(), "info@acme.com")
 	if ok || err == nil || !strings.Contains(err.Error(), "who owns it exactly is still unknown") {

@@ -179,7 +179,7 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 			mu.Unlock()
 			return err
 		default:
-			u, ok, err := c.FindUserByEmail(ctx, lookups[i-n1-n2])
+			u, ok, err := c.findUserForLoad(ctx, lookups[i-n1-n2])
 			if ok {
 				mu.Lock()
 				found = append(found, u)
