@@ -211,3 +211,18 @@ func orName(u model.User) string {
 	}
 	return u.Email
 }
+
+// suspendedAmong warns, after the addresses a partner asked to CC, about those whose owner
+// Zendesk has suspended: while a CC is suspended, Zendesk sends no CC email on the ticket.
+func (s *session) suspendedAmong(addrs []string) string {
+	var names []string
+	for _, a := range addrs {
+		if u, ok := s.dir.UserByEmail(a); ok && u.Suspended {
+			names = append(names, orName(u))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " " + s.styles.Warning.Render("· suspended in Zendesk (no CC email while they are CC'd): "+strings.Join(names, ", "))
+}

@@ -238,7 +238,7 @@ func TestDetailPeople(t *testing.T) {
 		not  []string
 	}{
 		{8805, []string{"Zoë 👩‍💻 Brandt (no email)"}, []string{"<>"}},
-		{8807, []string{"user #361000000777 (not found)"}, nil},
+		{8807, []string{"user #361000000777 (not found)", "suspended in Zendesk (no CC email"}, nil},
 		{8806, []string{"Requester     none"}, nil},
 		{8804, []string{"Ola Nordmann is suspended in Zendesk"}, nil},
 		{8801, []string{"p.raman@umbrella-labs.com (a secondary address of Priya Raman <priya@umbrella-labs.com>)"}, nil},
