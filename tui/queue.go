@@ -328,16 +328,27 @@ func (q *queueScreen) nextFlagged(dir int) {
 // Update handles the queue's keys: the filter line while it is open, else moving,
 // filtering, sorting and the keys that open another screen; and the mouse.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	before := q.previewID
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if q.filtering {
-			return q.filterKey(msg)
+			cmd = q.filterKey(msg)
+		} else {
+			cmd = q.key(msg)
 		}
-		return q.key(msg)
 	case tea.MouseMsg:
 		q.mouse(msg)
+	case previewSettledMsg:
+		if msg.id == q.previewID && q.preview != nil {
+			q.s.emit(loadConversationMsg{id: msg.id})
+		}
 	}
-	return nil
+	if id := q.previewID; id != before && id != 0 && q.preview != nil {
+		// Read the previewed conversation once the cursor rests there.
+		cmd = tea.Batch(cmd, tea.Tick(previewSettle, func(time.Time) tea.Msg { return previewSettledMsg{id: id} }))
+	}
+	return cmd
 }
 
 func (q *queueScreen) filterKey(km tea.KeyMsg) tea.Cmd {
