@@ -389,3 +389,20 @@ func TestUndoReviewEscSaysUndoCancelled(t *testing.T) {
 	h.waitFor(t, "undo cancelled: nothing was sent")
 	h.view(t)
 }
+
+// The result of an undo says what was set back in the review's words, not "ticket update:
+// custom fields, …".
+func TestUndoResultInPlainWords(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter", "y")
+	h.waitFor(t, "Submitted")
+	h.keys("u")
+	h.waitFor(t, "Undo change")
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	v := h.view(t)
+	if strings.Contains(v, "ticket update:") || !strings.Contains(v, "✓ Organization: (none)") {
+		t.Errorf("undo result:\n%s", v)
+	}
+}
