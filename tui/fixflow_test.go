@@ -406,3 +406,28 @@ func TestUndoResultInPlainWords(t *testing.T) {
 		t.Errorf("undo result:\n%s", v)
 	}
 }
+
+// When the browser does not open, the error (with the ticket's URL) is shown whole, even
+// on a narrow terminal, and esc goes back.
+func TestBrowserErrorReadableWhole(t *testing.T) {
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(demoEmail, demoToken))
+	t.Cleanup(srv.Close)
+	cfg := config.Demo(srv.URL())
+	client, err := zendesk.New(zendesk.Config{BaseURL: srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tui.New(tui.Options{Client: client, Rules: cfg.Rules(), NoColor: true,
+		Now:     func() time.Time { return fixedNow },
+		OpenURL: func(string) error { return fmt.Errorf("exec: \"xdg-open\": executable file not found in $PATH") }})
+	h := &harness{srv: srv, rules: cfg.Rules()}
+	h.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(60, 16))
+	h.waitFor(t, "30 tickets · 16 with findings")
+	h.keys("o")
+	h.waitFor(t, "The browser did not open")
+	v := strings.Join(strings.Fields(h.view(t)), "")
+	if !strings.Contains(v, "executablefilenotfound") || !strings.Contains(v, "/agent/tickets/4001") {
+		t.Errorf("the browser error is not whole on screen:\n%s", v)
+	}
+}
