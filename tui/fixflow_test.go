@@ -431,3 +431,21 @@ func TestBrowserErrorReadableWhole(t *testing.T) {
 		t.Errorf("the browser error is not whole on screen:\n%s", v)
 	}
 }
+
+// An undo refused because somebody changed the ticket since says so whole, in the panel.
+func TestUndoRefusalReadableWhole(t *testing.T) {
+	h := start(t, 80, 16)
+	h.keys("/")
+	h.tm.Type("4004")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #4004")
+	h.keys("enter", "y")
+	h.waitFor(t, "Submitted")
+	h.srv.UpdateTicketDirect(4004, func(tk *zendesktest.Ticket) { tk.Subject = "Edited by another agent" })
+	h.keys("esc", "u")
+	h.waitFor(t, "Undo refused")
+	v := strings.Join(strings.Fields(h.view(t)), " ")
+	if !strings.Contains(v, "changed in Zendesk since partner-triage updated it") || !strings.Contains(v, "revert it by hand") {
+		t.Errorf("the refusal is not whole on screen:\n%s", v)
+	}
+}
