@@ -142,7 +142,10 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Scenario", fmt.Sprintf("%s · %s", ev.Scenario, basis))
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
-	if len(ev.Findings) == 0 {
+	switch {
+	case ev.NeedsAsking():
+		b.WriteString(st.Warning.Render("? No handbook example fits: ask the submitter under which situation the ticket is raised.") + "\n")
+	case len(ev.Findings) == 0:
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}
 	for _, f := range ev.Findings {
@@ -158,6 +161,9 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	if len(ev.Findings) > 0 {
 		b.WriteString("\n" + st.Muted.Render("Press f to walk through the fix.") + "\n")
+	}
+	if _, ok := s.client.(ConversationReader); ok {
+		b.WriteString("\n" + renderConversation(s, id, width) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

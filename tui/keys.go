@@ -25,6 +25,7 @@ type KeyMap struct {
 	Reload                key.Binding
 	Undo                  key.Binding
 	UndoPick              key.Binding
+	Mark, BulkFix, Audit  key.Binding // bulk fix and audit (tui/bulk.go, tui/audit.go)
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
@@ -68,6 +69,9 @@ func DefaultKeyMap() KeyMap {
 		Browser:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
 		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
+		Mark:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mark")),
+		BulkFix:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fix marked")),
+		Audit:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
