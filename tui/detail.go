@@ -71,7 +71,9 @@ func (d *detailScreen) CapturesKeys() bool { return false }
 // ShortHelp is the detail's help line.
 func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.s.keys
-	return []key.Binding{k.Fix, k.Browser, k.Back, k.Help, k.Quit}
+	more := k.ScrollDown // the marker under the text says "(j)": the help line agrees
+	more.SetEnabled(!d.vp.AtBottom())
+	return []key.Binding{k.Fix, k.Browser, k.Back, more, k.Help, k.Quit}
 }
 
 // FullHelp is the detail's `?` help.

@@ -62,6 +62,13 @@ func newWizardScreen(s *session) *wizardScreen {
 	ta.CharLimit = 0 // the note is never cut
 	ta.MaxHeight = 0
 	ta.Prompt = ""
+	// The theme's styles only, so NO_COLOR's plain theme reaches the text area too (its
+	// defaults paint the cursor line and placeholder in colours of their own).
+	plain := lipgloss.NewStyle()
+	ta.FocusedStyle = textarea.Style{Base: plain, CursorLine: plain, CursorLineNumber: s.styles.Muted,
+		EndOfBuffer: s.styles.Muted, LineNumber: s.styles.Muted, Placeholder: s.styles.Muted, Prompt: plain, Text: plain}
+	ta.BlurredStyle = ta.FocusedStyle
+	in.PlaceholderStyle = s.styles.Muted
 	return &wizardScreen{s: s, input: in, note: ta, vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
