@@ -71,6 +71,9 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	errs    *errorScreen
+	bulk    *bulkScreen
+	audit   *auditScreen
 	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
@@ -84,6 +87,11 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	// stale: a reload is under way and the queue on screen is the previous one, forgotten
+	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
+	// was refused).
+	stale bool
 
 	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
 	// became of a submit in flight.
@@ -100,12 +108,15 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
+	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
+		screenError: m.errs, screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit}
 	m.setSize(80, 24)
 	return m
 }
@@ -164,10 +175,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	}
 	cmds := []tea.Cmd{m.handle(msg)}
-	for p := m.s.takePending(); len(p) > 0; p = m.s.takePending() {
-		for _, nav := range p {
-			cmds = append(cmds, m.handle(nav))
-		}
+	// Depth first: what handling one message emits comes before the messages after it, so
+	// keys replayed in a row (people.go) reach the screen the previous key opened.
+	for p := m.s.takePending(); len(p) > 0; {
+		cmds = append(cmds, m.handle(p[0]))
+		p = append(m.s.takePending(), p[1:]...)
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -188,6 +200,11 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
+		if m.stale {
+			m.stale = false
+			m.s.reset()
+			m.queue.invalidate()
+		}
 		m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
@@ -200,8 +217,18 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		}
 		m.loading = false
 		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
+		if m.stale && msg.err == nil { // a reload that found nothing
+			m.s.reset()
+			m.queue.invalidate()
+			m.queue.refresh()
+		}
+		kept := m.stale && len(m.s.tickets) > 0
+		m.stale = false
 		if msg.err != nil {
 			m.lastErr = "loading the queue: " + msg.err.Error()
+			if kept {
+				m.lastErr = "reloading the queue (the one shown is kept): " + msg.err.Error()
+			}
 		} else {
 			m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
 		}
@@ -220,8 +247,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.Page != nil {
 			m.mergePage(*msg.Page)
 		}
-		if msg.err != nil {
+		if msg.err != nil { // a refusal is read whole, not cut in the status bar
 			m.lastErr = msg.err.Error()
+			m.openError("Undo refused", m.lastErr)
 			return nil
 		}
 		m.status = ""
@@ -236,6 +264,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+		if msg.undo {
+			m.status = "undo cancelled: nothing was sent"
+		}
 	case interruptMsg:
 		return m.onInterrupt()
 	case interruptDeadlineMsg:
@@ -256,6 +287,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case openedMsg:
 		if msg.err != nil {
 			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.openError("The browser did not open", msg.err.Error())
 		}
 	case copiedMsg:
 		if msg.err != nil {
@@ -282,13 +314,19 @@ func (m *Model) mergePage(p model.QueuePage) {
 }
 
 func (m *Model) submitDone(msg submitDoneMsg) {
+	m.bulk.batchID = "" // u now undoes this change, not an earlier batch
 	before, had := m.s.tickets[msg.TicketID]
+	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
+	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
 	for _, rm := range msg.Removed {
 		// A reload adds what Zendesk has but cannot tell what is gone.
 		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
 	}
 	if msg.Reloaded != nil {
 		m.mergePage(*msg.Reloaded)
+	}
+	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
+		m.queue.selectFlagged(next)
 	}
 	switch {
 	case msg.Conflict:
@@ -327,8 +365,20 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		}
 		return nil
+	case key.Matches(msg, k.LastError) && m.lastErr != "":
+		return m.navigate(showErrorMsg{})
 	}
 	return m.active().Update(msg)
+}
+
+// openError shows an error the agent's own action caused, whole, in the error panel.
+func (m *Model) openError(title, text string) {
+	back := m.current
+	if back == screenError {
+		back = m.errs.back
+	}
+	m.errs.show(title, text, back)
+	m.current = screenError
 }
 
 func (m *Model) logf(format string, args ...any) {
@@ -361,13 +411,25 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
+	var keys help.KeyMap = m.active()
+	failed := m.loadFailed()
+	if failed {
+		keys = m.loadFailedKeys()
+	}
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
 		if l, ok := m.active().(interface{ Legend() string }); ok {
 			body += "\n\n" + l.Legend()
 		}
 		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
+			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
+				body += "\n\n" + sum
+			}
+		}
+	} else if failed {
+		body = m.loadFailedPanel()
 	} else {
 		body = m.active().View()
 	}
@@ -375,5 +437,5 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
 }

@@ -405,6 +405,15 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.ClearFilter) && q.filter.Value() != "":
 		q.filter.SetValue("")
 		q.refresh()
+	case key.Matches(km, k.ClearFilter) && len(q.s.marked) > 0:
+		q.clearMarks()
+	case key.Matches(km, k.Mark):
+		q.toggleMark(q.selected())
+		q.moveTo(q.cursor + 1)
+	case key.Matches(km, k.BulkFix):
+		q.s.emit(startBulkMsg{ids: q.s.markedIDs()})
+	case key.Matches(km, k.Audit):
+		q.s.emit(startAuditMsg{})
 	case key.Matches(km, k.Sort):
 		q.order = (q.order + 1) % 3
 		if q.entries != nil {
@@ -445,7 +454,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
 		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo, k.UndoPick},
-		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
+		{k.Filter, k.ClearFilter, k.Sort, k.Reload, k.Mark, k.BulkFix, k.Audit},
 		{k.Help, k.Quit},
 	}
 }

@@ -245,6 +245,9 @@ func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time
 	case markChanged:
 		id = "•" + itoa(t.ID)
 	}
+	if q.s.marked[t.ID] { // marked for a bulk fix (x): the agent's own mark wins
+		id = "●" + itoa(t.ID)
+	}
 	// The session holds inert text only (inertPage): nothing here can move the cursor.
 	e.line = c.join(id, t.Subject, age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
 		middleEmail(req, c.requester), org, badge(ev, c.findings))

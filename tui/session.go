@@ -25,6 +25,7 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+	marked  marks              // tickets marked for a bulk fix (x)
 	deps    map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
@@ -62,6 +63,7 @@ func newSession(opts Options) *session {
 		dir:     model.NewDirectory(),
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
+		marked:  marks{},
 		deps:    map[int64][]depKey{},
 		readers: map[depKey]map[int64]struct{}{},
 	}

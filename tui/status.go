@@ -20,10 +20,14 @@ func (m Model) statusBar() string {
 		parts = append(parts, prog+" tickets…")
 	}
 	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
+	if n := len(m.s.marked); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d marked", n))
+	}
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
-		parts = append(parts, "error: "+text.Line(m.lastErr))
+		used := lipgloss.Width(strings.Join(parts, " · ")) + 3
+		parts = append(parts, errorHint(text.Line(m.lastErr), max(m.s.width-2-used, 20)))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)

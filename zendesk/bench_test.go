@@ -135,3 +135,27 @@ func BenchmarkLoadView2k(b *testing.B) { benchLoad(b, 2000, nil) }
 func BenchmarkLoadSearch10k(b *testing.B) {
 	benchLoad(b, 10000, func(c *Config) { c.ViewID, c.Search = 0, "status<solved" })
 }
+
+// BenchmarkDecodePage decodes one 100-ticket view page with its sideloads (the CPU a load
+// spends per page off the network).
+func BenchmarkDecodePage(b *testing.B) {
+	s := zt.NewServer(zt.Synthetic(100, 42), zt.WithAPIToken(emuEmail, testToken))
+	defer s.Close()
+	c, err := New(Config{BaseURL: s.URL(), Email: emuEmail, APIToken: testToken, ViewID: zt.DemoViewID, Rules: defaultRules()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := "/views/360077000001/tickets.json?include=users%2Corganizations&page%5Bsize%5D=100"
+	data, err := c.getBytes(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r := c.decodePage(rawPage{path: path, data: data})
+		if r.err != nil || len(r.tickets) != 100 {
+			b.Fatalf("%v, %d tickets", r.err, len(r.tickets))
+		}
+	}
+}

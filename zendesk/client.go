@@ -51,6 +51,10 @@ type Config struct {
 	RequestTimeout time.Duration // MaxWait bounds a call's attempts and waits together
 	// Concurrency bounds the requests in flight (default 12).
 	Concurrency int
+	// PageConcurrency is how many list pages of a view are fetched at once after the first
+	// (default 8; 1 walks the view page by page). It backs off to one at a time while
+	// X-Rate-Limit-Remaining is under a tenth of X-Rate-Limit.
+	PageConcurrency int
 	// OnRetry, when set, is told each time a request is about to be retried (429, 5xx,
 	// timeouts), e.g. to show "retrying … (429, waiting 12s)". It runs on the request's
 	// goroutine and must not block.
@@ -260,7 +264,11 @@ func (c *Client) Redact(s string) string { return c.scrub(s) }
 
 // scrub removes the credentials from a text.
 func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets {
+	secrets := c.secrets
+	if ts, ok := c.cfg.Token.(interface{ Secrets() []string }); ok {
+		secrets = append(secrets[:len(secrets):len(secrets)], ts.Secrets()...) // a sign-in's tokens change
+	}
+	for _, sec := range secrets {
 		if len(sec) >= 3 {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}

@@ -142,25 +142,67 @@ func (f *flexTime) UnmarshalJSON(b []byte) error {
 }
 
 type wireCustomField struct {
-	ID    *flexID         `json:"id"`
-	Value json.RawMessage `json:"value"`
+	ID    *flexID   `json:"id"`
+	Value wireValue `json:"value"`
+}
+
+// wireValue is a custom field's value, read straight into a model.FieldValue (any JSON type;
+// see fieldValue).
+type wireValue model.FieldValue
+
+func (v *wireValue) UnmarshalJSON(b []byte) error {
+	*v = wireValue(fieldValue(b))
+	return nil
+}
+
+// wireFields is a ticket's custom_fields by id, decoded in the same pass as the ticket (the
+// values are never kept as raw JSON and decoded again). Elements without an id, or that are
+// not objects, name nothing and are left out.
+type wireFields map[int64]model.FieldValue
+
+func (f *wireFields) UnmarshalJSON(b []byte) error {
+	var list []wireCustomField
+	err := json.Unmarshal(b, &list)
+	var te *json.UnmarshalTypeError
+	if err != nil && !errors.As(err, &te) {
+		// An element json cannot read past (an id like 1.5): read them one by one.
+		var raws []json.RawMessage
+		if json.Unmarshal(b, &raws) != nil {
+			*f = nil
+			return nil //nolint:nilerr // tolerant: custom_fields that are not a list name nothing
+		}
+		list = make([]wireCustomField, len(raws))
+		for i, raw := range raws {
+			if json.Unmarshal(raw, &list[i]) != nil {
+				list[i] = wireCustomField{}
+			}
+		}
+	}
+	m := make(wireFields, len(list))
+	for _, cf := range list {
+		if cf.ID != nil && *cf.ID != 0 {
+			m[int64(*cf.ID)] = model.FieldValue(cf.Value)
+		}
+	}
+	*f = m
+	return nil
 }
 
 type wireTicket struct {
-	ID              flexID            `json:"id"`
-	Subject         flexString        `json:"subject"`
-	Status          flexString        `json:"status"`
-	TicketFormID    flexID            `json:"ticket_form_id"`
-	RequesterID     flexID            `json:"requester_id"`
-	SubmitterID     flexID            `json:"submitter_id"`
-	AssigneeID      flexID            `json:"assignee_id"`
-	OrganizationID  flexID            `json:"organization_id"`
-	CollaboratorIDs flexIDs           `json:"collaborator_ids"`
-	EmailCCIDs      flexIDs           `json:"email_cc_ids"`
-	CustomFields    []json.RawMessage `json:"custom_fields"`
-	CreatedAt       flexTime          `json:"created_at"`
-	UpdatedAt       flexTime          `json:"updated_at"`
-	ResultType      string            `json:"result_type"` // search results only
+	ID              flexID     `json:"id"`
+	Subject         flexString `json:"subject"`
+	Status          flexString `json:"status"`
+	TicketFormID    flexID     `json:"ticket_form_id"`
+	RequesterID     flexID     `json:"requester_id"`
+	SubmitterID     flexID     `json:"submitter_id"`
+	AssigneeID      flexID     `json:"assignee_id"`
+	OrganizationID  flexID     `json:"organization_id"`
+	CollaboratorIDs flexIDs    `json:"collaborator_ids"`
+	EmailCCIDs      flexIDs    `json:"email_cc_ids"`
+	CustomFields    wireFields `json:"custom_fields"`
+	CreatedAt       flexTime   `json:"created_at"`
+	UpdatedAt       flexTime   `json:"updated_at"`
+	ResultType      string     `json:"result_type"` // search results only
 }
 
 func (w *wireTicket) model() model.Ticket {
@@ -179,14 +221,7 @@ func (w *wireTicket) model() model.Ticket {
 		UpdatedAt:       time.Time(w.UpdatedAt),
 	}
 	if len(w.CustomFields) > 0 {
-		t.Fields = make(map[int64]model.FieldValue, len(w.CustomFields))
-		for _, raw := range w.CustomFields {
-			var cf wireCustomField
-			if json.Unmarshal(raw, &cf) != nil || cf.ID == nil || *cf.ID == 0 {
-				continue // a custom field without an id (or not an object) names nothing
-			}
-			t.Fields[int64(*cf.ID)] = fieldValue(cf.Value)
-		}
+		t.Fields = map[int64]model.FieldValue(w.CustomFields)
 	}
 	return t
 }
@@ -420,6 +455,24 @@ func skipValue(b []byte, i int) (int, error) {
 	}
 }
 
+// plainString reads a JSON string without escapes or control characters in valid UTF-8 — the
+// common case — without a second JSON decode; ok is false for anything else.
+func plainString(b []byte) (string, bool) {
+	if len(b) < 2 || b[len(b)-1] != '"' {
+		return "", false
+	}
+	in := b[1 : len(b)-1]
+	for _, c := range in {
+		if c == '\\' || c == '"' || c < 0x20 {
+			return "", false
+		}
+	}
+	if !utf8.Valid(in) {
+		return "", false
+	}
+	return string(in), true
+}
+
 // fieldValue converts any JSON value to a model.FieldValue: strings as they are, numbers in
 // their JSON spelling, bools as true/false, lists joined by a space, null and objects as "".
 func fieldValue(raw json.RawMessage) model.FieldValue {
@@ -431,6 +484,9 @@ func fieldValue(raw json.RawMessage) model.FieldValue {
 	case 'n':
 		return model.FieldValue{Kind: model.FieldNull}
 	case '"':
+		if s, ok := plainString(b); ok {
+			return model.FieldValue{Kind: model.FieldString, Text: capString(s)}
+		}
 		var s string
 		if json.Unmarshal(b, &s) != nil {
 			return model.FieldValue{Kind: model.FieldOther}

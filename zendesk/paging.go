@@ -36,14 +36,15 @@ func (c *Client) eachPageLazy(ctx context.Context, path string, fn func(p string
 }
 
 func (c *Client) walk(ctx context.Context, path string, step func(p string, data []byte) (pageHead, error)) error {
-	return c.walkWith(ctx, path, false, step)
+	return c.walkWith(ctx, path, path, false, step)
 }
 
-// walkWith is walk; with shrink, a page that times out is asked again from the same cursor
-// at pageSize records a page (and the rest of the walk stays at that size).
-func (c *Client) walkWith(ctx context.Context, path string, shrink bool, step func(p string, data []byte) (pageHead, error)) error {
+// walkWith is walk starting with the request first (path with another page size, say); the
+// following pages use path's parameters. With shrink, a page that times out is asked again
+// from the same cursor at pageSize records a page (and the rest of the walk stays at that size).
+func (c *Client) walkWith(ctx context.Context, path, first string, shrink bool, step func(p string, data []byte) (pageHead, error)) error {
 	seen := map[string]bool{}
-	next := path
+	next := first
 	// A cursor request must be answered by cursor pages: meta.has_more decides, strictly.
 	cursor := strings.Contains(path, "page%5Bsize%5D") || strings.Contains(path, "page[size]")
 	for {

@@ -15,14 +15,16 @@ import (
 // page's queue tickets (model.InQueue) and everything learnt to judge them.
 //
 // Requests, for a queue of N tickets: the organizations (one per 100), the Select orgs'
-// memberships and users (one per 100 each), ⌈N/100⌉ list pages, and per page only what the
-// sideloads lacked: show_many batches of ≤100 ids, memberships of the Select-domain users on the
-// page, and an exact-email look-up for Organization Email values naming no known user.
+// memberships and users (one per 100 each), ⌈N/100⌉ list pages (a search above 1,000 results:
+// ⌈N/1,000⌉ export pages), and per page only what the sideloads lacked: show_many batches of
+// ≤100 ids, memberships of the Select-domain users on the page, and an exact-email look-up
+// for Organization Email values naming no known user.
 //
-// The first page reaches onPage before the second list page is requested; it also carries every
-// organization and the Select orgs' users and memberships. Later pages are fetched one ahead of
-// delivery and resolved concurrently, but delivered in order. Each user, organization and
-// membership is delivered once.
+// A view's pages after the first are fetched in parallel (see listView) while the first is
+// resolved; pages are resolved concurrently but delivered in order. The first page also
+// carries every organization and the Select orgs' users and memberships. Each user,
+// organization and membership is delivered once; each ticket once, even when the view
+// changes during the load. Config.LoadTimeout bounds the whole load.
 func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) error {
 	if ctx == nil {
 		ctx = context.Background()
@@ -59,25 +61,21 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	wg.Go(func() { dirDone <- l.loadDirectory(ctx) })
 
 	pages := make(chan rawPage, 8) // the fetcher never waits on decoding
-	firstDelivered := make(chan struct{})
+	// Closed once the first page is delivered: until then a view's later pages are fetched
+	// only two at a time, so the first page's own look-ups go first.
+	firstShown := make(chan struct{})
+	var closeFirst sync.Once
+	defer closeFirst.Do(func() { close(firstShown) })
 	fetchDone := make(chan error, 1)
 	wg.Go(func() {
 		defer close(pages)
-		fetchDone <- c.listQueue(ctx, func(p rawPage) error {
+		fetchDone <- c.listQueue(ctx, firstShown, func(p rawPage) error {
 			select {
 			case pages <- p:
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-			if p.index == 0 {
-				// Show the first page before fetching the next one.
-				select {
-				case <-firstDelivered:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-			}
-			return nil
+			return nil // the next pages are fetched while this one is resolved
 		})
 	})
 
@@ -100,7 +98,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 			p := &pending{done: make(chan struct{})}
 			raw = c.decodePage(raw)
 			listed += raw.records
-			announced = raw.total
+			if raw.results {
+				announced = raw.total // a view's count may change under a load: see listView
+			}
 			if raw.err != nil {
 				p.err = raw.err
 				close(p.done)
@@ -132,6 +132,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		case <-ctx.Done():
 			return ctx.Err()
 		}
+		if err := ctx.Err(); err != nil {
+			return err // cancelled (by onPage, say) while this page was ready: deliver no more
+		}
 		if p.err != nil {
 			return p.err
 		}
@@ -142,12 +145,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		pagesSeen++
 		onPage(qp)
 		if first {
-			close(firstDelivered)
-			first = false
+			closeFirst.Do(func() { close(firstShown) })
 		}
-	}
-	if first {
-		close(firstDelivered)
+		first = false
 	}
 	if err := <-fetchDone; err != nil {
 		return err
@@ -181,6 +181,7 @@ type rawPage struct {
 	tickets []model.Ticket // every ticket of the page, queue or not
 	users   []model.User   // sideloaded
 	orgs    []model.Organization
-	total   int // the source's count, -1 when unknown
-	records int // results on the page (before the queue filter), to hold against total
+	total   int            // the source's count, -1 when unknown
+	records int            // results on the page (before the queue filter), to hold against total
+	skip    map[int64]bool // tickets an earlier page delivered: left out of this one
 }

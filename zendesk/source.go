@@ -18,7 +18,8 @@ import (
 var typeTerm = regexp.MustCompile(`(?i)(^|\s)-?type:\S+`)
 
 // listQueue fetches the source's pages in order and hands each to emit.
-func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error {
+// firstShown closes when the first page has been delivered (see listView).
+func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit func(rawPage) error) error {
 	idx := 0
 	send := func(path string, data []byte, results bool, total int) error {
 		idx++
@@ -26,10 +27,7 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	}
 
 	if c.cfg.ViewID != 0 {
-		path := fmt.Sprintf("/views/%d/tickets.json?include=users%%2Corganizations&page%%5Bsize%%5D=%d", c.cfg.ViewID, pageSize)
-		return c.eachPageLazy(ctx, path, func(p string, data []byte, _ pageHead) error {
-			return send(p, data, false, -1)
-		})
+		return c.listView(ctx, firstShown, emit)
 	}
 
 	q := strings.TrimSpace(c.cfg.Search)
@@ -92,7 +90,9 @@ func (c *Client) listQueue(ctx context.Context, emit func(rawPage) error) error 
 	v.Set("include", "tickets(users,organizations)")
 	// Export allows 1,000 a page (10× fewer requests within its own 100-a-minute limit), but
 	// such a page can time out: then the walk goes on from the same cursor at 100 a page.
-	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), "/search/export.json?"+v.Encode(), true,
+	// The first page is a small one, so the first rows show after one short round trip.
+	path = "/search/export.json?" + v.Encode()
+	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), path, withParam(path, "page[size]", strconv.Itoa(pageSize)), true,
 		func(p string, data []byte) (pageHead, error) {
 			h, err := parseHead(data)
 			if err != nil {
@@ -119,6 +119,7 @@ func (c *Client) decodePage(r rawPage) rawPage {
 	}
 	r.records = len(tickets)
 	r.tickets = make([]model.Ticket, 0, len(tickets))
+	skip := r.skip
 	for i := range tickets {
 		if tickets[i].ResultType != "" && tickets[i].ResultType != "ticket" {
 			continue
@@ -126,6 +127,9 @@ func (c *Client) decodePage(r rawPage) rawPage {
 		if tickets[i].ID == 0 {
 			r.err = &DecodeError{Method: "GET", Path: errPath(r.path), Err: fmt.Errorf("ticket %d of the page has no id (null or 0); the queue would silently miss it", i+1)}
 			return r
+		}
+		if skip[int64(tickets[i].ID)] {
+			continue // delivered by an earlier page (the list moved while it was read)
 		}
 		r.tickets = append(r.tickets, tickets[i].model())
 	}

@@ -51,6 +51,24 @@ type transport struct {
 	gate           gate
 	userAgent      string
 	maxBody        int64 // bytes read per answer; more is ErrTooLarge
+	// The last answer's X-Rate-Limit and X-Rate-Limit-Remaining (0: not seen).
+	rateLimit, rateRemaining atomic.Int64
+}
+
+// rateLow reports whether the last answer said under a tenth of the rate limit is left.
+func (t *transport) rateLow() bool {
+	limit := t.rateLimit.Load()
+	return limit > 0 && t.rateRemaining.Load()*10 < limit
+}
+
+// noteRate records the rate-limit headers of an answer.
+func (t *transport) noteRate(h http.Header) {
+	limit, err1 := strconv.ParseInt(h.Get("X-Rate-Limit"), 10, 64)
+	left, err2 := strconv.ParseInt(h.Get("X-Rate-Limit-Remaining"), 10, 64)
+	if err1 == nil && err2 == nil && limit > 0 && left >= 0 {
+		t.rateLimit.Store(limit)
+		t.rateRemaining.Store(left)
+	}
 }
 
 // RetryEvent tells that a request is about to be sent again, and why: for a status line such
@@ -67,6 +85,9 @@ type RetryEvent struct {
 // String is the status-bar wording: "retrying GET /views/1/tickets (429, waiting 12s)".
 func (e RetryEvent) String() string {
 	why := e.Reason
+	if i := strings.LastIndex(why, ": "); i >= 0 {
+		why = why[i+2:] // "dial tcp …: connect: connection refused" → "connection refused"
+	}
 	if e.Status != 0 {
 		why = strconv.Itoa(e.Status)
 	}
@@ -155,8 +176,9 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	// fits: a wait of d still ends within the budget (no overflow for huge d).
-	fits := func(d time.Duration) bool { return d <= time.Until(deadline) }
+	// fits: a wait of d still leaves an attempt minAttempt of the budget (no overflow for
+	// huge d); otherwise the call gives up with what it has.
+	fits := func(d time.Duration) bool { return d <= time.Until(deadline)-minAttempt }
 	var waited time.Duration
 	var lastErr error
 	status, retries := 0, 0
@@ -253,6 +275,13 @@ func (t *transport) retrying(req *http.Request, attempt, status int, why error, 
 	}
 }
 
+// dateSink, a *time.Time in a request's context, receives the answer's Date header (the
+// server's clock, which also stamps updated_at).
+type dateSink struct{}
+
+// minAttempt is the least budget worth starting another attempt with.
+const minAttempt = 100 * time.Millisecond
+
 // noTimeoutRetry, true in a request's context, makes a timed-out attempt the call's answer
 // instead of retrying it: the caller has a better next step (a smaller page).
 type noTimeoutRetry struct{}
@@ -309,6 +338,12 @@ func (t *transport) attempt(ctx context.Context, req *http.Request, idempotent b
 			return nil, fmt.Errorf("timed out after %s", roundWait(limit))
 		}
 		return nil, err
+	}
+	t.noteRate(resp.Header)
+	if sink, ok := ctx.Value(dateSink{}).(*time.Time); ok {
+		if d, err := http.ParseTime(resp.Header.Get("Date")); err == nil {
+			*sink = d
+		}
 	}
 	if t.maxBody > 0 && resp.ContentLength > t.maxBody {
 		resp.Body.Close()

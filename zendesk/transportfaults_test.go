@@ -191,3 +191,18 @@ func TestDebugLogLineAndRetryEvents(t *testing.T) {
 		t.Errorf("events = %v", events)
 	}
 }
+
+func TestRetryEventWording(t *testing.T) {
+	for _, c := range []struct {
+		ev   RetryEvent
+		want string
+	}{
+		{RetryEvent{Method: "GET", Path: "/views/1/tickets", Status: 429, Reason: "429 Too Many Requests", Wait: 12 * time.Second}, "retrying GET /views/1/tickets (429, waiting 12s)"},
+		{RetryEvent{Method: "GET", Path: "/organizations", Reason: "dial tcp 127.0.0.1:1: connect: connection refused", Wait: 660 * time.Millisecond}, "retrying GET /organizations (connection refused, waiting 660ms)"},
+		{RetryEvent{Method: "GET", Path: "/organizations", Reason: "timed out after 30s", Wait: 2 * time.Second}, "retrying GET /organizations (timed out after 30s, waiting 2s)"},
+	} {
+		if got := c.ev.String(); got != c.want {
+			t.Errorf("got %q, want %q", got, c.want)
+		}
+	}
+}

@@ -634,6 +634,9 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	rec := s.arrive(r)
 	fault := s.takeFault(r)
+	if fault != nil && fault.Before != nil {
+		fault.Before()
+	}
 	var resp response
 	applied := false
 	if fault != nil && fault.AfterApply {
@@ -683,6 +686,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
+	// Date on the same clock as updated_at (the logical one), as Zendesk's Date and
+	// updated_at share the server's clock: a client can tell what changed after an answer.
+	// "Now" is one tick past the last write, where the next write lands.
+	s.mu.Lock()
+	w.Header().Set("Date", s.clock.Add(time.Second).UTC().Format(http.TimeFormat))
+	s.mu.Unlock()
 	if resp.status != http.StatusNoContent {
 		w.Header().Set("Content-Length", strconv.Itoa(len(resp.body)))
 	}

@@ -467,4 +467,8 @@ type Fault struct {
 	CutOff     bool
 	Reset      bool
 	AfterApply bool
+	// Before, when set, runs as the fault is taken, before the request is handled: a test's
+	// hook to change the data between two requests deterministically (e.g. solve a ticket
+	// while a parallel load is in flight). It must not call Inject.
+	Before func()
 }
