@@ -182,7 +182,14 @@ func Summary(e model.JournalEntry) string {
 	if n := len(e.RemovedMemberships); n > 0 {
 		what = append(what, fmt.Sprintf("%d membership(s) removed", n))
 	}
-	s := fmt.Sprintf("%d  %s  ticket #%d  %s", e.ID, e.Time.Local().Format("2006-01-02 15:04"), e.TicketID, strings.Join(what, ", "))
+	where := fmt.Sprintf("ticket #%d", e.TicketID)
+	if e.TicketID == 0 {
+		where = "audit" // a membership removal of the audit, on no ticket
+	}
+	if e.Batch != "" {
+		where += " (batch " + e.Batch + ")"
+	}
+	s := fmt.Sprintf("%d  %s  %s  %s", e.ID, e.Time.Local().Format("2006-01-02 15:04"), where, strings.Join(what, ", "))
 	if !e.Revertible() {
 		s += "  (nothing to undo: removed memberships are never restored)"
 	}

@@ -50,12 +50,6 @@ type Pacing struct {
 	Window    time.Duration // default one minute
 }
 
-// BatchJournal is a Journal that can list a batch's changes.
-type BatchJournal interface {
-	Journal
-	Batch(id string) ([]model.JournalEntry, error)
-}
-
 // batchJournal stamps the batch id on every entry it passes on.
 type batchJournal struct {
 	Journal
@@ -70,8 +64,10 @@ func (b batchJournal) Abort(e model.JournalEntry) error  { e.Batch = b.id; retur
 // removals, then one safe_update, journaled as its own entry, then a reload); for an audit
 // removal, the membership deletion, journaled. Every journal entry carries batchID. Before
 // each item it checks stop (closed: the rest are reported not sent; the item in flight is
-// always finished) and ctx, and keeps to pacing. progress (may be nil) is called after each
-// item with the count done and its result. It returns one result per item, in order.
+// always finished) and ctx, and keeps to pacing. A conflict or a refusal concerns its ticket
+// only and the batch goes on; a failure (see judge) stops it, the rest reported not sent.
+// progress (may be nil) is called after each item with the count done and its result. It
+// returns one result per item, in order.
 func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []BatchItem, pacing Pacing,
 	now func() time.Time, stop <-chan struct{}, progress func(done int, r BatchResult)) []BatchResult {
 	if pacing.PerWindow <= 0 {
@@ -85,6 +81,7 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 		jj = batchJournal{Journal: j, id: batchID}
 	}
 	var sent []time.Time
+	var failedAt failure
 	out := make([]BatchResult, 0, len(items))
 	for i, it := range items {
 		r := BatchResult{TicketID: it.Before.ID}
@@ -92,6 +89,8 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 			r.TicketID = it.Update.TicketID
 		}
 		switch {
+		case failedAt != (failure{}):
+			r.Status, r.Reason = BatchNotSent, fmt.Sprintf("not sent: the batch stopped after %s failed", failedAt.what())
 		case stopped(ctx, stop):
 			r.Status, r.Reason = BatchNotSent, "not sent: the batch was stopped before it"
 		case it.Refused != "":
@@ -113,6 +112,11 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 				r.Outcome = Submit(ctx, c, jj, it.Update, it.Removals, it.Before, now())
 			}
 			r.Status, r.Reason = judge(r.Outcome)
+			if r.Status == BatchFailed {
+				// What failed here (the network, the credentials, the journal) would fail
+				// every ticket after it: stop, and say so.
+				failedAt = failure{ticket: r.TicketID, n: i + 1}
+			}
 		}
 		out = append(out, r)
 		if progress != nil {
@@ -120,6 +124,19 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 		}
 	}
 	return out
+}
+
+// failure names the item a batch stopped after; the zero value is no failure.
+type failure struct {
+	ticket int64
+	n      int
+}
+
+func (f failure) what() string {
+	if f.ticket != 0 {
+		return fmt.Sprintf("#%d", f.ticket)
+	}
+	return fmt.Sprintf("removal %d", f.n)
 }
 
 func stopped(ctx context.Context, stop <-chan struct{}) bool {
@@ -170,7 +187,6 @@ func removeOnly(ctx context.Context, c Client, j Journal, removals []model.Membe
 			break
 		}
 		res.Removed = append(res.Removed, rm)
-		res.Applied = append(res.Applied, fmt.Sprintf("membership %d removed", rm.MembershipID))
 	}
 	if j != nil {
 		var err error
@@ -188,26 +204,28 @@ func removeOnly(ctx context.Context, c Client, j Journal, removals []model.Membe
 	return res
 }
 
-// judge turns an outcome into a status and a one-line reason.
+// judge turns an outcome into a status and a one-line reason. Refused is a write Zendesk
+// answered with a 4xx about this ticket (validation, not found); a refusal of the
+// credentials (401/403), a rate limit it gave up on (429), a lost answer, a 5xx or a journal
+// that cannot be written is a failure that would hit every ticket after it.
 func judge(o Outcome) (BatchStatus, string) {
 	var api interface{ StatusCode() int }
 	switch {
 	case o.Err == nil:
-		return BatchApplied, oneLine(strings.Join(o.Applied, "; "))
+		return BatchApplied, oneLine(strings.Join(append(removedWords(o.Removed), o.Applied...), "; "))
 	case o.Conflict:
 		return BatchConflict, "somebody changed the ticket since it was loaded: nothing on it was overwritten; reloaded to judge it again"
+	case o.Unknown:
+		return BatchFailed, oneLine(o.Err.Error()) + " (Zendesk's answer was lost and the ticket could not be read back: reload it to see whether the change was applied)"
 	case errors.Is(o.Err, model.ErrNotFound):
 		return BatchRefused, oneLine(o.Err.Error())
-	case errors.As(o.Err, &api) && api.StatusCode() >= 400 && api.StatusCode() < 500 && api.StatusCode() != 429:
-		return BatchRefused, oneLine(o.Err.Error())
-	}
-	var je *JournalError
-	if errors.As(o.Err, &je) && len(o.Applied) == 0 && len(o.Removed) == 0 {
+	case errors.As(o.Err, &api) && api.StatusCode() >= 400 && api.StatusCode() < 500 &&
+		api.StatusCode() != 401 && api.StatusCode() != 403 && api.StatusCode() != 429:
 		return BatchRefused, oneLine(o.Err.Error())
 	}
 	reason := oneLine(o.Err.Error())
 	if len(o.Applied) > 0 || len(o.Removed) > 0 {
-		reason += " (partly applied: " + oneLine(strings.Join(append(o.Applied, removedWords(o.Removed)...), "; ")) + ")"
+		reason += " (partly applied: " + oneLine(strings.Join(append(removedWords(o.Removed), o.Applied...), "; ")) + ")"
 	}
 	return BatchFailed, reason
 }
@@ -220,18 +238,38 @@ func removedWords(rs []model.MembershipRemoval) []string {
 	return out
 }
 
+// BatchChanges returns the changes of one batch that are applied and not undone, oldest
+// first (none for an empty id).
+func BatchChanges(j Journal, batchID string) ([]model.JournalEntry, error) {
+	if j == nil || batchID == "" {
+		return nil, nil
+	}
+	all, err := j.Changes()
+	if err != nil {
+		return nil, &JournalError{Err: err}
+	}
+	var out []model.JournalEntry
+	for _, e := range all {
+		if e.Batch == batchID {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
 // UndoBatch reverts every change of a batch that is not undone yet, newest first, each
 // checked against the ticket as it is now (model.PlanUndo refuses a ticket changed since).
-// Removed memberships are never restored: an entry that only removed memberships is marked
-// undone and reported kept. It stops between entries as RunBatch does.
-func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, stop <-chan struct{},
+// Removed memberships are never restored: an entry with nothing on the ticket to set back
+// (model.JournalEntry.Revertible) is marked undone and reported kept. rules plan each revert
+// (model.PlanUndo). It stops between entries as RunBatch does.
+func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig, batchID string, stop <-chan struct{},
 	progress func(done int, r BatchResult)) ([]BatchResult, error) {
 	if j == nil {
 		return nil, errors.New("undo is unavailable: no journal is configured")
 	}
-	entries, err := j.Batch(batchID)
+	entries, err := BatchChanges(j, batchID)
 	if err != nil {
-		return nil, &JournalError{Err: err}
+		return nil, err
 	}
 	if len(entries) == 0 {
 		return nil, ErrNothingToUndo
@@ -240,14 +278,17 @@ func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, st
 	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
 		r := BatchResult{TicketID: e.TicketID}
-		onlyRemovals := e.After.RequesterID == 0 && e.After.OrganizationID == 0 && len(e.After.CustomFields) == 0 &&
-			len(e.After.EmailCCIDs) == 0 && e.UpdatedAt.IsZero()
 		switch {
 		case stopped(ctx, stop):
 			r.Status, r.Reason = BatchNotSent, "not undone: stopped before it"
-		case onlyRemovals:
+		case !e.Revertible():
+			// Nothing on the ticket to set back: removed memberships stay removed, and an
+			// internal note is part of the ticket's history.
 			r.Status = BatchKept
-			r.Reason = "the removed membership stays removed: restoring it would tie a customer and a Select partner again"
+			r.Reason = "nothing to set back: only an internal note was added"
+			if len(e.RemovedMemberships) > 0 {
+				r.Reason = "the removed membership stays removed: restoring it would tie a customer and a Select partner again"
+			}
 			if err := j.MarkUndone(e); err != nil {
 				r.Status, r.Reason = BatchFailed, oneLine((&JournalError{Err: err}).Error())
 			}
@@ -266,7 +307,7 @@ func UndoBatch(ctx context.Context, c Client, j BatchJournal, batchID string, st
 			dir := model.NewDirectory()
 			dir.Merge(page)
 			nameMissing(ctx, c, dir, e)
-			plan, err := model.PlanUndo(model.RuleConfig{}, e, current, dir)
+			plan, err := model.PlanUndo(rules, e, current, dir)
 			if err != nil {
 				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
 				r.Outcome.Reloaded = &page

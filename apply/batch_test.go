@@ -2,6 +2,7 @@ package apply_test
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ type batchWorld struct {
 	srv    *zendesktest.Server
 	client *zendesk.Client
 	j      *journal.File
+	rules  model.RuleConfig
 	items  []apply.BatchItem // the demo queue's fixable tickets, by id
 }
 
@@ -33,7 +35,7 @@ func newBatchWorld(t *testing.T) *batchWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &batchWorld{srv: srv, client: c}
+	w := &batchWorld{srv: srv, client: c, rules: cfg.Rules()}
 	dir := model.NewDirectory()
 	var tickets []model.Ticket
 	if err := c.LoadQueue(context.Background(), func(p model.QueuePage) {
@@ -97,7 +99,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 			t.Errorf("#%d: not written", it.Before.ID)
 		}
 	}
-	entries, err := w.j.Batch("b-1")
+	entries, err := apply.BatchChanges(w.j, "b-1")
 	if err != nil || len(entries) != 4 {
 		t.Fatalf("journal batch: %d entries (%v), want 4", len(entries), err)
 	}
@@ -108,7 +110,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 	}
 
 	// Undo the batch: the four tickets are reverted, newest first.
-	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, "b-1", nil, nil)
+	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, w.rules, "b-1", nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +133,7 @@ func TestRunBatchFiveTicketsOneConflict(t *testing.T) {
 				before.RequesterID, before.OrganizationID)
 		}
 	}
-	if left, _ := w.j.Batch("b-1"); len(left) != 0 {
+	if left, _ := apply.BatchChanges(w.j, "b-1"); len(left) != 0 {
 		t.Errorf("%d entries left after undoing the batch", len(left))
 	}
 }
@@ -180,7 +182,7 @@ func TestRunBatchAuditRemovalNeverRestored(t *testing.T) {
 	}
 	res := apply.RunBatch(context.Background(), w.client, w.j, "b-3", []apply.BatchItem{{Removals: []model.MembershipRemoval{rm}}},
 		apply.Pacing{}, clock(), nil, nil)
-	if len(res) != 1 || res[0].Status != apply.BatchApplied {
+	if len(res) != 1 || res[0].Status != apply.BatchApplied || !strings.Contains(res[0].Reason, "membership") {
 		t.Fatalf("removal: %+v", res)
 	}
 	gone := func() bool {
@@ -194,7 +196,7 @@ func TestRunBatchAuditRemovalNeverRestored(t *testing.T) {
 	if !gone() {
 		t.Fatal("membership still there")
 	}
-	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, "b-3", nil, nil)
+	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, w.rules, "b-3", nil, nil)
 	if err != nil || len(undone) != 1 || undone[0].Status != apply.BatchKept {
 		t.Fatalf("undo: %+v %v", undone, err)
 	}
@@ -218,5 +220,41 @@ func TestRunBatchPacesUpdates(t *testing.T) {
 	}
 	if took := time.Since(t0); took < window {
 		t.Errorf("3 writes at 2 per %v took %v: the third was not held back", window, took)
+	}
+}
+
+// A failure that is not about one ticket (here every write answers 500) stops the batch
+// after it, instead of failing every ticket in turn; nothing after it is sent.
+func TestRunBatchStopsAfterFailure(t *testing.T) {
+	w := newBatchWorld(t)
+	items := w.items[:3]
+	w.srv.Inject(zendesktest.Fault{Method: "PUT", PathPrefix: "/api/v2/tickets/", Status: 500, Times: -1})
+	res := apply.RunBatch(context.Background(), w.client, w.j, "b-5", items, apply.Pacing{}, clock(), nil, nil)
+	want := []apply.BatchStatus{apply.BatchFailed, apply.BatchNotSent, apply.BatchNotSent}
+	for i, r := range res {
+		if r.Status != want[i] {
+			t.Errorf("result %d: %s (%s), want %s", i, r.Status, r.Reason, want[i])
+		}
+	}
+	if !strings.Contains(res[1].Reason, fmt.Sprintf("#%d failed", items[0].Before.ID)) {
+		t.Errorf("reason %q does not say where the batch stopped", res[1].Reason)
+	}
+	puts := 0
+	for _, r := range w.srv.Requests() {
+		if r.Method == "PUT" {
+			puts++
+		}
+	}
+	if puts != 1 {
+		t.Errorf("%d ticket writes sent, want only the first", puts)
+	}
+}
+
+// The journal list names an audit removal and its batch, never "ticket #0".
+func TestSummaryNamesAuditRemovalAndBatch(t *testing.T) {
+	s := apply.Summary(model.JournalEntry{ID: 3, Time: now, Batch: "b-9",
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}})
+	if strings.Contains(s, "#0") || !strings.Contains(s, "audit (batch b-9)") {
+		t.Errorf("summary %q", s)
 	}
 }

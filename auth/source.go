@@ -89,6 +89,13 @@ func (s *Source) Renew(ctx context.Context, rejected string) (string, error) {
 	return t.AccessToken, nil
 }
 
+// Secrets returns the tokens in use, for redacting them from a text.
+func (s *Source) Secrets() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur.Secrets()
+}
+
 // Current returns the sign-in as the store holds it now (for auth status).
 func (s *Source) Current() (Token, error) {
 	t, err := s.Store.Load(s.Account)

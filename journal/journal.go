@@ -36,6 +36,9 @@ type record struct {
 	Change   *model.JournalEntry `json:"change,omitempty"` // intent, change
 	TicketID int64               `json:"ticket_id,omitempty"`
 	At       time.Time           `json:"at,omitempty"` // abort, undo: the change's time
+	// PID is the process that wrote an intent: while it runs, its submit is in flight, not
+	// interrupted (another console on the same journal must not report or acknowledge it).
+	PID int `json:"pid,omitempty"`
 }
 
 // File is a journal on disk. It is safe for concurrent use within one process and between
@@ -77,7 +80,7 @@ func (f *File) Path() string { return f.path }
 
 // Begin records the intent to submit a change, before anything is sent.
 func (f *File) Begin(e model.JournalEntry) error {
-	return f.write(record{Kind: "intent", Change: &e})
+	return f.write(record{Kind: "intent", Change: &e, PID: os.Getpid()})
 }
 
 // Append records a submitted change (completing its intent), synced to disk before it returns.
@@ -154,7 +157,8 @@ func (f *File) Changes() ([]model.JournalEntry, error) {
 }
 
 // Interrupted returns the changes that were begun but never completed nor aborted: the
-// program stopped mid-submit, so Zendesk may hold part of them.
+// program stopped mid-submit, so Zendesk may hold part of them. A submit that another
+// running process (a second console) has in flight is not interrupted and is left out.
 func (f *File) Interrupted() ([]model.JournalEntry, error) {
 	states, _, err := f.replay()
 	if err != nil {
@@ -162,7 +166,7 @@ func (f *File) Interrupted() ([]model.JournalEntry, error) {
 	}
 	var out []model.JournalEntry
 	for _, st := range states {
-		if st.kind == "intent" {
+		if st.kind == "intent" && (st.pid == 0 || st.pid == os.Getpid() || !processAlive(st.pid)) {
 			out = append(out, st.entry)
 		}
 	}
@@ -181,6 +185,8 @@ func (f *File) Problems() ([]string, error) {
 type state struct {
 	kind  string
 	entry model.JournalEntry
+	gone  bool // aborted or undone
+	pid   int  // the process that wrote the intent
 }
 
 // replay reads the file and returns every change's state, oldest first, and a warning for
@@ -202,14 +208,11 @@ func (f *File) replay() ([]state, []string, error) {
 	defer fh.Close()
 	var states []state
 	var warnings []string
-	find := func(ticket int64, at time.Time) int {
-		for i := len(states) - 1; i >= 0; i-- {
-			if states[i].entry.TicketID == ticket && states[i].entry.Time.Equal(at) {
-				return i
-			}
-		}
-		return -1
-	}
+	// Records find their change by ticket and time through an index, so a replay stays
+	// linear in the journal's length (a scan per record made 10,000 changes take ~0.7 s).
+	type key struct{ ticket, at int64 }
+	index := map[key]int{}
+	keyOf := func(ticket int64, at time.Time) key { return key{ticket, at.UnixNano()} }
 	rd := bufio.NewReaderSize(fh, 64*1024)
 	for n := 1; ; n++ {
 		line, err := rd.ReadBytes('\n')
@@ -239,21 +242,31 @@ func (f *File) replay() ([]state, []string, error) {
 				continue
 			}
 			e := *r.Change
-			if i := find(e.TicketID, e.Time); i >= 0 {
+			k := keyOf(e.TicketID, e.Time)
+			if i, ok := index[k]; ok {
 				e.ID = states[i].entry.ID
-				states[i] = state{r.Kind, e}
+				states[i] = state{kind: r.Kind, entry: e, pid: r.PID}
 			} else {
 				e.ID = n
-				states = append(states, state{r.Kind, e})
+				index[k] = len(states)
+				states = append(states, state{kind: r.Kind, entry: e, pid: r.PID})
 			}
 		case "abort", "undo":
-			if i := find(r.TicketID, r.At); i >= 0 {
-				states = append(states[:i], states[i+1:]...)
+			k := keyOf(r.TicketID, r.At)
+			if i, ok := index[k]; ok {
+				states[i].gone = true
+				delete(index, k)
 			}
 		}
 		if torn {
 			break
 		}
 	}
-	return states, warnings, nil
+	kept := states[:0]
+	for _, st := range states {
+		if !st.gone {
+			kept = append(kept, st)
+		}
+	}
+	return kept, warnings, nil
 }

@@ -1,7 +1,9 @@
 package journal
 
 import (
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -185,5 +187,57 @@ func TestInterrupted(t *testing.T) {
 	}
 	if got, _ := j.Interrupted(); len(got) != 0 {
 		t.Errorf("after acknowledging, Interrupted = %+v", got)
+	}
+}
+
+// BenchmarkChanges10k reads a journal of 10,000 changes (each u and U reads it afresh).
+func BenchmarkChanges10k(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "journal.jsonl")
+	var data []byte
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for i := range 10000 {
+		e := model.JournalEntry{Time: t0.Add(time.Duration(i) * time.Second), TicketID: int64(4000 + i%50),
+			Before: model.TicketState{RequesterID: 1, CustomFields: map[int64]string{360012194200: "jane@acme.cmo"}},
+			After:  model.TicketState{RequesterID: 2, OrganizationID: 3, CustomFields: map[int64]string{360012194200: "jane@acme.com"}}}
+		for _, kind := range []string{"intent", "change"} {
+			line, _ := json.Marshal(record{Kind: kind, Change: &e})
+			data = append(append(data, line...), '\n')
+		}
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	j, _ := Open(path)
+	b.ResetTimer()
+	for b.Loop() {
+		if ch, err := j.Changes(); err != nil || len(ch) != 10000 {
+			b.Fatal(len(ch), err)
+		}
+	}
+}
+
+// Two consoles on one journal: a submit the other, running console has in flight is not
+// "interrupted" (the second console must neither report nor acknowledge it); one whose
+// process is gone is.
+func TestInterruptedSkipsLiveConsoles(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "journal.jsonl")
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	dead := exec.Command("true")
+	if err := dead.Run(); err != nil {
+		t.Skip("cannot run true:", err)
+	}
+	var data []byte
+	for i, pid := range []int{os.Getppid(), dead.Process.Pid} {
+		e := model.JournalEntry{Time: t0.Add(time.Duration(i) * time.Second), TicketID: int64(4001 + i)}
+		line, _ := json.Marshal(record{Kind: "intent", Change: &e, PID: pid})
+		data = append(append(data, line...), '\n')
+	}
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	j, _ := Open(path)
+	got, err := j.Interrupted()
+	if err != nil || len(got) != 1 || got[0].TicketID != 4002 {
+		t.Fatalf("Interrupted = %+v %v, want only the dead process's submit to #4002", got, err)
 	}
 }

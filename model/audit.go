@@ -107,6 +107,12 @@ type PartnerTally struct {
 // known partner are left out) and counts each finding kind once per ticket. Sorted by
 // Tickets descending, then organization id.
 func TallyByPartner(cfg RuleConfig, tickets []Ticket, dir *Directory) []PartnerTally {
+	return TallyEvaluated(cfg, tickets, func(t Ticket) Evaluation { return Evaluate(cfg, t, dir) }, dir)
+}
+
+// TallyEvaluated is TallyByPartner with the verdicts the caller already holds (eval returns
+// the Evaluation of a ticket), so a console that keeps them does not judge the queue again.
+func TallyEvaluated(cfg RuleConfig, tickets []Ticket, eval func(Ticket) Evaluation, dir *Directory) []PartnerTally {
 	if dir == nil {
 		return nil
 	}
@@ -117,7 +123,7 @@ func TallyByPartner(cfg RuleConfig, tickets []Ticket, dir *Directory) []PartnerT
 			continue
 		}
 		seen[t.ID] = true
-		ev := Evaluate(cfg, t, dir)
+		ev := eval(t)
 		if len(ev.Findings) == 0 {
 			continue
 		}

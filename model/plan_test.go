@@ -303,7 +303,7 @@ func TestPlanNote(t *testing.T) {
 		"- Organization Email (partners): jane@acme.cmo → jane@acme.com\n" +
 		"- Requester: jane <jane@acme.cmo> → Jane <jane@acme.com>\n" +
 		"- Added as email CC: Pat <pat@partner.io>\n" +
-		"Why:\n- Organization Email (partners), Requester: " + whyCustomerAccount + "\n- Email CCs: " + whyFormerCC
+		"Why:\n- Organization Email (partners), Requester: " + whyCustomerAccount + "\n- Email CC: " + whyFormerCC
 	if u.Note != want2 || u.OrganizationID != nil || !reflect.DeepEqual(u.AddEmailCCs, []CCRef{{UserID: uPat}}) {
 		t.Errorf("after toggles: %+v\nnote:\n%s", u, u.Note)
 	}
@@ -466,12 +466,12 @@ func TestPlanCitesItsPassage(t *testing.T) {
 			[]string{"is a member of", "#"}},
 		{"a CC a Select partner asked for cites the field, not the services example",
 			tk(form(formSelect), ccField("ann@partner.io"), reqSub(uSam, uSam), org(orgSelect)),
-			[]string{"Email CCs: " + whyRequestedCC},
+			[]string{"Email CC: " + whyRequestedCC},
 			[]string{"- Added as email CC: Ann <ann@partner.io>"},
 			[]string{"example 2"}},
 		{"a services engagement CC cites example 2",
 			tk(email("jane@acme.com"), ccField("yes"), reqSub(uPat, uPat), org(orgPartner)),
-			[]string{"Requester, Organization: " + whyCustomerAccount, "Email CCs: " + whyServicesCC},
+			[]string{"Requester, Organization: " + whyCustomerAccount, "Email CC: " + whyServicesCC},
 			[]string{"- Requester: Pat <pat@partner.io> → Jane <jane@acme.com>", "- Added as email CC: Pat <pat@partner.io>"}, nil},
 	}
 	for _, c := range cases {

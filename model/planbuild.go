@@ -12,7 +12,7 @@ import (
 const (
 	whyCustomerAccount = `Open Partners handbook, example 1: a ticket a partner raises for a customer is handled under the customer's account and organization ("Update Organization Email (partners) to use the correct email, change Requester, submit").`
 	whyServicesCC      = `Open Partners handbook, example 2: a partner fulfilling a services engagement asks to be CC'd and stays in the ticket work.`
-	whyRequestedCC     = `The partner asked for these people in the ticket's Request for CCs field.`
+	whyRequestedCC     = `The partner asked for it in the ticket's Request for CCs field.`
 	whyFormerCC        = `Optional: the partner who raised the ticket can keep following it as an email CC (in handbook example 1 support corresponds with the customer directly, so this is off unless the partner asked).`
 	whyAssociation     = `Open Partners handbook: "Never associate a customer to a Select Partner's organization, or vice-versa!"`
 )
@@ -445,7 +445,7 @@ func noteStepName(s Step) string {
 	case s.Removal != nil:
 		return "Membership removal"
 	case s.Kind == StepCCs:
-		return "Email CCs"
+		return "Email " + ccWord(len(s.CCs))
 	case s.Kind == StepAssociation:
 		return "Organization"
 	}

@@ -16,50 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-	"github.com/partner-triage/partner-triage/model"
 )
-
-// Options wires the console. cmd/ builds them after the config was validated.
-type Options struct {
-	Client  Client
-	Rules   model.RuleConfig
-	NoColor bool
-	Journal Journal
-	// Now is the clock (tests pin it for stable ages); nil means time.Now.
-	Now func() time.Time
-	// OpenURL opens a link in the browser (cmd/ wires github.com/cli/browser); nil means
-	// the console cannot open links and says where the ticket is instead.
-	OpenURL func(url string) error
-	// CopyText puts text on the clipboard (cmd/ wires OSC 52 with a clipboard-library
-	// fallback); nil means the console cannot copy and shows the text instead.
-	CopyText func(text string) error
-	// Logf writes to the --debug log (nil: no log). Never to the screen.
-	Logf func(format string, args ...any)
-	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
-	Notice string
-	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
-	// waiting 12s)", shown in the status bar until the next page or result.
-	Retries <-chan string
-}
-
-// retryMsg is a notice from Options.Retries.
-type retryMsg string
-
-func waitRetry(ch <-chan string) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return retryMsg(s)
-	}
-}
-
-// openedMsg is the browser opener's answer.
-type openedMsg struct{ err error }
 
 // Model is the root Bubble Tea model.
 type Model struct {
@@ -71,6 +28,9 @@ type Model struct {
 	detail  *detailScreen
 	wizard  *wizardScreen
 	review  *reviewScreen
+	errs    *errorScreen
+	bulk    *bulkScreen
+	audit   *auditScreen
 	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
@@ -84,6 +44,13 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+
+	// stale: a reload is under way and the queue on screen is the previous one, forgotten
+	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
+	// was refused).
+	stale      bool
+	refreshing bool      // a live refresh is on its way
+	dataAt     time.Time // when the data was last loaded or refreshed (the agent's clock)
 
 	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
 	// became of a submit in flight.
@@ -100,12 +67,15 @@ func New(opts Options) Model {
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
+		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
 		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		lastErr: opts.Notice,
 	}
-	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review, screenJournal: m.journal}
+	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
+	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
+		screenError: m.errs, screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit}
 	m.setSize(80, 24)
 	return m
 }
@@ -138,7 +108,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries))
+	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries), ageTickCmd())
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
@@ -164,10 +134,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmds...)
 	}
 	cmds := []tea.Cmd{m.handle(msg)}
-	for p := m.s.takePending(); len(p) > 0; p = m.s.takePending() {
-		for _, nav := range p {
-			cmds = append(cmds, m.handle(nav))
-		}
+	// Depth first: what handling one message emits comes before the messages after it, so
+	// keys replayed in a row (people.go) reach the screen the previous key opened.
+	for p := m.s.takePending(); len(p) > 0; {
+		cmds = append(cmds, m.handle(p[0]))
+		p = append(m.s.takePending(), p[1:]...)
 	}
 	return m, tea.Batch(cmds...)
 }
@@ -188,24 +159,40 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
-		m.mergePage(msg.page)
+		if m.stale {
+			m.stale = false
+			m.s.reset()
+			m.queue.invalidate()
+		}
+		cmd := m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
-		return waitStream(m.stream)
+		return tea.Batch(cmd, waitStream(m.stream))
 	case loadDoneMsg:
 		if msg.load != m.load {
 			return nil
 		}
 		m.loading = false
 		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
+		if m.stale && msg.err == nil { // a reload that found nothing
+			m.s.reset()
+			m.queue.invalidate()
+			m.queue.refresh()
+		}
+		kept := m.stale && len(m.s.tickets) > 0
+		m.stale = false
 		if msg.err != nil {
 			m.lastErr = "loading the queue: " + msg.err.Error()
-		} else {
-			m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+			if kept {
+				m.lastErr = "reloading the queue (the one shown is kept): " + msg.err.Error()
+			}
+			return nil
 		}
-		return nil
+		m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+		m.dataAt = m.s.now()
+		return m.scheduleRefresh()
 	case spinner.TickMsg:
 		if msg.ID != m.spinner.ID() {
 			return m.review.Update(msg) // the submit spinner
@@ -220,8 +207,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.Page != nil {
 			m.mergePage(*msg.Page)
 		}
-		if msg.err != nil {
+		if msg.err != nil { // a refusal is read whole, not cut in the status bar
 			m.lastErr = msg.err.Error()
+			m.openError("Undo refused", m.lastErr)
 			return nil
 		}
 		m.status = ""
@@ -236,6 +224,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+		if msg.undo {
+			m.status = "undo cancelled: nothing was sent"
+		}
 	case interruptMsg:
 		return m.onInterrupt()
 	case interruptDeadlineMsg:
@@ -253,59 +244,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return m.afterInterruptedSubmit(msg)
 		}
 		m.submitDone(msg)
-	case openedMsg:
-		if msg.err != nil {
-			m.lastErr = "opening the browser: " + msg.err.Error()
-		}
-	case copiedMsg:
-		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
-		} else {
-			m.status = "copied " + msg.url
-		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	default:
 		return m.navigate(msg)
 	}
 	return nil
-}
-
-// mergePage adds tickets and people to the session and redraws what shows them.
-func (m *Model) mergePage(p model.QueuePage) {
-	changed := m.s.merge(p)
-	m.queue.update(changed)
-	m.queue.refresh()
-	if m.current == screenDetail {
-		m.detail.render()
-	}
-}
-
-func (m *Model) submitDone(msg submitDoneMsg) {
-	before, had := m.s.tickets[msg.TicketID]
-	for _, rm := range msg.Removed {
-		// A reload adds what Zendesk has but cannot tell what is gone.
-		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
-	}
-	if msg.Reloaded != nil {
-		m.mergePage(*msg.Reloaded)
-	}
-	switch {
-	case msg.Conflict:
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID)
-	case msg.Err != nil:
-		m.lastErr = fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err)
-	case msg.undo:
-		m.status = fmt.Sprintf("#%d reverted", msg.TicketID)
-	default:
-		m.status = fmt.Sprintf("#%d submitted", msg.TicketID)
-	}
-	m.logf("submit #%d (undo=%v): applied %q, not applied %q, conflict=%v, err=%v",
-		msg.TicketID, msg.undo, msg.Applied, msg.NotApplied, msg.Conflict, msg.Err)
-	if after, ok := m.s.tickets[msg.TicketID]; msg.Conflict && had && ok {
-		msg.changes = m.s.ticketChanges(before, after)
-	}
-	m.review.finish(msg)
 }
 
 // handleKey takes the keys that belong to no screen (quit, help), then gives the key to
@@ -327,8 +271,20 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.showHelp = false
 		}
 		return nil
+	case key.Matches(msg, k.LastError) && m.lastErr != "":
+		return m.navigate(showErrorMsg{})
 	}
 	return m.active().Update(msg)
+}
+
+// openError shows an error the agent's own action caused, whole, in the error panel.
+func (m *Model) openError(title, text string) {
+	back := m.current
+	if back == screenError {
+		back = m.errs.back
+	}
+	m.errs.show(title, text, back)
+	m.current = screenError
 }
 
 func (m *Model) logf(format string, args ...any) {
@@ -361,13 +317,25 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
+	var keys help.KeyMap = m.active()
+	failed := m.loadFailed()
+	if failed {
+		keys = m.loadFailedKeys()
+	}
 	if m.showHelp {
 		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(m.active())
+		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
 		if l, ok := m.active().(interface{ Legend() string }); ok {
 			body += "\n\n" + l.Legend()
 		}
 		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
+		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
+			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
+				body += "\n\n" + sum
+			}
+		}
+	} else if failed {
+		body = m.loadFailedPanel()
 	} else {
 		body = m.active().View()
 	}
@@ -375,5 +343,5 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(m.active()), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
 }

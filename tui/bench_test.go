@@ -108,3 +108,44 @@ func BenchmarkLoadPages10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/load")
 }
+
+// BenchmarkRefreshMerge10k measures merging a live refresh — five changed tickets and a
+// new one, with their people — into a 10,000-ticket queue: judging them and the tickets
+// that share their people, re-preparing those rows and keeping the order.
+func BenchmarkRefreshMerge10k(b *testing.B) {
+	m := loadedConsole(b, 10000, 120, 40)
+	var ids []int64
+	for id := range m.s.tickets {
+		if len(ids) == 6 {
+			break
+		}
+		ids = append(ids, id)
+	}
+	mkChanges := func(i int) changesMsg {
+		var ch model.QueueChanges
+		for k, id := range ids {
+			t := m.s.tickets[id]
+			t.UpdatedAt = t.UpdatedAt.Add(time.Duration(i+1) * time.Second)
+			t.Subject = fmt.Sprintf("changed %d", i)
+			if k == 5 {
+				t.ID = 90000000 + int64(i) // a new ticket
+			}
+			p := model.QueuePage{Tickets: []model.Ticket{t}}
+			if u, ok := m.s.dir.User(t.RequesterID); ok {
+				p.Users = []model.User{u}
+			}
+			ch.Pages = append(ch.Pages, p)
+		}
+		return changesMsg{load: m.load, changes: ch}
+	}
+	msgs := make([]changesMsg, b.N)
+	for i := range msgs {
+		msgs[i] = mkChanges(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.refreshing = true
+		m.applyChanges(msgs[i])
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/refresh")
+}

@@ -200,13 +200,17 @@ func TestScreensGolden(t *testing.T) {
 		t.Run(name+"/detail", func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.keys("enter")
-			h.waitFor(t, "Org Email")
+			if size[1] >= 40 {
+				h.waitFor(t, "Org Email", "internal note") // the conversation is on screen at this height
+			} else {
+				h.waitFor(t, "Org Email")
+			}
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
 		t.Run(name+"/wizard", func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.keys("f")
-			h.waitFor(t, "Fix #4001")
+			h.waitFor(t, "Fix #4001", "▸ 1. Organization Email") // after the people look-up
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
 		t.Run(name+"/review", func(t *testing.T) {
@@ -308,7 +312,7 @@ func TestUndoRevertsLastChange(t *testing.T) {
 		t.Fatal("the fix did not set an organization on 4004")
 	}
 	h.keys("esc", "u")
-	h.waitFor(t, "revert with safe_update")
+	h.waitFor(t, "Undo change")
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
@@ -538,7 +542,7 @@ func TestJournalPickUndo(t *testing.T) {
 	h.waitFor(t, "pick a change to undo", "ticket #4016", "nothing to undo", "ticket #4004")
 	h.keys("enter") // on the membership-only entry: nothing happens
 	h.keys("j", "enter")
-	h.waitFor(t, "revert with safe_update", "Organization", org.Name)
+	h.waitFor(t, "y/enter revert", "Organization", org.Name)
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {

@@ -22,7 +22,7 @@ func newDetailScreen(s *session) *detailScreen {
 }
 
 func (d *detailScreen) SetSize(width, height int) {
-	d.vp.Width, d.vp.Height = width, max(height, 3)
+	d.vp.Width, d.vp.Height = width, max(height-1, 2) // the last line marks what is below
 	d.render()
 }
 
@@ -61,7 +61,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	return cmd
 }
 
-func (d *detailScreen) View() string { return d.vp.View() }
+func (d *detailScreen) View() string {
+	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, "j")
+}
 
 // CapturesKeys is false: the detail has no text input.
 func (d *detailScreen) CapturesKeys() bool { return false }
@@ -132,13 +134,16 @@ func renderTicket(s *session, id int64, width int) string {
 		line("CCs", strings.Join(names, ", "))
 	}
 	b.WriteString("\n")
-	basis := "unknown — ask the submitter"
+	basis := "support basis unknown: ask the submitter"
 	if ev.SupportBasisOrgID != 0 {
-		basis = s.orgLabel(ev.SupportBasisOrgID) + "'s subscription"
+		basis = "support based on the subscription of " + s.orgLabel(ev.SupportBasisOrgID)
 	}
-	line("Scenario", fmt.Sprintf("%s · support based on %s", ev.Scenario, basis))
+	line("Scenario", fmt.Sprintf("%s · %s", ev.Scenario, basis))
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
-	if len(ev.Findings) == 0 {
+	switch {
+	case ev.NeedsAsking():
+		b.WriteString(st.Warning.Render("? No handbook example fits: ask the submitter under which situation the ticket is raised.") + "\n")
+	case len(ev.Findings) == 0:
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}
 	for _, f := range ev.Findings {
@@ -154,6 +159,9 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	if len(ev.Findings) > 0 {
 		b.WriteString("\n" + st.Muted.Render("Press f to walk through the fix.") + "\n")
+	}
+	if _, ok := s.client.(ConversationReader); ok {
+		b.WriteString("\n" + renderConversation(s, id, width) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

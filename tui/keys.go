@@ -25,11 +25,22 @@ type KeyMap struct {
 	Reload                key.Binding
 	Undo                  key.Binding
 	UndoPick              key.Binding
+	Mark, BulkFix, Audit  key.Binding // bulk fix and audit (tui/bulk.go, tui/audit.go)
 	Help                  key.Binding
 	Back                  key.Binding
 	Quit                  key.Binding
 	// Interrupt quits even while a screen captures typing (a filter, an edit line).
 	Interrupt key.Binding
+
+	// The fix flow (wizard and review) and the error panel.
+	AcceptAll    key.Binding // wizard: accept every remaining step as proposed, then review
+	PrevStep     key.Binding // wizard: back one step
+	OtherReading key.Binding // wizard: take the other reading a warning offers
+	KeepNote     key.Binding // wizard: keep the edited note (enter is a new line there)
+	BackToFix    key.Binding // review: back to the wizard with every choice kept
+	ScrollUp     key.Binding
+	ScrollDown   key.Binding
+	LastError    key.Binding // the last error, whole
 }
 
 // DefaultKeyMap returns the bindings of product.md.
@@ -51,18 +62,30 @@ func DefaultKeyMap() KeyMap {
 		Accept:       key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "accept step")),
 		Skip:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "skip step")),
 		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit value")),
-		Confirm:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit")),
+		Confirm:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "submit")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Browser:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
 		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
+		Mark:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mark")),
+		BulkFix:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fix marked")),
+		Audit:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 		Back:         key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		Quit:         key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+
+		AcceptAll:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "accept the rest and review")),
+		PrevStep:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous step")),
+		OtherReading: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "take the other reading")),
+		KeepNote:     key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "keep the note")),
+		BackToFix:    key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back to steps")),
+		ScrollUp:     key.NewBinding(key.WithKeys("k", "up", "pgup", "ctrl+u"), key.WithHelp("↑/k", "scroll up")),
+		ScrollDown:   key.NewBinding(key.WithKeys("j", "down", "pgdown", "ctrl+d"), key.WithHelp("↓/j", "more")),
+		LastError:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "last error")),
 		UndoPick:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
 	}
 }

@@ -61,3 +61,20 @@ func waitStream(ch chan tea.Msg) tea.Cmd {
 		return msg
 	}
 }
+
+// mergePage adds tickets and people to the session, redraws what shows them and reads
+// again the conversation on screen when its ticket changed.
+func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
+	changed := m.s.merge(p)
+	m.queue.update(changed)
+	m.queue.refresh()
+	var cmd tea.Cmd
+	if m.queue.preview != nil {
+		cmd = m.loadConversation(m.queue.previewID)
+	}
+	if m.current == screenDetail {
+		m.detail.render()
+		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
+	}
+	return cmd
+}

@@ -145,13 +145,13 @@ func (w *wizardScreen) lookedUp(msg peopleMsg) tea.Cmd {
 		w.queued = nil
 		return nil
 	}
-	var cmds []tea.Cmd
-	for len(w.queued) > 0 && w.asking == "" {
-		k := w.queued[0]
-		w.queued = w.queued[1:]
-		cmds = append(cmds, w.Update(k))
+	// Replayed through the root, in order, so a key that opens the review is followed by
+	// keys for the review (y), and a key that starts another look-up queues the rest again.
+	for _, k := range w.queued {
+		w.s.emit(k)
 	}
-	return tea.Batch(cmds...)
+	w.queued = nil
+	return nil
 }
 
 // askingView is the wizard while Zendesk is asked about a typed address.

@@ -328,16 +328,27 @@ func (q *queueScreen) nextFlagged(dir int) {
 // Update handles the queue's keys: the filter line while it is open, else moving,
 // filtering, sorting and the keys that open another screen; and the mouse.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	before := q.previewID
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if q.filtering {
-			return q.filterKey(msg)
+			cmd = q.filterKey(msg)
+		} else {
+			cmd = q.key(msg)
 		}
-		return q.key(msg)
 	case tea.MouseMsg:
 		q.mouse(msg)
+	case previewSettledMsg:
+		if msg.id == q.previewID && q.preview != nil {
+			q.s.emit(loadConversationMsg{id: msg.id})
+		}
 	}
-	return nil
+	if id := q.previewID; id != before && id != 0 && q.preview != nil {
+		// Read the previewed conversation once the cursor rests there.
+		cmd = tea.Batch(cmd, tea.Tick(previewSettle, func(time.Time) tea.Msg { return previewSettledMsg{id: id} }))
+	}
+	return cmd
 }
 
 func (q *queueScreen) filterKey(km tea.KeyMsg) tea.Cmd {
@@ -405,6 +416,15 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.ClearFilter) && q.filter.Value() != "":
 		q.filter.SetValue("")
 		q.refresh()
+	case key.Matches(km, k.ClearFilter) && len(q.s.marked) > 0:
+		q.clearMarks()
+	case key.Matches(km, k.Mark):
+		q.toggleMark(q.selected())
+		q.moveTo(q.cursor + 1)
+	case key.Matches(km, k.BulkFix):
+		q.s.emit(startBulkMsg{ids: q.s.markedIDs()})
+	case key.Matches(km, k.Audit):
+		q.s.emit(startAuditMsg{})
 	case key.Matches(km, k.Sort):
 		q.order = (q.order + 1) % 3
 		if q.entries != nil {
@@ -445,7 +465,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
 		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo, k.UndoPick},
-		{k.Filter, k.ClearFilter, k.Sort, k.Reload},
+		{k.Filter, k.ClearFilter, k.Sort, k.Reload, k.Mark, k.BulkFix, k.Audit},
 		{k.Help, k.Quit},
 	}
 }

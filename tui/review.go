@@ -8,7 +8,9 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/partner-triage/partner-triage/apply"
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -26,7 +28,7 @@ type submitDoneMsg struct {
 }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
-type cancelReviewMsg struct{}
+type cancelReviewMsg struct{ undo bool }
 
 type reviewPhase int
 
@@ -36,7 +38,9 @@ const (
 	submitted
 )
 
-// reviewScreen shows the whole diff of a plan, submits it on `y` and shows the result.
+// reviewScreen shows the whole diff of a plan (or of an undo), submits it on y/enter, goes
+// back to the wizard with every choice kept on b, cancels on esc, scrolls on j/k, and
+// then shows the result.
 type reviewScreen struct {
 	s        *session
 	plan     model.Plan
@@ -46,16 +50,19 @@ type reviewScreen struct {
 	spinner  spinner.Model
 	result   submitDoneMsg
 	// undo is set when the screen reviews the revert of a journaled change instead of a plan.
-	undo *undoReadyMsg
+	undo   *undoReadyMsg
+	vp     viewport.Model
+	width  int
+	height int
 }
 
 func newReviewScreen(s *session) *reviewScreen {
-	return &reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot))}
+	return &reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
+		vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
-// CapturesKeys: while the agent reviews, every key answers the review (y submits, any
-// other key cancels), q and ? included.
-func (r *reviewScreen) CapturesKeys() bool { return r.phase == reviewing }
+// CapturesKeys: the review answers its own keys; q and ? keep working.
+func (r *reviewScreen) CapturesKeys() bool { return false }
 
 // Busy refuses to quit while a submit is in flight: quitting could leave a fix
 // half-applied and unjournaled.
@@ -66,26 +73,92 @@ func (r *reviewScreen) Busy() string {
 	return ""
 }
 
-// SetSize is a no-op: the review draws to the session's size.
-func (r *reviewScreen) SetSize(int, int) {}
+// SetSize gives the review its body size in cells.
+func (r *reviewScreen) SetSize(width, height int) {
+	r.width, r.height = max(width, 20), max(height, 3)
+}
 
-// ShortHelp is the review's help line; once submitted only esc is left.
-func (r *reviewScreen) ShortHelp() []key.Binding {
+// canSubmit reports whether y/enter sends something.
+func (r *reviewScreen) canSubmit() bool {
+	return r.phase == reviewing && (r.undo != nil || !r.empty() && r.plan.Refused == "")
+}
+
+// undoable: the result is a fix that was applied and journaled, so u can revert it.
+func (r *reviewScreen) undoable() bool {
+	m := r.result
+	return r.phase == submitted && !m.undo && m.Err == nil && !m.Conflict && (len(m.Applied) > 0 || len(m.Removed) > 0)
+}
+
+// bindings returns the review's keys, each enabled only where it works.
+func (r *reviewScreen) bindings() (confirm, back, cancel, up, down, done, undo key.Binding) {
 	k := r.s.keys
-	if r.phase == submitted {
-		return []key.Binding{k.Back, k.Undo, k.Quit}
+	confirm, back, up, down, undo = k.Confirm, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
+	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
+	done = key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc/enter", "queue"))
+	if r.undo != nil {
+		confirm.SetHelp(k.Confirm.Help().Key, "revert")
+	} else {
+		confirm.SetHelp(k.Confirm.Help().Key, "submit")
 	}
-	return []key.Binding{k.Confirm, key.NewBinding(key.WithKeys("any"), key.WithHelp("any other key", "cancel"))}
+	confirm.SetEnabled(r.canSubmit())
+	back.SetEnabled(r.phase == reviewing && r.undo == nil)
+	cancel.SetEnabled(r.phase == reviewing)
+	up.SetEnabled(r.phase != submitting && !r.vp.AtTop())
+	down.SetEnabled(r.phase != submitting && !r.vp.AtBottom())
+	done.SetEnabled(r.phase == submitted)
+	undo.SetHelp(k.Undo.Help().Key, "undo it")
+	undo.SetEnabled(r.undoable())
+	return
+}
+
+// ShortHelp is the review's help line: only the keys that work now.
+func (r *reviewScreen) ShortHelp() []key.Binding {
+	confirm, back, cancel, _, down, done, undo := r.bindings()
+	return []key.Binding{confirm, back, cancel, down, done, undo, r.s.keys.Help, r.s.keys.Quit}
 }
 
 // FullHelp is the review's `?` help.
-func (r *reviewScreen) FullHelp() [][]key.Binding { return [][]key.Binding{r.ShortHelp()} }
+func (r *reviewScreen) FullHelp() [][]key.Binding {
+	confirm, back, cancel, up, down, done, undo := r.bindings()
+	return [][]key.Binding{{confirm, back, cancel}, {up, down}, {done, undo, r.s.keys.Help, r.s.keys.Quit}}
+}
 
-// Update satisfies the screen contract with handle, its value-style Update.
+// Update handles the submit spinner and the review's keys.
 func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	*r, cmd = r.handle(msg)
-	return cmd
+	switch msg := msg.(type) {
+	case spinner.TickMsg:
+		if r.phase != submitting {
+			return nil
+		}
+		var cmd tea.Cmd
+		r.spinner, cmd = r.spinner.Update(msg)
+		return cmd
+	case tea.KeyMsg:
+		confirm, back, cancel, up, down, done, undo := r.bindings()
+		switch {
+		case key.Matches(msg, confirm) && r.undo != nil:
+			r.phase = submitting
+			return tea.Batch(r.spinner.Tick, undoCmd(r.s.client, r.s.journal, r.undo.PreparedUndo))
+		case key.Matches(msg, confirm):
+			r.phase = submitting
+			t := r.s.tickets[r.plan.TicketID]
+			return tea.Batch(r.spinner.Tick,
+				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now()))
+		case key.Matches(msg, back):
+			r.s.emit(resumeFixMsg{})
+		case key.Matches(msg, cancel):
+			r.s.emit(cancelReviewMsg{undo: r.undo != nil})
+		case key.Matches(msg, up):
+			r.vp.ScrollUp(1)
+		case key.Matches(msg, down):
+			r.vp.ScrollDown(1)
+		case key.Matches(msg, done):
+			r.s.emit(showQueueMsg{})
+		case key.Matches(msg, undo):
+			r.s.emit(undoMsg{})
+		}
+	}
+	return nil
 }
 
 // show prepares the review of a plan.
@@ -99,6 +172,7 @@ func (r *reviewScreen) show(p model.Plan) {
 	}
 	r.plan, r.phase, r.result, r.undo = p, reviewing, submitDoneMsg{}, nil
 	r.update, r.removals = p.Compile(r.s.rules)
+	r.vp.GotoTop()
 }
 
 // implicitOrganization says where Zendesk will put the ticket when the requester changes
@@ -134,164 +208,174 @@ func (r *reviewScreen) showUndo(u undoReadyMsg) {
 	r.plan = model.Plan{TicketID: u.Entry.TicketID}
 	r.phase, r.result, r.undo = reviewing, submitDoneMsg{}, &u
 	r.update, r.removals = u.Plan.Update, nil
+	r.vp.GotoTop()
 }
 
 // empty reports whether the accepted steps change nothing.
 func (r reviewScreen) empty() bool { return r.update.IsEmpty() && len(r.removals) == 0 }
 
-func (r reviewScreen) handle(msg tea.Msg) (reviewScreen, tea.Cmd) {
-	switch msg := msg.(type) {
-	case spinner.TickMsg:
-		if r.phase != submitting {
-			return r, nil
-		}
-		var cmd tea.Cmd
-		r.spinner, cmd = r.spinner.Update(msg)
-		return r, cmd
-	case tea.KeyMsg:
-		if r.phase == submitted && (key.Matches(msg, r.s.keys.Back) || key.Matches(msg, r.s.keys.InputDone)) {
-			r.s.emit(showQueueMsg{})
-			return r, nil
-		}
-		if r.phase != reviewing {
-			return r, nil // keys while submitting are ignored
-		}
-		if key.Matches(msg, r.s.keys.Confirm) && r.undo != nil {
-			r.phase = submitting
-			return r, tea.Batch(r.spinner.Tick, undoCmd(r.s.client, r.s.journal, r.undo.PreparedUndo))
-		}
-		if key.Matches(msg, r.s.keys.Confirm) && !r.empty() && r.plan.Refused == "" {
-			r.phase = submitting
-			t := r.s.tickets[r.plan.TicketID]
-			return r, tea.Batch(r.spinner.Tick,
-				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now()))
-		}
-		return r, func() tea.Msg { return cancelReviewMsg{} }
-	}
-	return r, nil
-}
-
 // finish records a submit's outcome (the root merged the reloaded ticket already).
 func (r *reviewScreen) finish(m submitDoneMsg) {
 	r.phase, r.result = submitted, m
+	r.vp.GotoTop()
 }
 
-func (r reviewScreen) View() string {
+// View draws the review: title, then the diff (or the result) scrolling under it with a
+// marker when more is below.
+func (r *reviewScreen) View() string {
+	st := r.s.styles
+	t := r.s.tickets[r.plan.TicketID]
+	what := "Review"
+	if r.phase == submitted {
+		what = "Result"
+	}
+	head := st.Title.Render(truncate(fmt.Sprintf("%s #%d  %s", what, r.plan.TicketID, oneLine(t.Subject)), r.width)) + "\n\n"
+	var body, foot string
+	switch {
+	case r.phase == submitted:
+		body = r.resultView()
+	case r.undo != nil:
+		body = r.undoView()
+	default:
+		body = r.diffView()
+	}
+	if r.phase == submitting {
+		what := " Submitting to Zendesk…"
+		if r.undo != nil {
+			what = " Reverting in Zendesk…"
+		}
+		foot = r.spinner.View() + what
+	}
+	room := r.height - 2
+	if foot != "" {
+		room -= lipgloss.Height(foot)
+	}
+	room = max(room, 2)
+	r.vp.Width, r.vp.Height = r.width, room
+	r.vp.SetContent(body)
+	if r.vp.TotalLineCount() > room {
+		r.vp.Height = room - 1
+		marker := moreMarker(st, r.vp, "j")
+		body = r.vp.View() + "\n" + marker
+	}
+	if foot != "" {
+		body += "\n" + foot
+	}
+	return head + body
+}
+
+func (r *reviewScreen) diffView() string {
 	st := r.s.styles
 	var b strings.Builder
-	t := r.s.tickets[r.plan.TicketID]
-	b.WriteString(st.Title.Render(fmt.Sprintf("Review #%d  %s", r.plan.TicketID, t.Subject)) + "\n\n")
-	if r.phase == submitted {
-		return b.String() + r.resultView()
-	}
-	if r.undo != nil {
-		return b.String() + r.undoView()
-	}
 	if r.plan.Refused != "" {
 		b.WriteString(st.Error.Render("Refused: these steps will not be submitted.") + "\n")
-		b.WriteString(wrapText(r.plan.Refused, r.s.width-2) + "\n\n")
-		b.WriteString(st.Muted.Render("Press any key to go back, then f to plan again."))
+		b.WriteString(wrapText(r.plan.Refused, r.width-2) + "\n\n")
+		b.WriteString(st.Muted.Render(wrapText("b goes back to the steps to change them; esc cancels.", r.width-2)))
 		return b.String()
 	}
 	if r.empty() {
-		b.WriteString(st.Muted.Render("Every step was skipped: nothing to submit. Press any key to go back."))
+		b.WriteString(st.Muted.Render(wrapText("Every step was skipped: nothing to submit. b goes back to the steps; esc cancels.", r.width-2)))
 		return b.String()
 	}
+	for _, w := range r.plan.Warnings {
+		b.WriteString(st.Warning.Render(indentRest(wrapText("⚠ "+w, r.width-2), "  ")) + "\n")
+	}
+	if len(r.plan.Warnings) > 0 {
+		b.WriteString("\n")
+	}
 	for _, rm := range r.removals {
-		b.WriteString(st.Label.Render("Membership") + "  " + st.Before.Render(fmt.Sprintf("- %s in %s",
-			r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))) + "  (removed first)\n")
+		b.WriteString(diffLine(st, "Membership", fmt.Sprintf("%s in %s", r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID)),
+			"removed (first)", r.width) + "\n")
 	}
 	titleW := 0
 	for _, s := range r.plan.Steps {
 		if s.Accepted && s.Kind != model.StepNote && s.Removal == nil {
-			titleW = max(titleW, len([]rune(s.Title)))
+			titleW = max(titleW, lipgloss.Width(s.Title))
 		}
 	}
 	for _, s := range r.plan.Steps {
 		if !s.Accepted || s.Kind == model.StepNote || s.Removal != nil { // removals are listed above
 			continue
 		}
-		title := s.Title + strings.Repeat(" ", titleW-len([]rune(s.Title)))
-		b.WriteString(diffLine(st, title, orNone(s.Before), orNone(s.After), r.s.width) + "\n")
+		title := s.Title + strings.Repeat(" ", titleW-lipgloss.Width(s.Title))
+		b.WriteString(diffLine(st, title, orNone(s.Before), orNone(s.After), r.width) + "\n")
 	}
 	if implied := r.implicitOrganization(); implied != "" {
-		b.WriteString(st.Warning.Render("Organization  ") + wrapText(implied, r.s.width-14) + "\n")
+		b.WriteString(st.Warning.Render("Organization  ") + indentRest(wrapText(implied, r.width-14), "              ") + "\n")
 	}
 	if len(r.plan.Manual) > 0 {
-		b.WriteString(st.Warning.Render("Still to do by hand: ") + strings.Join(r.plan.Manual, " ") + "\n")
+		b.WriteString(st.Warning.Render("Still to do by hand:") + "\n" + manualList(r.plan.Manual, r.width) + "\n")
 	}
-	if r.update.Note != "" {
-		// The note can be long; the review shows as much as fits, the rest is on the ticket.
-		used := strings.Count(b.String(), "\n") + 3
-		room := max(r.s.height-2-used-2, 2)
-		lines := strings.Split(wrapText(r.update.Note, r.s.width-4), "\n")
-		if len(lines) > room {
-			lines = append(lines[:room-1], fmt.Sprintf("… (%d more lines)", len(lines)-room+1))
-		}
+	if r.update.Note != "" { // whole: it is what the ticket will say
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
-		b.WriteString(st.Muted.Render(indent(strings.Join(lines, "\n"), "  ")) + "\n")
+		b.WriteString(st.Muted.Render(indent(wrapText(r.update.Note, r.width-4), "  ")))
 	}
-	b.WriteString("\n")
-	if r.phase == submitting {
-		b.WriteString(r.spinner.View() + " Submitting to Zendesk…")
-	} else {
-		b.WriteString(st.Label.Render("y") + " submit with safe_update · any other key cancels")
-	}
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
-func (r reviewScreen) resultView() string {
+func (r *reviewScreen) resultView() string {
 	st := r.s.styles
 	m := r.result
+	w := r.width
 	var b strings.Builder
 	switch {
 	case m.Conflict:
-		b.WriteString(st.Warning.Render("Ticket changed in Zendesk since it was loaded — nothing was overwritten.") + "\n")
+		b.WriteString(st.Warning.Render(wrapText("Ticket changed in Zendesk since it was loaded — nothing was overwritten.", w-2)) + "\n")
 		if len(m.changes) > 0 {
 			b.WriteString("Changed in Zendesk meanwhile:\n")
 			for _, c := range m.changes {
-				b.WriteString("  • " + indentRest(wrapText(c, r.s.width-6), "    ") + "\n")
+				b.WriteString("  • " + indentRest(wrapText(c, w-6), "    ") + "\n")
 			}
 		}
-		b.WriteString("It has been reloaded and checked again; its current state is in the queue.\nPress f on it to plan a new fix.\n")
+		b.WriteString(wrapText("It has been reloaded and checked again; its current state is in the queue. Press f on it to plan a new fix.", w-2) + "\n")
 	case m.Err != nil:
-		label := "Submit failed: "
+		label := "Submit failed:"
 		if m.undo {
-			label = "Undo failed: "
+			label = "Undo failed:"
 		}
-		// The first line carries the label; every line stays inside the width.
-		b.WriteString(st.Error.Render(label) + indentRest(wrapText(m.Err.Error(), r.s.width-len(label)-1), "  ") + "\n")
+		b.WriteString(st.Error.Render(label) + "\n" + indent(wrapText(m.Err.Error(), w-4), "  ") + "\n")
 	case m.undo:
 		b.WriteString(st.OK.Render("✓ Reverted.") + "\n")
 	default:
 		b.WriteString(st.OK.Render("✓ Submitted.") + "\n")
 	}
 	for _, rm := range m.Removed {
-		a := fmt.Sprintf("removed %s from %s", r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))
-		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
+		a := fmt.Sprintf("✓ removed %s from %s", r.s.userLabel(rm.UserID), r.s.orgLabel(rm.OrganizationID))
+		b.WriteString(st.OK.Render(indent(wrapText(a, w-4), "  ")) + "\n")
 	}
-	for _, a := range m.Applied {
-		b.WriteString(st.OK.Render("  applied: ") + indentRest(wrapText(a, r.s.width-13), "             ") + "\n")
+	if len(m.Applied) > 0 && !m.undo && r.undo == nil {
+		// What the review showed, now on the ticket, in the review's words.
+		for _, s := range r.plan.Steps {
+			if s.Accepted && s.Removal == nil && s.Kind != model.StepNote {
+				b.WriteString(st.OK.Render(indent(wrapText("✓ "+s.Title+": "+orNone(s.After), w-4), "  ")) + "\n")
+			}
+		}
+		if r.update.Note != "" {
+			b.WriteString(st.OK.Render("  ✓ internal note added") + "\n")
+		}
+	} else {
+		for _, a := range m.Applied {
+			b.WriteString(st.OK.Render(indent(wrapText("✓ "+a, w-4), "  ")) + "\n")
+		}
 	}
 	for _, a := range m.NotApplied {
-		b.WriteString(st.Error.Render("  not applied: ") + indentRest(wrapText(a, r.s.width-17), "                 ") + "\n")
+		b.WriteString(st.Error.Render(indent(wrapText("not applied: "+a, w-4), "  ")) + "\n")
 	}
 	if m.ReloadErr != nil {
-		b.WriteString(st.Warning.Render("  could not reload the ticket: ") + m.ReloadErr.Error() + "\n")
+		b.WriteString(st.Warning.Render(indent(wrapText("could not reload the ticket: "+m.ReloadErr.Error(), w-4), "  ")) + "\n")
 	} else if m.Reloaded != nil && !m.Conflict {
 		ev := r.s.evals[m.TicketID]
 		if len(ev.Findings) == 0 {
-			b.WriteString(st.OK.Render("  reloaded: no findings left on this ticket.") + "\n")
+			b.WriteString(st.OK.Render("  Reloaded: no findings left on this ticket.") + "\n")
 		} else {
 			kinds := make([]string, len(ev.Findings))
 			for i, f := range ev.Findings {
 				kinds[i] = string(f.Kind)
 			}
-			b.WriteString(st.Warning.Render("  reloaded: still "+strings.Join(kinds, ", ")) + "\n")
+			b.WriteString(st.Warning.Render(indent(wrapText("Reloaded: still "+strings.Join(kinds, ", "), w-4), "  ")) + "\n")
 		}
 	}
-	b.WriteString("\n" + st.Muted.Render("esc returns to the queue."))
-	return b.String()
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // diffLine renders one changed field as "Field  - before → + after" on one line when it

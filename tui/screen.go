@@ -41,7 +41,10 @@ const (
 	screenDetail
 	screenWizard
 	screenReview
+	screenError
 	screenJournal
+	screenBulk
+	screenAudit
 	numScreens
 )
 
@@ -58,7 +61,9 @@ type (
 	}
 	// startFixMsg opens the fix wizard for a ticket.
 	startFixMsg struct{ id int64 }
-	// reloadMsg forgets the queue and loads it again.
+	// resumeFixMsg goes back from the review to the wizard, every choice kept.
+	resumeFixMsg struct{}
+	// reloadMsg loads the queue again; the old one goes when the first page comes.
 	reloadMsg struct{}
 	// undoMsg prepares the undo of the journal's newest change an undo can revert.
 	undoMsg struct{}
@@ -85,28 +90,82 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if msg.status != "" {
 			m.status = msg.status
 		}
+		return m.loadConversation(msg.id)
+	case loadConversationMsg:
+		return m.loadConversation(msg.id)
+	case conversationMsg:
+		m.storeConversation(msg)
+	case refreshTickMsg:
+		return m.startRefresh(msg)
+	case changesMsg:
+		return m.applyChanges(msg)
+	case ageTickMsg:
+		return ageTickCmd() // the View that follows redraws the age
+	case previewSettledMsg:
+		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startFixMsg:
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
-			m.current = screenWizard
-			return m.lookupBeforeFix(msg.id) // people.go: the plan waits for Zendesk's answer
+			m.current, m.status = screenWizard, "" // no stale "fix cancelled" during the next fix
+			return m.lookupBeforeFix(msg.id)       // people.go: the plan waits for Zendesk's answer
 		}
+	case resumeFixMsg:
+		m.current = screenWizard
+	case showErrorMsg:
+		if m.lastErr != "" && m.current != screenError {
+			m.errs.show("Last error", m.lastErr, m.current)
+			m.current = screenError
+		}
+	case returnToMsg:
+		m.current = msg.id
 	case reloadMsg:
-		m.s.reset()
-		m.queue.invalidate()
-		m.queue.refresh()
+		m.stale = true // forgotten at the reload's first page, kept if it fails
 		m.lastErr, m.status = "", "reloading…"
 		return m.startLoad()
+	case startBulkMsg:
+		if len(msg.ids) == 0 {
+			m.status = "mark tickets with x first, then F fixes them together"
+			return nil
+		}
+		m.bulk.startBulk(msg.ids)
+		m.current = screenBulk
+	case startRemovalsMsg:
+		m.bulk.startRemovals(msg.rows)
+		m.current = screenBulk
+	case startAuditMsg:
+		m.current = screenAudit
+		return m.audit.start()
+	case statusMsg:
+		m.status = msg.text
 	case undoMsg:
+		if m.bulk.offerUndo() { // u after a bulk fix offers to undo the whole batch
+			m.current = screenBulk
+			return nil
+		}
 		m.status = "preparing undo…"
-		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, 0)
+		return undoLastCmd(m.s.client, m.s.journal, m.s.rules)
 	case undoPickMsg:
 		m.status = "reading the journal…"
 		return listJournalCmd(m.s.journal)
+	case offerBatchUndoMsg:
+		m.status = ""
+		m.bulk.offerBatch(msg.id, msg.n)
+		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
 	case copyURLMsg:
 		return m.copyURL(msg.id)
+	case openedMsg:
+		if msg.err != nil {
+			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.openError("The browser did not open", msg.err.Error())
+		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+		} else {
+			m.status = "copied " + msg.url
+		}
 	default:
 		return m.active().Update(msg)
 	}
@@ -145,3 +204,6 @@ func (m *Model) copyURL(id int64) tea.Cmd {
 	}
 	return func() tea.Msg { return copiedMsg{url: url, err: cp(url)} }
 }
+
+// openedMsg is the browser opener's answer.
+type openedMsg struct{ err error }

@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -25,10 +27,20 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
+	marked  marks              // tickets marked for a bulk fix (x)
 	deps    map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
 	readers map[depKey]map[int64]struct{}
+
+	// newest is the newest updated_at merged: where the next live refresh starts, on
+	// Zendesk's clock.
+	newest time.Time
+
+	// convs caches conversations by ticket (conversation.go); authors are the people who
+	// wrote their comments.
+	convs   map[int64]*conversation
+	authors map[int64]model.User
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
@@ -62,8 +74,11 @@ func newSession(opts Options) *session {
 		dir:     model.NewDirectory(),
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
+		marked:  marks{},
 		deps:    map[int64][]depKey{},
 		readers: map[depKey]map[int64]struct{}{},
+		convs:   map[int64]*conversation{},
+		authors: map[int64]model.User{},
 	}
 }
 
@@ -74,6 +89,8 @@ func (s *session) reset() {
 	s.evals = map[int64]model.Evaluation{}
 	s.deps = map[int64][]depKey{}
 	s.readers = map[depKey]map[int64]struct{}{}
+	s.convs = map[int64]*conversation{}
+	s.newest = time.Time{}
 }
 
 // merge adds a page (made inert first) and returns the tickets whose verdict or row may
@@ -82,9 +99,13 @@ func (s *session) reset() {
 // (dependents). Only those are judged again.
 func (s *session) merge(p model.QueuePage) []int64 {
 	p = inertPage(p)
+	delta := s.news(p) // before the merge: what the page changes in the directory
 	s.dir.Merge(p)
 	changed := make([]int64, 0, len(p.Tickets))
 	for _, t := range p.Tickets {
+		if t.UpdatedAt.After(s.newest) {
+			s.newest = t.UpdatedAt
+		}
 		if model.InQueue(s.rules, t) {
 			s.tickets[t.ID] = t
 		} else {
@@ -94,8 +115,8 @@ func (s *session) merge(p model.QueuePage) []int64 {
 		}
 		changed = append(changed, t.ID)
 	}
-	if len(p.Users) > 0 || len(p.Organizations) > 0 || len(p.Memberships) > 0 {
-		changed = append(changed, s.dependents(p, changed)...)
+	if len(delta.Users) > 0 || len(delta.Organizations) > 0 || len(delta.Memberships) > 0 {
+		changed = append(changed, s.dependents(delta, changed)...)
 	}
 	for _, id := range changed {
 		if t, ok := s.tickets[id]; ok {
@@ -113,6 +134,45 @@ type depKey struct {
 	kind byte // 'u' user, 'o' organization, 'd' domain, 'e' address, '?' any customer domain or user
 	id   int64
 	s    string
+}
+
+// news keeps of a page the people, organizations and memberships the directory does not
+// hold as they are: a user seen again unchanged changes no verdict.
+func (s *session) news(p model.QueuePage) model.QueuePage {
+	var out model.QueuePage
+	for _, u := range p.Users {
+		if old, ok := s.dir.User(u.ID); !ok || !reflect.DeepEqual(old, u) && !(u.Emails == nil && sameBut(old, u)) {
+			out.Users = append(out.Users, u)
+		}
+	}
+	for _, o := range p.Organizations {
+		if old, ok := s.dir.Organization(o.ID); !ok || !reflect.DeepEqual(old, o) {
+			out.Organizations = append(out.Organizations, o)
+		}
+	}
+	for _, m := range p.Memberships {
+		if !slices.ContainsFunc(s.dir.MembershipsOf(m.UserID), func(x model.Membership) bool { return x == m }) {
+			out.Memberships = append(out.Memberships, m)
+		}
+	}
+	return out
+}
+
+// sameBut reports whether two versions of a user differ only in Emails (nil in a page
+// means "not looked up": the directory keeps what it knew).
+func sameBut(a, b model.User) bool {
+	a.Emails, b.Emails = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
+// remove forgets tickets that left the queue's source and returns their ids.
+func (s *session) remove(ids []int64) []int64 {
+	for _, id := range ids {
+		delete(s.tickets, id)
+		delete(s.evals, id)
+		s.setDeps(id, nil)
+	}
+	return ids
 }
 
 // dependencies lists what a ticket's verdict and row read from the directory, noted when
@@ -205,10 +265,11 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 		}
 	}
 	for _, u := range p.Users {
+		// A user's address decides who E names, not what its domain is: domains are
+		// classified by the organizations that hold them (below).
 		add(depKey{kind: 'u', id: u.ID})
 		if e := model.NormalizeEmail(u.Email); e != "" {
 			add(depKey{kind: 'e', s: e})
-			add(depKey{kind: 'd', s: domainOf(e)})
 		}
 	}
 	for _, o := range p.Organizations {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/partner-triage/partner-triage/text"
 )
 
@@ -20,10 +21,17 @@ func (m Model) statusBar() string {
 		parts = append(parts, prog+" tickets…")
 	}
 	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
+	if n := len(m.s.marked); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d marked", n))
+	}
+	if a := m.dataAge(); a != "" && !m.loading {
+		parts = append(parts, a) // before the message: when the line is cut, the message goes
+	}
 	style := st.StatusBar
 	switch {
 	case m.lastErr != "":
-		parts = append(parts, "error: "+text.Line(m.lastErr))
+		used := lipgloss.Width(strings.Join(parts, " · ")) + 3
+		parts = append(parts, errorHint(text.Line(m.lastErr), max(m.s.width-2-used, 20)))
 		style = st.StatusErr
 	case m.status != "":
 		parts = append(parts, m.status)
@@ -37,12 +45,5 @@ func (m Model) statusBar() string {
 }
 
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	return string(r[:n-1]) + "…"
+	return ansi.Truncate(s, max(n, 1), "…") // by terminal cells, never runes
 }

@@ -67,11 +67,8 @@ func (r reviewScreen) undoView() string {
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
 		b.WriteString(st.Muted.Render(indent(wrapText(r.update.Note, r.s.width-4), "  ")) + "\n")
 	}
-	b.WriteString("\n")
-	if r.phase == submitting {
-		return b.String() + r.spinner.View() + " Reverting in Zendesk…"
-	}
-	return b.String() + st.Label.Render("y") + " revert with safe_update · any other key cancels"
+	// The review draws the spinner and lists the keys (y/enter reverts, esc cancels).
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // journalListMsg carries the journal's changes not undone yet, newest first.

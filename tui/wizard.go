@@ -5,25 +5,49 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
 	"github.com/charmbracelet/bubbles/textinput"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/partner-triage/partner-triage/model"
 )
 
 // reviewPlanMsg asks the root to show the review of a finished walk-through.
 type reviewPlanMsg struct{ plan model.Plan }
 
-// wizardScreen walks the agent through a fix plan one step at a time: each step shows
-// before → after and is accepted (space), skipped (n) or edited (e) before the review.
+// wizardEdit is what the wizard's edit field is editing.
+type wizardEdit int
+
+const (
+	editNone wizardEdit = iota
+	editLine            // a one-line value (an address, a name) in the text input
+	editNote            // the internal note in the multi-line text area
+)
+
+// wizardScreen walks the agent through a fix plan one step at a time (rules.md, "Fix
+// plans"): each step shows before → after first, then the passage that calls for it, and
+// is accepted as proposed (space), skipped (n) or edited (e); enter accepts every remaining
+// step as proposed and goes to the review. A CC step is a toggle: space keeps what the plan
+// proposes, e turns it on or off. What does not fit the height scrolls (pgdn/pgup).
 type wizardScreen struct {
 	s        *session
 	ticketID int64
 	plan     model.Plan
 	opts     model.PlanOptions
-	decided  map[model.StepKind]bool // the agent's choices so far, kept across re-planning
-	step     int
-	editing  bool
-	input    textinput.Model
+	// base is the reading the agent started from when they took the other one (t), so t
+	// takes them back; nil while on the first reading.
+	base *model.PlanOptions
+	// decided holds the agent's choices so far by step kind and title, kept across
+	// re-planning (an edited address) and a return from the review.
+	decided map[string]bool
+	step    int
+	editing wizardEdit
+	input   textinput.Model
+	note    textarea.Model
+	vp      viewport.Model
+	width   int
+	height  int
 	// asking names the addresses Zendesk is being asked about (people.go); the plan and the
 	// keys typed meanwhile (queued) wait for the answer.
 	asking string
@@ -33,146 +57,268 @@ type wizardScreen struct {
 func newWizardScreen(s *session) *wizardScreen {
 	in := textinput.New()
 	in.Prompt = "› "
-	in.CharLimit = 254
-	return &wizardScreen{s: s, input: in}
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.CharLimit = 0 // the note is never cut
+	ta.MaxHeight = 0
+	ta.Prompt = ""
+	return &wizardScreen{s: s, input: in, note: ta, vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
 // start plans the fix for a ticket from scratch.
 func (w *wizardScreen) start(id int64) {
-	w.ticketID, w.step, w.editing, w.asking, w.queued = id, 0, false, "", nil
-	w.opts = model.PlanOptions{}
-	w.decided = map[model.StepKind]bool{}
+	w.ticketID, w.step, w.editing, w.asking, w.queued = id, 0, editNone, "", nil
+	w.opts, w.base = model.PlanOptions{}, nil
+	w.decided = map[string]bool{}
 	w.replan()
 }
+
+func decisionKey(s model.Step) string { return string(s.Kind) + "\x00" + s.Title }
 
 // replan rebuilds the plan from the current options (after an edit), keeping earlier choices.
 func (w *wizardScreen) replan() {
 	t := w.s.tickets[w.ticketID]
 	w.plan = model.BuildPlan(w.s.rules, t, w.s.evals[w.ticketID], w.s.dir, w.opts)
 	for i := range w.plan.Steps {
-		if v, ok := w.decided[w.plan.Steps[i].Kind]; ok {
+		if v, ok := w.decided[decisionKey(w.plan.Steps[i])]; ok {
 			w.plan.Steps[i].Accepted = v
 		}
 	}
 	w.plan.RefreshNote()
-	if w.step > len(w.plan.Steps) {
-		w.step = len(w.plan.Steps)
+	if w.step >= len(w.plan.Steps) {
+		w.step = max(len(w.plan.Steps)-1, 0)
 	}
+	w.vp.GotoTop()
 }
 
-// CapturesKeys reports whether typed keys belong to the edit line.
-func (w *wizardScreen) CapturesKeys() bool { return w.editing }
+// CapturesKeys reports whether typed keys belong to the edit field.
+func (w *wizardScreen) CapturesKeys() bool { return w.editing != editNone }
 
-// SetSize is a no-op: the wizard draws to the session's width.
-func (w *wizardScreen) SetSize(int, int) {}
+// SetSize gives the wizard its body size in cells.
+func (w *wizardScreen) SetSize(width, height int) {
+	w.width, w.height = max(width, 20), max(height, 3)
+}
 
-// ShortHelp is the wizard's help line.
-func (w *wizardScreen) ShortHelp() []key.Binding {
+// walking reports whether there are steps to walk (not refused, not empty).
+func (w *wizardScreen) walking() bool { return w.plan.Refused == "" && len(w.plan.Steps) > 0 }
+
+// canType reports whether e opens the address field on a plan without steps.
+func (w *wizardScreen) canType() bool {
+	return !w.walking() && (w.canEnterEmail() || w.opts.OrgEmail != "")
+}
+
+// bindings returns the keys that work in the wizard's current state, each enabled or not,
+// so the help line and `?` list exactly what works (key.Binding.SetEnabled).
+func (w *wizardScreen) bindings() (accept, skip, edit, all, prev, other, up, down, keep, done, cancel, back key.Binding) {
 	k := w.s.keys
-	return []key.Binding{k.Accept, k.Skip, k.Edit, k.Back, k.Help}
+	accept, skip, edit, all, prev, other = k.Accept, k.Skip, k.Edit, k.AcceptAll, k.PrevStep, k.OtherReading
+	// Short words: the help line must fit 80 columns with every key that works.
+	accept.SetHelp(k.Accept.Help().Key, "accept")
+	skip.SetHelp(k.Skip.Help().Key, "skip")
+	edit.SetHelp(k.Edit.Help().Key, "edit")
+	all.SetHelp(k.AcceptAll.Help().Key, "accept all")
+	other.SetHelp(k.OtherReading.Help().Key, "other reading")
+	up = key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "scroll up"))
+	down = key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "more"))
+	keep, done = k.KeepNote, k.InputDone
+	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel edit"))
+	back = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
+
+	editing := w.editing != editNone
+	walking := w.walking() && !editing
+	var cur model.Step
+	if walking {
+		cur = w.plan.Steps[w.step]
+	}
+	accept.SetEnabled(walking)
+	skip.SetEnabled(walking)
+	all.SetEnabled(walking)
+	prev.SetEnabled(walking && w.step > 0)
+	other.SetEnabled(!editing && w.plan.Refused == "" && (w.plan.OtherReading != nil || w.base != nil))
+	switch {
+	case walking && cur.Toggle && cur.Accepted:
+		edit.SetHelp(k.Edit.Help().Key, "turn off")
+	case walking && cur.Toggle:
+		edit.SetHelp(k.Edit.Help().Key, "turn on")
+	case walking && cur.Kind == model.StepNote:
+		edit.SetHelp(k.Edit.Help().Key, "edit note")
+	case !walking && !editing:
+		edit.SetHelp(k.Edit.Help().Key, "type the address")
+	}
+	edit.SetEnabled(walking && (cur.Editable || cur.Toggle) || !w.walking() && !editing && w.canType())
+	up.SetEnabled(!editing && !w.vp.AtTop())
+	down.SetEnabled(!editing && !w.vp.AtBottom())
+	keep.SetEnabled(w.editing == editNote)
+	done.SetEnabled(w.editing == editLine)
+	cancel.SetEnabled(editing)
+	back.SetEnabled(!editing)
+	if w.base != nil {
+		other.SetHelp(k.OtherReading.Help().Key, "first reading")
+	}
+	return
+}
+
+// ShortHelp is the wizard's help line: only the keys that work now.
+func (w *wizardScreen) ShortHelp() []key.Binding {
+	accept, skip, edit, all, _, other, _, down, keep, done, cancel, back := w.bindings()
+	hlp := w.s.keys.Help
+	hlp.SetEnabled(w.editing == editNone) // ? types a question mark into the edit field
+	return []key.Binding{accept, skip, edit, all, other, keep, done, cancel, back, down, hlp}
 }
 
 // FullHelp is the wizard's `?` help.
 func (w *wizardScreen) FullHelp() [][]key.Binding {
-	k := w.s.keys
-	prev := key.NewBinding(key.WithKeys(k.Up.Keys()...), key.WithHelp(k.Up.Help().Key, "previous step"))
-	return [][]key.Binding{{k.Accept, k.Skip, k.Edit, prev}, {k.Back, k.Help, k.Quit}}
+	accept, skip, edit, all, prev, other, up, down, keep, done, cancel, back := w.bindings()
+	return [][]key.Binding{{accept, skip, edit, all}, {prev, other, up, down}, {keep, done, cancel}, {back, w.s.keys.Help, w.s.keys.Quit}}
 }
 
-// Update satisfies the screen contract with handle, its value-style Update.
+// Update handles a key or, while editing, the edit field's messages.
 func (w *wizardScreen) Update(msg tea.Msg) tea.Cmd {
+	km, ok := msg.(tea.KeyMsg)
+	if !ok {
+		return w.updateField(msg)
+	}
+	accept, skip, edit, all, prev, other, up, down, keep, done, cancel, back := w.bindings()
+	switch {
+	case key.Matches(km, cancel):
+		w.stopEditing()
+		return nil
+	case key.Matches(km, keep):
+		v := w.note.Value()
+		w.stopEditing()
+		w.applyEdit(v)
+		return nil
+	case key.Matches(km, done):
+		v := strings.TrimSpace(w.input.Value())
+		w.stopEditing()
+		w.applyEdit(v)
+		return nil
+	case w.editing != editNone:
+		return w.updateField(msg)
+	case w.asking != "" && !key.Matches(km, back):
+		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
+	case key.Matches(km, back):
+		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
+	case key.Matches(km, accept):
+		w.decide(true)
+	case key.Matches(km, skip):
+		w.decide(false)
+	case key.Matches(km, all):
+		w.toReview()
+	case key.Matches(km, prev):
+		w.step--
+		w.vp.GotoTop()
+	case key.Matches(km, other):
+		w.takeOtherReading()
+	case key.Matches(km, up):
+		w.vp.HalfPageUp()
+	case key.Matches(km, down):
+		w.vp.HalfPageDown()
+	case key.Matches(km, edit):
+		return w.startEditing()
+	}
+	return nil
+}
+
+func (w *wizardScreen) updateField(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
-	*w, cmd = w.handle(msg)
+	switch w.editing {
+	case editLine:
+		w.input, cmd = w.input.Update(msg)
+	case editNote:
+		w.note, cmd = w.note.Update(msg)
+	}
 	return cmd
 }
 
-func (w wizardScreen) handle(msg tea.Msg) (wizardScreen, tea.Cmd) {
-	km, ok := msg.(tea.KeyMsg)
-	if !ok {
-		if w.editing {
-			var cmd tea.Cmd
-			w.input, cmd = w.input.Update(msg)
-			return w, cmd
+func (w *wizardScreen) stopEditing() {
+	w.editing = editNone
+	w.input.Blur()
+	w.note.Blur()
+}
+
+// startEditing opens the edit field for the current step (or flips a toggle).
+func (w *wizardScreen) startEditing() tea.Cmd {
+	if !w.walking() { // an address typed for an unknown customer
+		v := w.s.evals[w.ticketID].OrgEmail
+		if w.opts.OrgEmail != "" {
+			v = w.opts.OrgEmail
 		}
-		return w, nil
+		return w.editLine(v)
 	}
-	if w.editing {
-		switch {
-		case key.Matches(km, w.s.keys.InputDone):
-			w.editing = false
-			w.input.Blur()
-			w.applyEdit(strings.TrimSpace(w.input.Value()))
-			return w, nil
-		case key.Matches(km, w.s.keys.Back):
-			w.editing = false
-			w.input.Blur()
-			return w, nil
-		}
-		var cmd tea.Cmd
-		w.input, cmd = w.input.Update(msg)
-		return w, cmd
-	}
-	if w.asking != "" && !key.Matches(km, w.s.keys.Back) {
-		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
-		return w, nil
-	}
-	if key.Matches(km, w.s.keys.Back) {
-		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
-		return w, nil
-	}
-	if w.plan.Refused != "" || len(w.plan.Steps) == 0 {
-		// Only esc (handled above) leaves a refused or empty plan — or, when the
-		// customer's address is unknown, e to type the address the submitter gave.
-		if key.Matches(km, w.s.keys.Edit) && (w.canEnterEmail() || w.opts.OrgEmail != "") {
-			w.editing = true
-			w.input.SetValue(w.s.evals[w.ticketID].OrgEmail)
-			if w.opts.OrgEmail != "" {
-				w.input.SetValue(w.opts.OrgEmail)
-			}
-			w.input.CursorEnd()
-			return w, w.input.Focus()
-		}
-		return w, nil
-	}
+	st := &w.plan.Steps[w.step]
 	switch {
-	case key.Matches(km, w.s.keys.Accept):
-		return w.decide(true)
-	case key.Matches(km, w.s.keys.Skip):
-		return w.decide(false)
-	case key.Matches(km, w.s.keys.Edit):
-		if w.step < len(w.plan.Steps) && w.plan.Steps[w.step].Editable {
-			w.editing = true
-			w.input.SetValue(w.editValue())
-			w.input.CursorEnd()
-			return w, w.input.Focus()
-		}
-	case key.Matches(km, w.s.keys.Up):
-		if w.step > 0 {
-			w.step--
-		}
+	case st.Toggle:
+		st.Accepted = !st.Accepted
+		w.decided[decisionKey(*st)] = st.Accepted
+		w.plan.RefreshNote()
+		return nil
+	case st.Kind == model.StepNote:
+		w.editing = editNote
+		w.note.SetValue(st.Note)
+		w.layoutNote()
+		return w.note.Focus()
+	case st.Kind == model.StepOrgEmail:
+		return w.editLine(st.OrgEmail)
+	case st.Kind == model.StepRequester && st.NewRequester != nil:
+		return w.editLine(st.NewRequester.Name)
 	}
-	return w, nil
+	return w.editLine(st.After)
+}
+
+func (w *wizardScreen) editLine(v string) tea.Cmd {
+	w.editing = editLine
+	w.input.SetValue(v)
+	w.input.CursorEnd()
+	return w.input.Focus()
 }
 
 // decide records the choice for the current step and moves on; after the last step it
-// hands the plan to the review.
-func (w wizardScreen) decide(accept bool) (wizardScreen, tea.Cmd) {
+// hands the plan to the review. Accepting a toggle keeps what the plan proposes.
+func (w *wizardScreen) decide(accept bool) {
 	st := &w.plan.Steps[w.step]
-	st.Accepted = accept
-	w.decided[st.Kind] = accept
-	w.plan.RefreshNote() // the note follows the steps the agent keeps
-	w.step++
-	if w.step >= len(w.plan.Steps) {
-		plan := w.plan
-		w.step = len(w.plan.Steps) - 1
-		return w, func() tea.Msg { return reviewPlanMsg{plan: plan} }
+	if !st.Toggle || !accept {
+		st.Accepted = accept
 	}
-	return w, nil
+	w.decided[decisionKey(*st)] = st.Accepted
+	w.plan.RefreshNote() // the note follows the steps the agent keeps
+	if w.step+1 >= len(w.plan.Steps) {
+		w.toReview()
+		return
+	}
+	w.step++
+	w.vp.GotoTop()
+}
+
+// toReview accepts every step not decided yet as proposed and shows the review; the
+// wizard keeps its place, so `b` on the review comes back to the last step.
+func (w *wizardScreen) toReview() {
+	for _, s := range w.plan.Steps {
+		if _, ok := w.decided[decisionKey(s)]; !ok {
+			w.decided[decisionKey(s)] = s.Accepted
+		}
+	}
+	w.plan.RefreshNote()
+	w.step = len(w.plan.Steps) - 1
+	w.s.emit(reviewPlanMsg{plan: w.plan})
+}
+
+// takeOtherReading switches to the other fix a warning offers, or back to the first.
+func (w *wizardScreen) takeOtherReading() {
+	if w.base != nil {
+		w.opts, w.base = *w.base, nil
+	} else if r := w.plan.OtherReading; r != nil {
+		base := w.opts
+		w.opts, w.base = r.Options, &base
+	}
+	w.decided = map[string]bool{}
+	w.step = 0
+	w.replan()
 }
 
 // canEnterEmail: a plan without steps for an unknown customer address can be rebuilt from
 // an address the agent types (after asking the submitter, as the handbook says).
-func (w wizardScreen) canEnterEmail() bool {
+func (w *wizardScreen) canEnterEmail() bool {
 	for _, f := range w.s.evals[w.ticketID].Findings {
 		if f.Kind == model.KindCustomerEmailUnknown {
 			return true
@@ -181,29 +327,13 @@ func (w wizardScreen) canEnterEmail() bool {
 	return false
 }
 
-// editValue is the text the edit line starts from.
-func (w wizardScreen) editValue() string {
-	st := w.plan.Steps[w.step]
-	switch st.Kind {
-	case model.StepOrgEmail:
-		return st.OrgEmail
-	case model.StepRequester:
-		if st.NewRequester != nil {
-			return st.NewRequester.Name
-		}
-	case model.StepNote:
-		return st.Note
-	}
-	return st.After
-}
-
 // applyEdit feeds an edited value back into the plan. A new Organization Email re-plans
-// the requester and organization from that address.
+// the requester and organization from that address; an unchanged value changes nothing.
 func (w *wizardScreen) applyEdit(v string) {
-	if v == "" {
+	if strings.TrimSpace(v) == "" {
 		return
 	}
-	if len(w.plan.Steps) == 0 {
+	if !w.walking() {
 		w.opts.OrgEmail = v // a corrected address typed for an unknown customer
 		w.askThenReplan(v)
 		return
@@ -211,83 +341,176 @@ func (w *wizardScreen) applyEdit(v string) {
 	st := &w.plan.Steps[w.step]
 	switch st.Kind {
 	case model.StepOrgEmail:
-		w.opts.OrgEmail = v
-		w.askThenReplan(v)
+		if v != st.OrgEmail {
+			w.opts.OrgEmail = v
+			w.askThenReplan(v)
+		}
 	case model.StepRequester:
-		w.opts.NewRequesterName = v
-		w.replan()
+		if st.NewRequester != nil && v != st.NewRequester.Name {
+			w.opts.NewRequesterName = v
+			w.replan()
+		}
 	case model.StepNote:
-		st.Note, st.After = v, v
+		if v != st.Note { // untouched, the note keeps following the steps
+			st.Note, st.After = v, v
+		}
 	}
 }
 
-func (w wizardScreen) View() string {
-	st := w.s.styles
-	var b strings.Builder
+// layoutNote sizes the note's text area to the room under the step header.
+func (w *wizardScreen) layoutNote() {
+	w.note.SetWidth(max(w.width-4, 16))
+	w.note.SetHeight(max(w.height-w.headerHeight()-3, 3))
+}
+
+func (w *wizardScreen) title() string {
 	t := w.s.tickets[w.ticketID]
-	b.WriteString(st.Title.Render(fmt.Sprintf("Fix #%d  %s", t.ID, t.Subject)) + "\n\n")
-	if w.asking != "" {
-		return b.String() + w.askingView()
+	return w.s.styles.Title.Render(truncate(fmt.Sprintf("Fix #%d  %s", t.ID, oneLine(t.Subject)), w.width))
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// stepList is the overview of the steps: one line each when the height allows, else one line.
+func (w *wizardScreen) stepList() string {
+	st := w.s.styles
+	if w.height < 18 {
+		lead := fmt.Sprintf("Step %d of %d: ", w.step+1, len(w.plan.Steps))
+		return st.Muted.Render(lead) + st.StepActive.Render(truncate(w.plan.Steps[w.step].Title, max(w.width-len(lead), 4)))
 	}
-	if w.plan.Refused != "" {
-		b.WriteString(st.Error.Render("This fix is refused and will not be submitted:") + "\n")
-		hint := "esc goes back."
-		if w.opts.OrgEmail != "" {
-			hint = "e corrects the address you typed · esc goes back."
-		}
-		b.WriteString(wrapText(w.plan.Refused, w.s.width-2) + "\n\n" + st.Muted.Render(hint))
-		return b.String()
-	}
-	if len(w.plan.Steps) == 0 {
-		if len(w.plan.Manual) > 0 {
-			b.WriteString(st.Warning.Render("partner-triage cannot fix this itself; by hand:") + "\n")
-			b.WriteString(manualList(w.plan.Manual, w.s.width) + "\n\n")
-			if w.editing {
-				b.WriteString("Corrected Organization Email (partners):\n" + w.input.View() + "\n")
-			} else if w.canEnterEmail() {
-				b.WriteString(st.Muted.Render("e enters the corrected address · esc goes back."))
-			} else {
-				b.WriteString(st.Muted.Render("esc goes back."))
-			}
-			return b.String()
-		}
-		b.WriteString(st.OK.Render("Nothing to fix: the ticket already follows the handbook.") + "\n\n" + st.Muted.Render("esc goes back."))
-		return b.String()
-	}
+	lines := make([]string, len(w.plan.Steps))
 	for i, s := range w.plan.Steps {
-		mark := "  "
+		_, decided := w.decided[decisionKey(s)]
+		mark, note := "  ", ""
 		switch {
 		case i == w.step:
 			mark = "▸ "
-		case i < w.step && s.Accepted:
+		case decided && s.Accepted:
 			mark = "✓ "
-		case i < w.step:
-			mark = "✗ "
+		case decided:
+			mark, note = "– ", " (skipped)"
+			if s.Toggle {
+				note = " (off)"
+			}
 		}
-		label := fmt.Sprintf("%s%d. %s", mark, i+1, s.Title)
-		if i == w.step {
+		label := truncate(fmt.Sprintf("%s%d. %s%s", mark, i+1, s.Title, note), w.width)
+		switch {
+		case i == w.step:
 			label = st.StepActive.Render(label)
-		} else if i > w.step {
+		case !decided:
 			label = st.Muted.Render(label)
 		}
-		b.WriteString(label + "\n")
+		lines[i] = label
 	}
+	return strings.Join(lines, "\n")
+}
+
+func (w *wizardScreen) headerHeight() int {
+	if !w.walking() {
+		return 2
+	}
+	return 2 + lipgloss.Height(w.stepList()) + 1
+}
+
+// stepBox is the current step: the values first, then what is proposed, why, and warnings.
+func (w *wizardScreen) stepBox() string {
+	st := w.s.styles
 	cur := w.plan.Steps[w.step]
-	var box strings.Builder
-	box.WriteString(st.Label.Render(cur.Title) + "\n")
+	inner := max(w.width-4, 16)
+	var b strings.Builder
+	b.WriteString(st.Label.Render(cur.Title) + "\n")
+	if w.editing == editNote {
+		b.WriteString(w.note.View())
+		return st.Box.Width(max(w.width-2, 18)).Render(b.String())
+	}
+	if cur.Kind == model.StepNote {
+		b.WriteString(st.After.Render(wrapText(orNone(cur.After), inner)))
+	} else {
+		b.WriteString(st.Before.Render(indentRest(wrapText("- "+orNone(cur.Before), inner), "  ")) + "\n")
+		b.WriteString(st.After.Render(indentRest(wrapText("+ "+orNone(cur.After), inner), "  ")))
+		if w.editing == editLine {
+			b.WriteString("\n" + w.input.View())
+		}
+	}
+	if cur.Toggle {
+		state := "Off: e turns it on."
+		if cur.Accepted {
+			state = "On: e turns it off."
+		}
+		b.WriteString("\n" + st.Label.Render(state))
+	}
+	// Warnings before the rationale: they are what the agent must weigh.
+	for _, warn := range w.plan.Warnings {
+		b.WriteString("\n\n" + st.Warning.Render(indentRest(wrapText("⚠ "+warn, inner), "  ")))
+	}
+	if r := w.plan.OtherReading; r != nil {
+		b.WriteString("\n" + st.Warning.Render(indentRest(wrapText("t: "+r.Label+".", inner), "   ")))
+	}
+	if w.base != nil {
+		b.WriteString("\n\n" + st.Warning.Render(wrapText("This is the other reading; t goes back to the first.", inner)))
+	}
 	if cur.Why != "" {
-		box.WriteString(st.Muted.Render(wrapText(cur.Why, w.s.width-6)) + "\n")
+		b.WriteString("\n\n" + st.Muted.Render(wrapText(cur.Why, inner)))
 	}
-	box.WriteString(st.Before.Render("- "+orNone(cur.Before)) + "\n")
-	box.WriteString(st.After.Render("+ " + orNone(cur.After)))
-	if w.editing {
-		box.WriteString("\n" + w.input.View())
+	return st.Box.Width(max(w.width-2, 18)).Render(b.String())
+}
+
+// View draws the wizard: title, the step overview, and the current step scrolling under it.
+func (w *wizardScreen) View() string {
+	st := w.s.styles
+	head := w.title() + "\n\n"
+	if w.asking != "" {
+		return head + w.askingView()
 	}
-	b.WriteString("\n" + st.Box.Width(max(w.s.width-4, 20)).Render(box.String()))
-	if len(w.plan.Manual) > 0 {
-		b.WriteString("\n" + st.Warning.Render("Also, by hand:") + "\n" + manualList(w.plan.Manual, w.s.width))
+	var body string
+	switch {
+	case w.plan.Refused != "":
+		body = st.Error.Render("This fix is refused and will not be submitted:") + "\n" + wrapText(w.plan.Refused, w.width-2)
+	case len(w.plan.Steps) == 0 && len(w.plan.Manual) > 0:
+		body = st.Warning.Render("partner-triage cannot fix this itself; by hand:") + "\n" + manualList(w.plan.Manual, w.width)
+		if w.editing == editLine {
+			body += "\n\nCorrected Organization Email (partners):\n" + w.input.View()
+		}
+	case len(w.plan.Steps) == 0:
+		body = st.OK.Render("Nothing to fix: the ticket already follows the handbook.")
+	default:
+		head += w.stepList() + "\n\n"
+		body = w.stepBox()
+		if len(w.plan.Manual) > 0 {
+			body += "\n" + st.Warning.Render("Also, by hand:") + "\n" + manualList(w.plan.Manual, w.width)
+		}
 	}
-	return b.String()
+	if w.editing == editNote { // the text area scrolls itself; keep it whole on screen
+		w.layoutNote()
+		return head + w.stepBox()
+	}
+	room := max(w.height-lipgloss.Height(head), 2)
+	w.vp.Width, w.vp.Height = w.width, room
+	w.vp.SetContent(body)
+	if w.vp.TotalLineCount() <= room {
+		return head + body
+	}
+	w.vp.Height = room - 1
+	return head + w.vp.View() + "\n" + moreMarker(st, w.vp, "pgdn")
+}
+
+// moreMarker is the line under a scrolled view: what is hidden and how to see it.
+func moreMarker(st Styles, vp viewport.Model, keyName string) string {
+	hidden := vp.TotalLineCount() - vp.YOffset - vp.Height
+	switch {
+	case hidden > 0:
+		return st.Label.Render(fmt.Sprintf("↓ %d more %s below (%s)", hidden, plural(hidden, "line", "lines"), keyName))
+	case vp.YOffset > 0:
+		return st.Muted.Render("↑ more above")
+	}
+	return ""
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func orNone(s string) string {

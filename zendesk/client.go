@@ -264,7 +264,11 @@ func (c *Client) Redact(s string) string { return c.scrub(s) }
 
 // scrub removes the credentials from a text.
 func (c *Client) scrub(s string) string {
-	for _, sec := range c.secrets {
+	secrets := c.secrets
+	if ts, ok := c.cfg.Token.(interface{ Secrets() []string }); ok {
+		secrets = append(secrets[:len(secrets):len(secrets)], ts.Secrets()...) // a sign-in's tokens change
+	}
+	for _, sec := range secrets {
 		if len(sec) >= 3 {
 			s = strings.ReplaceAll(s, sec, "[redacted]")
 		}

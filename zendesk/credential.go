@@ -24,6 +24,9 @@ type TokenSource interface {
 	Renew(ctx context.Context, rejected string) (string, error)
 }
 
+// A TokenSource that also has a method Secrets() []string (the tokens it holds now) has
+// them redacted from every error and log line of the client, like the static tokens.
+
 // CredentialError is a request that was not sent because the TokenSource had no usable
 // token (for a stored sign-in: Zendesk refused its refresh). Its text is the source's.
 type CredentialError struct{ Err error }
@@ -34,6 +37,11 @@ func (e *CredentialError) Unwrap() error { return e.Err }
 // Is lets errors.Is match model.ErrNotSent: nothing reached Zendesk.
 func (e *CredentialError) Is(target error) bool { return target == model.ErrNotSent }
 
+// go-zendesk v0.18.0 adds "Authorization" itself only when a Credential is set
+// (Client.prepareRequest: Bearer for BearerTokenCredential, else Basic); with a TokenSource
+// the client sets none, and this RoundTripper, under go-zendesk and over the retry transport,
+// writes the header instead, so the token can change between requests.
+//
 // bearerTransport puts the TokenSource's current token on every request, and after a 401
 // asks for a new one and sends the request once more. Re-sending is safe even for a write:
 // Zendesk refuses an unauthenticated request before doing anything.

@@ -85,3 +85,21 @@ func TestTokenSourceRefusalIsCredentialError(t *testing.T) {
 		t.Errorf("%d requests, want the one refused (no retry without a new token)", n)
 	}
 }
+
+type secretSource struct{ rotatingSource }
+
+func (s *secretSource) Secrets() []string { return []string{s.current} }
+
+func TestTokenSourceSecretsRedactedFromErrors(t *testing.T) {
+	const good = "echoed-oauth-token-0123456789"
+	src := &secretSource{rotatingSource{current: good}}
+	s, c, logs := emu(t, zt.Demo(), func(cfg *Config) { cfg.Email, cfg.APIToken, cfg.Token = "", "", src }, zt.WithOAuthToken(good))
+	s.Inject(zt.Fault{PathPrefix: "/users/me", Status: 400, Body: `{"error":"BadRequest","description":"token ` + good + ` is odd"}`})
+	_, err := c.Me(context.Background())
+	if err == nil || strings.Contains(err.Error(), good) || !strings.Contains(err.Error(), "[redacted]") {
+		t.Errorf("err = %v", err)
+	}
+	if strings.Contains(logs.all(), good) {
+		t.Error("the token was logged")
+	}
+}

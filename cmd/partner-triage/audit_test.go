@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
 
 type auditJSON struct {
@@ -98,5 +100,32 @@ func TestAuditTableAndUsage(t *testing.T) {
 		if !strings.Contains(h.stdout, s) {
 			t.Errorf("audit --help lacks %q", s)
 		}
+	}
+}
+
+// A Zendesk failure during the audit is one line, exit 3, no secret; a clean instance exits 0.
+func TestAuditZendeskErrorAndClean(t *testing.T) {
+	const token = "audit-token-SECRET-0123"
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv.Close()
+	cfg := writeConfig(t, "zendesk:\n  url: "+srv.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n")
+	env := map[string]string{"ZENDESK_API_TOKEN": token}
+
+	srv.Inject(zendesktest.Fault{Method: "GET", PathPrefix: "/api/v2/search/export", Status: 403, Times: -1})
+	r := runWith(t, env, "audit", "--config", cfg)
+	if r.code != exitZendesk || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "403") ||
+		strings.Contains(r.stderr, "SECRET") || r.stdout != "" {
+		t.Errorf("403: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+
+	// Without partner organizations nothing can break the rule (a fresh emulator: the
+	// first one keeps failing).
+	srv2 := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv2.Close()
+	clean := writeConfig(t, "zendesk:\n  url: "+srv2.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n"+
+		"organizations:\n  select_values: [nobody]\n  open_values: [none]\n")
+	r = runWith(t, env, "audit", "--config", clean, "--format", "json")
+	if r.code != exitOK || !strings.Contains(r.stdout, `"violations": []`) {
+		t.Errorf("clean: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }

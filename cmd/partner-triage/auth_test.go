@@ -380,3 +380,42 @@ func TestHelperEmulator(t *testing.T) {
 	defer stop()
 	<-ctx.Done()
 }
+
+// A console and two scans started together after the access token expired at Zendesk: each
+// is its own sign-in source with its own lock descriptor on the shared store, as separate
+// processes are. All three work; the sign-in is refreshed once.
+func TestThreeCommandsAfterExpiryAllWork(t *testing.T) {
+	stdin = strings.NewReader("")
+	r := newAuthRig(t, "")
+	if res := r.run(t, "auth", "login", "--config", r.cfg); res.code != exitOK {
+		t.Fatalf("login: %d %s", res.code, res.stderr)
+	}
+	r.clock.Advance(31 * time.Minute) // expired at Zendesk; partner-triage finds out by a 401
+	r.srv.ResetRequests()
+	var wg sync.WaitGroup
+	results := make([]result, 3)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var out, errb bytes.Buffer
+			code := run([]string{"scan", "--config", r.cfg, "--format", "json"}, &out, &errb, func(k string) string { return r.env[k] })
+			results[i] = result{code, out.String(), errb.String()}
+		}()
+	}
+	wg.Wait()
+	for i, res := range results {
+		if res.code != exitFindings {
+			t.Errorf("command %d: exit %d, stderr %q", i, res.code, res.stderr)
+		}
+	}
+	refreshes := 0
+	for _, q := range r.srv.Requests() {
+		if q.Method == "POST" && q.Path == "/oauth/tokens" {
+			refreshes++
+		}
+	}
+	if refreshes != 1 {
+		t.Errorf("%d refreshes, want 1 (the others take the rotated sign-in from the store)", refreshes)
+	}
+}

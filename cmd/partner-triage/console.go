@@ -49,7 +49,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 	defer e.close()
 	if e.signin.source != nil {
 		// Shown in the status bar when Zendesk refuses the refresh: the console keeps going.
-		e.signin.source.Hint = "in another terminal; this console goes on with the new sign-in"
+		e.signin.source.Hint = "in another terminal; this console keeps its work and then goes on with the new sign-in"
 	}
 
 	// The journal records every submitted change so it can be undone. The demo keeps
@@ -95,6 +95,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Notice:   notice,
 		OpenURL:  browser.OpenURL,
 		CopyText: copyText,
+		Refresh:  e.cfg.Queue.Refresh,
 		Retries:  e.retries,
 	})
 	var ie *tui.InterruptedError

@@ -122,6 +122,13 @@ DESCRIPTION
     'partner-triage scan' runs the same checks without the console and prints
     a report (see 'partner-triage scan --help').
 
+    When one partner makes the same mistake on many tickets, mark them with x
+    and press F: one review lists every ticket's change, and the fixes go out
+    one safe_update per ticket, journaled as one batch that u can undo.
+    'partner-triage audit' (A in the console) finds every organization
+    membership in the instance that ties a customer to a Select partner, or
+    the reverse (see 'partner-triage audit --help').
+
 OPTIONS
     --config FILE
         Read the configuration from FILE instead of the default path (see

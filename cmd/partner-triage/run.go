@@ -218,12 +218,12 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		cfg, err := config.Load(path)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
 		in, err := credentials(cfg, getenv, e.logf)
 		if err != nil {
 			e.close()
-			return nil, fail(stderr, cmd, exitUsage, err, nil), false
+			return nil, fail(stderr, cmd, exitUsage, withoutDemoHint(cmd, err), nil), false
 		}
 		e.cfg, e.creds, e.signin = cfg, in.creds, in
 		e.logf("config %s: %s, queue %s, %s", path, e.cfg.APIBase(), e.cfg.QueueSource(), in)
@@ -265,4 +265,16 @@ func errText(err error) string {
 		return pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// withoutDemoHint drops the config's "or try --demo" for undo, which has no --demo (the
+// demo's journal is thrown away when the console exits, so there is nothing to undo).
+func withoutDemoHint(cmd string, err error) error {
+	if cmd != "undo" {
+		return err
+	}
+	if msg, ok := strings.CutSuffix(err.Error(), ", or try --demo"); ok {
+		return errors.New(msg)
+	}
+	return err
 }

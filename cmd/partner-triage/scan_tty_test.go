@@ -68,3 +68,13 @@ func TestScanSendsNoTerminalQueries(t *testing.T) {
 		})
 	}
 }
+
+// undo has no --demo, so its errors never suggest it; scan's still do.
+func TestUndoErrorsDoNotSuggestDemo(t *testing.T) {
+	if r := runWith(t, nil, "undo"); r.code != exitUsage || strings.Contains(r.stderr, "--demo") || !strings.Contains(r.stderr, "--config FILE") {
+		t.Errorf("undo without a config: %d %q", r.code, r.stderr)
+	}
+	if r := runWith(t, nil, "scan"); !strings.Contains(r.stderr, "or try --demo") {
+		t.Errorf("scan without a config no longer suggests --demo: %q", r.stderr)
+	}
+}
