@@ -91,7 +91,7 @@ func TestReloadDuringRefreshKeepsRefreshing(t *testing.T) {
 		m.cancel() // the reload's stream is not needed here
 	}
 	m.handle(changesMsg{load: old}) // the stale answer
-	m.loading = false                // as if the reload had finished
+	m.loading = false               // as if the reload had finished
 	if cmd := m.startRefresh(refreshTickMsg{load: m.load}); cmd == nil {
 		t.Fatal("after a reload during a refresh, the live refresh stopped for good")
 	}
