@@ -355,6 +355,10 @@ func (r *reviewScreen) resultView() string {
 		if r.update.Note != "" {
 			b.WriteString(st.OK.Render("  ✓ internal note added") + "\n")
 		}
+	} else if len(m.Applied) > 0 && r.undo != nil {
+		for _, d := range r.undo.Plan.Diff { // the undo review's words
+			b.WriteString(st.OK.Render(indent(wrapText("✓ "+d.Field+": "+orNone(d.After), w-4), "  ")) + "\n")
+		}
 	} else {
 		for _, a := range m.Applied {
 			b.WriteString(st.OK.Render(indent(wrapText("✓ "+a, w-4), "  ")) + "\n")
