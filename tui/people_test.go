@@ -392,3 +392,17 @@ func TestSuspendedRequesterWarns(t *testing.T) {
 	h.waitFor(t, "Review #8804", "suspended")
 	h.view(t)
 }
+
+// A bulk fix asks Zendesk about its addresses before planning too: Tomas is named with his
+// Kramerica, not created anew in Vandelay.
+func TestBulkFixLooksUpAddresses(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 160, 50, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("8803")
+	h.keys("enter", "x", "F")
+	h.waitFor(t, "Tomas Brandt <tomas@vandelay.io> (existing user, Kramerica Industries)")
+	v := h.view(t)
+	if strings.Contains(v, "new end user") {
+		t.Errorf("the bulk review plans a new end user:\n%s", v)
+	}
+}
