@@ -90,14 +90,34 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// splitEsc turns a key that arrived with Alt into Esc followed by the key: terminals and
-// tmux deliver a quick Esc Esc or Esc j as one alt+esc / alt+j, and the console binds no
-// alt key, so a leading Esc is the Esc the agent pressed. nil for any other message.
-func splitEsc(msg tea.Msg) []tea.Msg {
+// splitKeys undoes two ways a terminal merges keys into one message; nil for any other
+// message. A key that arrived with Alt is Esc followed by the key: terminals and tmux deliver
+// a quick Esc Esc or Esc j as one alt+esc / alt+j, and the console binds no alt key, so a
+// leading Esc is the Esc the agent pressed. Several runes in one message (keys typed or sent
+// faster than the terminal is read: "jjj", "/4035") are that many key presses, so each
+// binding sees its own key; a paste stays whole.
+func splitKeys(msg tea.Msg) []tea.Msg {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || !k.Alt || k.Paste {
+	if !ok || k.Paste {
 		return nil
 	}
-	k.Alt = false
-	return []tea.Msg{tea.KeyMsg{Type: tea.KeyEsc}, k}
+	if k.Alt {
+		k.Alt = false
+		return append([]tea.Msg{tea.KeyMsg{Type: tea.KeyEsc}}, orOne(splitKeys(k), k)...)
+	}
+	if k.Type != tea.KeyRunes || len(k.Runes) < 2 {
+		return nil
+	}
+	out := make([]tea.Msg, len(k.Runes))
+	for i, r := range k.Runes {
+		out[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}
+	}
+	return out
+}
+
+func orOne(msgs []tea.Msg, m tea.Msg) []tea.Msg {
+	if msgs == nil {
+		return []tea.Msg{m}
+	}
+	return msgs
 }
