@@ -62,13 +62,8 @@ func newWizardScreen(s *session) *wizardScreen {
 	ta.CharLimit = 0 // the note is never cut
 	ta.MaxHeight = 0
 	ta.Prompt = ""
-	// The theme's styles only, so NO_COLOR's plain theme reaches the text area too (its
-	// defaults paint the cursor line and placeholder in colours of their own).
-	plain := lipgloss.NewStyle()
-	ta.FocusedStyle = textarea.Style{Base: plain, CursorLine: plain, CursorLineNumber: s.styles.Muted,
-		EndOfBuffer: s.styles.Muted, LineNumber: s.styles.Muted, Placeholder: s.styles.Muted, Prompt: plain, Text: plain}
-	ta.BlurredStyle = ta.FocusedStyle
-	in.PlaceholderStyle = s.styles.Muted
+	s.styles.Input(&in)
+	s.styles.TextArea(&ta)
 	return &wizardScreen{s: s, input: in, note: ta, vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
@@ -464,10 +459,10 @@ func (w *wizardScreen) stepBox() string {
 // View draws the wizard: title, the step overview, and the current step scrolling under it.
 func (w *wizardScreen) View() string {
 	st := w.s.styles
-	head := w.title() + "\n\n"
 	if w.asking != "" {
-		return head + w.askingView()
+		return w.askingView() // people.go: no plan (and no "Fix #") before Zendesk answers
 	}
+	head := w.title() + "\n\n"
 	var body string
 	switch {
 	case w.plan.Refused != "":

@@ -3,6 +3,7 @@ package zendesk
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,4 +108,32 @@ func TestParallelPagesBackOffNearTheRateLimit(t *testing.T) {
 		t.Errorf("X-Rate-Limit not read: %d", c.tr.rateLimit.Load())
 	}
 	_ = s
+}
+
+// Above Zendesk's offset limit (10,000 records) a view is walked by cursor, every ticket once.
+func TestViewAboveTheOffsetLimitGoesByCursor(t *testing.T) {
+	s, c, _ := emu(t, zt.Synthetic(10050, 11), nil)
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.tickets) != 10050 {
+		t.Errorf("%d tickets, want 10050", len(l.tickets))
+	}
+	offset, cursor := 0, 0
+	for _, r := range s.Requests() {
+		switch {
+		case !strings.HasPrefix(r.Path, "/api/v2/views/"):
+		case strings.Contains(r.Path, "per_page="):
+			offset++
+		default:
+			cursor++
+		}
+		if strings.HasPrefix(r.Path, "/api/v2/views/") && r.Status != 200 {
+			t.Errorf("%s → %d", r.Path, r.Status)
+		}
+	}
+	if offset != 1 || cursor != 101 {
+		t.Errorf("%d offset and %d cursor list requests, want 1 (the count) and 101", offset, cursor)
+	}
 }
