@@ -322,6 +322,8 @@ func (m Model) View() string {
 	failed := m.loadFailed()
 	if failed {
 		keys = m.loadFailedKeys()
+	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
+		keys = withLastError{keys, m.s.keys.LastError}
 	}
 	if m.showHelp {
 		m.help.ShowAll = true

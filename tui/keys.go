@@ -33,6 +33,7 @@ type KeyMap struct {
 	Interrupt key.Binding
 
 	// The fix flow (wizard and review) and the error panel.
+	Submit       key.Binding // review: submit the fix (or the undo) with safe_update
 	AcceptAll    key.Binding // wizard: accept every remaining step as proposed, then review
 	PrevStep     key.Binding // wizard: back one step
 	OtherReading key.Binding // wizard: take the other reading a warning offers
@@ -62,7 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Accept:       key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "accept step")),
 		Skip:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "skip step")),
 		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit value")),
-		Confirm:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "submit")),
+		Confirm:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
@@ -78,6 +79,7 @@ func DefaultKeyMap() KeyMap {
 		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 
+		Submit:       key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "submit")),
 		AcceptAll:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "accept the rest and review")),
 		PrevStep:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous step")),
 		OtherReading: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "take the other reading")),
