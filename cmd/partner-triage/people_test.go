@@ -41,3 +41,12 @@ func TestScanPeople(t *testing.T) {
 		t.Errorf("the organization's name lost its words:\n%s", r.stdout)
 	}
 }
+
+// zendesk.email with /token pasted in is a config error naming the key, before any request.
+func TestEmailWithTokenSuffixIsConfigError(t *testing.T) {
+	cfg := writeConfig(t, "zendesk:\n  url: https://example.zendesk.com\n  email: agent@example.com/token\nqueue:\n  view_id: 1\n")
+	r := runWith(t, map[string]string{"ZENDESK_API_TOKEN": "tok-0123456789"}, "scan", "--config", cfg)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "zendesk.email") || !strings.Contains(r.stderr, "/token") {
+		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	}
+}
