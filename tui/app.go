@@ -62,15 +62,16 @@ type Model struct {
 func New(opts Options) Model {
 	s := newSession(opts)
 	h := help.New()
-	h.Styles.ShortKey = s.styles.Label
-	h.Styles.FullKey = s.styles.Label
+	s.styles.Help(&h)
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	s.styles.Spinner(&sp)
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
 		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		spinner: sp,
 		lastErr: opts.Notice,
 	}
 	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)

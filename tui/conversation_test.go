@@ -76,3 +76,23 @@ func TestDetailConversationCached(t *testing.T) {
 		t.Errorf("%d comment reads after the ticket changed, want 2", n)
 	}
 }
+
+// A reload while a refresh is on its way drops that refresh's answer and does not stop
+// the refreshes that follow.
+func TestReloadDuringRefreshKeepsRefreshing(t *testing.T) {
+	m, _ := demoConsole(t, 80, 24)
+	m.opts.Refresh = time.Minute
+	old := m.load
+	if cmd := m.startRefresh(refreshTickMsg{load: old}); cmd == nil {
+		t.Fatal("no refresh started")
+	}
+	m.navigate(reloadMsg{}) // r, while the refresh is in flight
+	if m.cancel != nil {
+		m.cancel() // the reload's stream is not needed here
+	}
+	m.handle(changesMsg{load: old}) // the stale answer
+	m.loading = false               // as if the reload had finished
+	if cmd := m.startRefresh(refreshTickMsg{load: m.load}); cmd == nil {
+		t.Fatal("after a reload during a refresh, the live refresh stopped for good")
+	}
+}

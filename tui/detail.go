@@ -54,6 +54,12 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Browser):
 			d.s.emit(openTicketMsg{id: d.ticketID})
 			return nil
+		case key.Matches(km, k.Top):
+			d.vp.GotoTop()
+			return nil
+		case key.Matches(km, k.Bottom):
+			d.vp.GotoBottom()
+			return nil
 		}
 	}
 	var cmd tea.Cmd
@@ -71,13 +77,15 @@ func (d *detailScreen) CapturesKeys() bool { return false }
 // ShortHelp is the detail's help line.
 func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.s.keys
-	return []key.Binding{k.Fix, k.Browser, k.Back, k.Help, k.Quit}
+	more := k.ScrollDown // the marker under the text says "(j)": the help line agrees
+	more.SetEnabled(!d.vp.AtBottom())
+	return []key.Binding{k.Fix, k.Browser, k.Back, more, k.Help, k.Quit}
 }
 
 // FullHelp is the detail's `?` help.
 func (d *detailScreen) FullHelp() [][]key.Binding {
 	k := d.s.keys
-	return [][]key.Binding{{k.Up, k.Down}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
 }
 
 // renderTicket is the detail text of a ticket, wrapped to width.

@@ -32,6 +32,7 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.load++
 	m.loading, m.loaded, m.total = true, 0, -1
+	m.refreshing = false // a refresh of the previous load is dropped when it answers
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	ch := make(chan tea.Msg, 4)

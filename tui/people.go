@@ -154,9 +154,11 @@ func (w *wizardScreen) lookedUp(msg peopleMsg) tea.Cmd {
 	return nil
 }
 
-// askingView is the wizard while Zendesk is asked about a typed address.
+// askingView is the wizard while Zendesk is asked who owns the addresses the fix may use.
 func (w *wizardScreen) askingView() string {
-	return w.s.styles.Muted.Render("Looking up " + w.asking + " in Zendesk: is it an existing user, and whose organization?")
+	t := w.s.tickets[w.ticketID]
+	return w.s.styles.Title.Render(truncate(fmt.Sprintf("#%d  %s", t.ID, oneLine(t.Subject)), w.width)) + "\n\n" +
+		w.s.styles.Muted.Render(wrapText("Asking Zendesk who owns "+w.asking+" (an existing user, and whose organization?) before planning the fix…", w.width-2))
 }
 
 // personLine is a person in the detail: "Name <address> — organization, track", "Name

@@ -75,6 +75,11 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 	m.refreshing = false
 	if msg.err != nil {
 		if errors.Is(msg.err, model.ErrTooManyChanges) {
+			if m.openFix() != 0 {
+				// A reload would pull the ticket from under the fix: the agent decides.
+				m.status = "many tickets changed in Zendesk: r reloads the queue"
+				return m.scheduleRefresh()
+			}
 			m.status = "many tickets changed: reloading…"
 			m.s.reset()
 			m.queue.invalidate()
@@ -113,6 +118,9 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 		m.s.newest = msg.changes.AsOf
 	}
 	m.dataAt = m.s.now()
+	if strings.HasPrefix(m.lastErr, "refreshing the queue: ") {
+		m.lastErr = "" // this refresh went through
+	}
 	if n := len(fresh) + len(changed) + len(msg.changes.Left); n > 0 {
 		m.status = fmt.Sprintf("refreshed: %d new, %d changed, %d gone", len(fresh), len(changed), len(msg.changes.Left))
 	}

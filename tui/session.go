@@ -31,7 +31,7 @@ type session struct {
 	deps    map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
-	readers map[depKey]map[int64]struct{}
+	readers map[depKey][]int64
 
 	// newest is the newest updated_at merged: where the next live refresh starts, on
 	// Zendesk's clock.
@@ -76,7 +76,7 @@ func newSession(opts Options) *session {
 		evals:   map[int64]model.Evaluation{},
 		marked:  marks{},
 		deps:    map[int64][]depKey{},
-		readers: map[depKey]map[int64]struct{}{},
+		readers: map[depKey][]int64{},
 		convs:   map[int64]*conversation{},
 		authors: map[int64]model.User{},
 	}
@@ -88,7 +88,7 @@ func (s *session) reset() {
 	s.tickets = map[int64]model.Ticket{}
 	s.evals = map[int64]model.Evaluation{}
 	s.deps = map[int64][]depKey{}
-	s.readers = map[depKey]map[int64]struct{}{}
+	s.readers = map[depKey][]int64{}
 	s.convs = map[int64]*conversation{}
 	s.newest = time.Time{}
 }
@@ -219,13 +219,18 @@ func (s *session) dependencies(t model.Ticket, ev model.Evaluation) []depKey {
 }
 
 // setDeps replaces what a ticket's verdict read (nil when the ticket left the queue).
+// Reader lists are short (the tickets of one person or organization), so they are slices.
 func (s *session) setDeps(id int64, keys []depKey) {
 	for _, k := range s.deps[id] {
-		if set := s.readers[k]; set != nil {
-			delete(set, id)
-			if len(set) == 0 {
-				delete(s.readers, k)
-			}
+		ids := s.readers[k]
+		if i := slices.Index(ids, id); i >= 0 {
+			ids[i] = ids[len(ids)-1]
+			ids = ids[:len(ids)-1]
+		}
+		if len(ids) == 0 {
+			delete(s.readers, k)
+		} else {
+			s.readers[k] = ids
 		}
 	}
 	if keys == nil {
@@ -237,12 +242,7 @@ func (s *session) setDeps(id int64, keys []depKey) {
 		if (k.kind == 'o' || k.kind == 'u') && k.id == 0 {
 			continue
 		}
-		set := s.readers[k]
-		if set == nil {
-			set = map[int64]struct{}{}
-			s.readers[k] = set
-		}
-		set[id] = struct{}{}
+		s.readers[k] = append(s.readers[k], id)
 	}
 }
 
@@ -257,7 +257,7 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 	}
 	var out []int64
 	add := func(k depKey) {
-		for id := range s.readers[k] {
+		for _, id := range s.readers[k] {
 			if !hit[id] {
 				hit[id] = true
 				out = append(out, id)
