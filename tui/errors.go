@@ -3,6 +3,7 @@ package tui
 import (
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -131,4 +132,21 @@ func errorHint(msg string, width int) string {
 	}
 	const more = " (! shows all)"
 	return truncate(line, max(width-len(more), 8)) + more
+}
+
+// withLastError adds `!` to a screen's help while there is an error to show.
+type withLastError struct {
+	help.KeyMap
+	last key.Binding
+}
+
+func (w withLastError) ShortHelp() []key.Binding { return append(w.KeyMap.ShortHelp(), w.last) }
+func (w withLastError) FullHelp() [][]key.Binding {
+	cols := w.KeyMap.FullHelp()
+	if len(cols) == 0 {
+		return [][]key.Binding{{w.last}}
+	}
+	// In the first column: a narrow terminal cuts the columns on the right.
+	first := append(append([]key.Binding{}, cols[0]...), w.last)
+	return append([][]key.Binding{first}, cols[1:]...)
 }

@@ -426,6 +426,10 @@ func TestBrowserErrorReadableWhole(t *testing.T) {
 	h.waitFor(t, "30 tickets · 16 with findings")
 	h.keys("o")
 	h.waitFor(t, "The browser did not open")
+	h.keys("esc", "?")
+	h.waitFor(t, "last error") // back on the queue, `?` lists the key that shows the error again
+	h.keys("esc", "!")
+	h.waitFor(t, "Last error")
 	v := strings.Join(strings.Fields(h.view(t)), "")
 	if !strings.Contains(v, "executablefilenotfound") || !strings.Contains(v, "/agent/tickets/4001") {
 		t.Errorf("the browser error is not whole on screen:\n%s", v)

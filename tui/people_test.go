@@ -392,3 +392,16 @@ func TestSuspendedRequesterWarns(t *testing.T) {
 	h.waitFor(t, "Review #8804", "suspended")
 	h.view(t)
 }
+
+// Keys typed or sent faster than the terminal is read arrive as one message of several
+// runes ("jjj", "/4035"): each is its own key press.
+func TestKeyBurstIsSeveralKeys(t *testing.T) {
+	h := start(t, 100, 30)
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/4035")})
+	h.keys("enter", "enter")
+	h.waitFor(t, "#4035  ", "Org Email")
+	h.keys("esc", "esc", "g") // back to the queue, filter cleared, top row
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	h.keys("enter")
+	h.waitFor(t, "#4004  ", "Org Email") // the fourth row: 4001, 4002, 4003, 4004
+}

@@ -94,13 +94,13 @@ func (r *reviewScreen) undoable() bool {
 // bindings returns the review's keys, each enabled only where it works.
 func (r *reviewScreen) bindings() (confirm, back, cancel, up, down, done, undo key.Binding) {
 	k := r.s.keys
-	confirm, back, up, down, undo = k.Confirm, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
+	confirm, back, up, down, undo = k.Submit, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
 	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
 	done = key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc/enter", "queue"))
 	if r.undo != nil {
-		confirm.SetHelp(k.Confirm.Help().Key, "revert")
+		confirm.SetHelp(k.Submit.Help().Key, "revert")
 	} else {
-		confirm.SetHelp(k.Confirm.Help().Key, "submit")
+		confirm.SetHelp(k.Submit.Help().Key, "submit")
 	}
 	confirm.SetEnabled(r.canSubmit())
 	back.SetEnabled(r.phase == reviewing && r.undo == nil)
