@@ -308,3 +308,55 @@ func TestRemoveMembershipAnswerLost(t *testing.T) {
 		})
 	}
 }
+
+// fakeClient answers a ticket update with an error and a read-back with a given ticket.
+type fakeClient struct {
+	updateErr error
+	readBack  model.Ticket
+	users     []model.User
+}
+
+func (c *fakeClient) ReloadTicket(context.Context, int64) (model.QueuePage, error) {
+	return model.QueuePage{Tickets: []model.Ticket{c.readBack}, Users: c.users}, nil
+}
+func (c *fakeClient) UpdateTicket(context.Context, model.TicketUpdate) (model.Ticket, error) {
+	return model.Ticket{}, c.updateErr
+}
+func (c *fakeClient) RemoveMembership(context.Context, model.MembershipRemoval) error { return nil }
+
+// A read-back that shows part of the update is reported as partly applied, journaled with
+// exactly what Zendesk holds, and the undo reverts only that.
+func TestSubmitPartlyApplied(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	before := model.Ticket{ID: 7, RequesterID: 1, UpdatedAt: t0,
+		Fields: map[int64]model.FieldValue{77: {Text: "jane@acme.cmo"}}}
+	org := int64(500)
+	upd := model.TicketUpdate{TicketID: 7, UpdatedStamp: t0, OrganizationID: &org,
+		CustomFields: map[int64]string{77: "jane@acme.com"}, Note: "fix"}
+	cur := before
+	cur.UpdatedAt = t0.Add(time.Minute)
+	cur.Fields = map[int64]model.FieldValue{77: {Text: "jane@acme.com"}} // the field went, the organization did not
+	c := &fakeClient{updateErr: errors.New("PUT /tickets/7: 502 Bad Gateway"), readBack: cur}
+	j, err := journal.Open(filepath.Join(t.TempDir(), "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := apply.Submit(context.Background(), c, j, upd, nil, before, now)
+	if out.Err == nil || !strings.Contains(out.Err.Error(), "partly applied") {
+		t.Fatalf("err = %v, want partly applied", out.Err)
+	}
+	if a, n := strings.Join(out.Applied, ";"), strings.Join(out.NotApplied, ";"); !strings.Contains(a, "field 77") || !strings.Contains(n, "organization") {
+		t.Errorf("applied %q, not applied %q: want the field applied and the organization not", a, n)
+	}
+	e, ok, _ := j.Last()
+	if !ok || e.After.CustomFields[77] != "jane@acme.com" || e.After.OrganizationID != 0 || !e.UpdatedAt.Equal(cur.UpdatedAt) {
+		t.Fatalf("journal %+v, want what Zendesk holds", e)
+	}
+	p, err := apply.PrepareUndo(context.Background(), c, j, model.RuleConfig{OrgEmailField: 77}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Plan.Update.OrganizationID != nil || p.Plan.Update.ClearOrganization || p.Plan.Update.CustomFields[77] != "jane@acme.cmo" {
+		t.Errorf("undo %+v, want only the field set back", p.Plan.Update)
+	}
+}

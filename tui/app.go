@@ -62,15 +62,16 @@ type Model struct {
 func New(opts Options) Model {
 	s := newSession(opts)
 	h := help.New()
-	h.Styles.ShortKey = s.styles.Label
-	h.Styles.FullKey = s.styles.Label
+	s.styles.Help(&h)
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	s.styles.Spinner(&sp)
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
 		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		spinner: sp,
 		lastErr: opts.Notice,
 	}
 	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
@@ -125,7 +126,7 @@ func (m *Model) active() screen { return m.screens[m.current] }
 
 // Update handles the message, then the navigation messages screens emitted meanwhile.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if keys := splitEsc(msg); keys != nil { // keys.go: a quick Esc+key arrives as alt+key
+	if keys := splitKeys(msg); keys != nil { // keys.go: alt+key is Esc then key; "jjj" is three keys
 		var cmds []tea.Cmd
 		for _, k := range keys {
 			next, cmd := m.Update(k)
@@ -321,6 +322,8 @@ func (m Model) View() string {
 	failed := m.loadFailed()
 	if failed {
 		keys = m.loadFailedKeys()
+	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
+		keys = withLastError{keys, m.s.keys.LastError}
 	}
 	if m.showHelp {
 		m.help.ShowAll = true

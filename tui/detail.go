@@ -77,7 +77,9 @@ func (d *detailScreen) CapturesKeys() bool { return false }
 // ShortHelp is the detail's help line.
 func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.s.keys
-	return []key.Binding{k.Fix, k.Browser, k.Back, k.Help, k.Quit}
+	more := k.ScrollDown // the marker under the text says "(j)": the help line agrees
+	more.SetEnabled(!d.vp.AtBottom())
+	return []key.Binding{k.Fix, k.Browser, k.Back, more, k.Help, k.Quit}
 }
 
 // FullHelp is the detail's `?` help.
@@ -130,7 +132,7 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
-		line("CC request", strings.Join(strings.Fields(cc), " "))
+		line("CC request", strings.Join(strings.Fields(cc), " ")+s.suspendedAmong(model.ParseCCAddresses(cc)))
 	}
 	if len(t.EmailCCIDs) > 0 {
 		names := make([]string, len(t.EmailCCIDs))

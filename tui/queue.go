@@ -71,6 +71,7 @@ func newQueueScreen(s *session) *queueScreen {
 	fi := textinput.New()
 	fi.Prompt = "/"
 	fi.Placeholder = "text · kind:cc · kind:select · kind:ask · scenario:partner · kind:none"
+	s.styles.Input(&fi)
 	q := &queueScreen{s: s, filter: fi, marks: map[int64]queueMark{},
 		headerStyle:   s.styles.Table.Header.UnsetPadding().UnsetBorderStyle().BorderBottom(false),
 		selectedStyle: s.styles.Table.Selected.UnsetPadding(),

@@ -235,7 +235,7 @@ func runAuthLogin(args []string, stdout, stderr io.Writer, getenv func(string) s
 	tok, err := login.Run(ctx)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fail(stderr, cmd, exitInterrupted, errors.New("interrupted: not signed in"), nil)
+			return interrupted(stderr, cmd, ctx, "not signed in")
 		}
 		return fail(stderr, cmd, exitZendesk, err, nil)
 	}

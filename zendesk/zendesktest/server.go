@@ -96,7 +96,7 @@ type Server struct {
 	nextCommentID  int64
 	nextAuditID    int64
 	faults         []*Fault
-	requests       []RequestRecord
+	requests       []*RequestRecord
 	limiter        *limiter
 	exportLimiter  *limiter
 	updateLimiter  *limiter
@@ -492,11 +492,17 @@ func (s *Server) Inject(f Fault) {
 	s.faults = append(s.faults, &f)
 }
 
-// Requests lists the requests answered so far, in order.
+// Requests lists the requests received so far, in the order they arrived. A request is
+// recorded when it arrives and its Status set before its answer is sent: Status 0 means
+// not answered yet, or never (a Reset fault); 499 the client gave up first.
 func (s *Server) Requests() []RequestRecord {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return slices.Clone(s.requests)
+	out := make([]RequestRecord, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = *r
+	}
+	return out
 }
 
 // ResetRequests forgets the recorded requests.
@@ -568,9 +574,20 @@ func (e *apiError) response() response {
 	return r
 }
 
-func (s *Server) record(r *http.Request, status int, fault bool) {
+// arrive records a request as it arrives (Status 0 until record fills it in), so Requests
+// lists requests in the order they came, also those answered late or never.
+func (s *Server) arrive(r *http.Request) *RequestRecord {
+	rec := &RequestRecord{Method: r.Method, Path: r.URL.RequestURI()}
 	s.mu.Lock()
-	s.requests = append(s.requests, RequestRecord{Method: r.Method, Path: r.URL.RequestURI(), Status: status, Fault: fault})
+	s.requests = append(s.requests, rec)
+	s.mu.Unlock()
+	return rec
+}
+
+// record sets how a request was answered; it is called before the answer is sent.
+func (s *Server) record(rec *RequestRecord, status int, fault bool) {
+	s.mu.Lock()
+	rec.Status, rec.Fault = status, fault
 	s.mu.Unlock()
 }
 
@@ -615,6 +632,7 @@ func (s *Server) takeFault(r *http.Request) *Fault {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	rec := s.arrive(r)
 	fault := s.takeFault(r)
 	if fault != nil && fault.Before != nil {
 		fault.Before()
@@ -627,18 +645,18 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	if fault != nil && fault.Delay > 0 {
 		if !s.sleep(r.Context(), fault.Delay) {
-			s.record(r, 499, true)
+			s.record(rec, 499, true)
 			return
 		}
 	}
 	if !s.sleep(r.Context(), s.cfg.latency) {
-		s.record(r, 499, fault != nil)
+		s.record(rec, 499, fault != nil)
 		return
 	}
 	isFault := fault != nil && (applied || fault.CutOff)
 	switch {
 	case fault != nil && fault.Reset:
-		s.record(r, 0, true)
+		s.record(rec, 0, true)
 		s.reset(w)
 		return
 	case fault != nil && fault.Status != 0:
@@ -659,12 +677,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		resp = s.handle(r)
 	}
 	if fault != nil && fault.CutOff {
-		s.cutOff(w, r, resp)
+		s.cutOff(w, rec, resp)
 		return
 	}
 	// Recorded before the answer leaves, so a client that has its answer always finds its
 	// request in Requests.
-	s.record(r, resp.status, isFault)
+	s.record(rec, resp.status, isFault)
 	for k, v := range resp.header {
 		w.Header()[k] = v
 	}
@@ -700,8 +718,8 @@ func (s *Server) reset(w http.ResponseWriter) {
 	_ = conn.Close()
 }
 
-func (s *Server) cutOff(w http.ResponseWriter, r *http.Request, resp response) {
-	s.record(r, resp.status, true)
+func (s *Server) cutOff(w http.ResponseWriter, rec *RequestRecord, resp response) {
+	s.record(rec, resp.status, true)
 	hj, ok := w.(http.Hijacker)
 	if !ok {
 		w.WriteHeader(resp.status)

@@ -432,11 +432,12 @@ type Dataset struct {
 	Agent int64
 }
 
-// RequestRecord is one request the server answered (recorded before the answer is sent).
+// RequestRecord is one request the server received (recorded when it arrives; its Status is
+// set before the answer is sent).
 type RequestRecord struct {
 	Method string
 	Path   string // path and query as sent, including /api/v2
-	Status int    // status written (the fault's status for an injected fault)
+	Status int    // status written (the fault's status for an injected fault); 0 none (yet)
 	Fault  bool   // an injected fault answered it
 }
 
