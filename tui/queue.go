@@ -89,6 +89,7 @@ func (q *queueScreen) SetSize(width, height int) {
 		q.listW = width - max(width*35/100, 42) - 1
 		if q.preview == nil {
 			q.preview = newDetailScreen(q.s)
+			q.preview.preview = true
 		}
 		q.preview.SetSize(width-q.listW-1, height)
 		q.previewID = 0
