@@ -127,7 +127,7 @@ func TestLoadQueueCapsAnswerBytesAndStringLength(t *testing.T) {
 func TestExportFallsBackToSmallerPagesOnTimeout(t *testing.T) {
 	s, c, logs := emu(t, zt.Synthetic(2500, 9), func(cfg *Config) {
 		cfg.ViewID, cfg.Search = 0, "status<solved"
-		cfg.RequestTimeout = 500 * time.Millisecond
+		cfg.RequestTimeout = 2 * time.Second // 500 ms timed out ordinary 100-ticket pages under -race on a loaded machine
 	})
 	// The second export page (the first of 1,000) never answers.
 	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Times: 1, Status: 0})
