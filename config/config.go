@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -95,11 +96,16 @@ type Organizations struct {
 	OpenValues   []string // track values meaning Open
 }
 
-// Queue is the ticket source: exactly one of ViewID and Search is set.
+// Queue is the ticket source: exactly one of ViewID and Search is set. Refresh is how
+// often the console reads what changed (queue.refresh, default DefaultRefresh; 0 off).
 type Queue struct {
-	ViewID int64
-	Search string
+	ViewID  int64
+	Search  string
+	Refresh time.Duration
 }
+
+// DefaultRefresh is queue.refresh's default (product.md).
+const DefaultRefresh = 2 * time.Minute
 
 // Defaults returns the configuration every key defaults to (product.md). It has no
 // Zendesk instance and no queue, so it is not usable on its own.
@@ -111,6 +117,7 @@ func Defaults() Config {
 			SelectPartner: []int64{DefaultSelectPartnerForm},
 		},
 		Fields: Fields{OrgEmail: DefaultOrgEmailField, CCRequest: DefaultCCRequestField},
+		Queue:  Queue{Refresh: DefaultRefresh},
 		Organizations: Organizations{
 			TrackField:   DefaultTrackField,
 			SelectValues: []string{"select"},

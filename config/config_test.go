@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 const minimal = `zendesk:
@@ -104,7 +105,7 @@ queue:
 		!reflect.DeepEqual(cfg.Organizations.OpenValues, []string{"Open"}) {
 		t.Errorf("organizations = %+v", cfg.Organizations)
 	}
-	if cfg.Queue != (Queue{Search: "type:ticket status<solved"}) {
+	if cfg.Queue != (Queue{Search: "type:ticket status<solved", Refresh: DefaultRefresh}) {
 		t.Errorf("queue = %+v", cfg.Queue)
 	}
 	if got := cfg.QueueSource(); got != `search "type:ticket status<solved"` {
@@ -427,4 +428,31 @@ func FuzzLoadConfig(f *testing.F) {
 			t.Fatalf("accepted an unusable config: %+v", cfg)
 		}
 	})
+}
+
+// queue.refresh takes a duration, 0 for off, and refuses what would hammer Zendesk.
+func TestQueueRefresh(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  time.Duration
+		err   string
+	}{
+		{"90s", 90 * time.Second, ""},
+		{"0", 0, ""},
+		{"5m", 5 * time.Minute, ""},
+		{"1s", 0, "too often"},
+		{"soon", 0, "is not a duration"},
+	} {
+		cfg, err := Parse("c.yaml", []byte("zendesk:\n  url: https://x.zendesk.com\nqueue:\n  view_id: 1\n  refresh: "+tc.value+"\n"))
+		switch {
+		case tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(err.Error(), "queue.refresh")):
+			t.Errorf("refresh %s: err %v, want one naming queue.refresh and %q", tc.value, err, tc.err)
+		case tc.err == "" && (err != nil || cfg.Queue.Refresh != tc.want):
+			t.Errorf("refresh %s: %v, %v; want %v", tc.value, cfg.Queue.Refresh, err, tc.want)
+		}
+	}
+	cfg, err := Parse("c.yaml", []byte("zendesk:\n  url: https://x.zendesk.com\nqueue:\n  view_id: 1\n"))
+	if err != nil || cfg.Queue.Refresh != DefaultRefresh {
+		t.Errorf("default refresh %v, %v; want %v", cfg.Queue.Refresh, err, DefaultRefresh)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
@@ -755,8 +756,29 @@ func (p *parser) values(e entry, example string) ([]string, error) {
 	return out, nil
 }
 
+// refresh reads queue.refresh: a Go duration ("2m", "90s") of at least 10 seconds, or 0
+// to turn the live refresh off.
+func (p *parser) refresh(e entry) (time.Duration, error) {
+	const want = `a duration such as "2m" or "90s", or 0 to turn the refresh off`
+	if e.vn.Kind != yaml.ScalarNode || isNull(e.vn) {
+		return 0, p.err(e.vn, e.path, "want %s, got %s", want, describe(e.vn))
+	}
+	v := strings.TrimSpace(e.vn.Value)
+	if v == "0" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	switch {
+	case err != nil:
+		return 0, p.err(e.vn, e.path, "%s is not %s", quoteShort(v), want)
+	case d < 10*time.Second:
+		return 0, p.err(e.vn, e.path, "%s is too often: Zendesk's rate limit is shared, use 10s or more (or 0 for off)", quoteShort(v))
+	}
+	return d, nil
+}
+
 func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "queue", []string{"view_id", "search"})
+	es, err := p.entries(m, "queue", []string{"view_id", "search", "refresh"})
 	if err != nil {
 		return err
 	}
@@ -778,6 +800,12 @@ func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
 			}
 			cfg.Queue.Search = s
 			searchE = e
+		case "refresh":
+			d, err := p.refresh(*e)
+			if err != nil {
+				return err
+			}
+			cfg.Queue.Refresh = d
 		}
 	}
 	switch {

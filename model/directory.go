@@ -3,7 +3,8 @@ package model
 import (
 	"slices"
 	"strings"
-	"unicode"
+
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // Directory indexes the users, organizations and memberships known so far. It is built by
@@ -314,17 +315,8 @@ func (d *Directory) userName(id int64) string {
 	return "user #" + itoa(id)
 }
 
-// oneLine makes a name from Zendesk safe for a one-line message: trimmed, with every
-// control character (new lines, tabs, escapes) turned into a space.
+// oneLine makes a name from Zendesk safe for a one-line message: text.Line (escape
+// sequences, controls and bidi characters removed, line breaks folded), trimmed.
 func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if strings.IndexFunc(s, unicode.IsControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
+	return strings.TrimSpace(text.Line(s))
 }

@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -183,11 +183,18 @@ func WriteAuditTable(w io.Writer, a Audit, width int) error {
 			}
 			rows = append(rows, []string{mem, v.Kind, user, org, orDash(strings.Join(tickets, " "))})
 		}
-		writeGrid(&b, rows, width, []int{2, 3, 4})
+		if width > 0 && gridWidth(rows) > width {
+			// Too narrow for one row each: the membership, then who and where below it.
+			for _, r := range rows[1:] {
+				wrap(&b, "", r[0]+"  "+r[1]+"  open: "+r[4], width)
+				wrap(&b, "    ", r[2]+" in "+r[3], width)
+			}
+		} else {
+			writeGrid(&b, rows, width, []int{2, 3, 4})
+		}
 		b.WriteString("\n")
 	}
-	b.WriteString(a.Summary())
-	b.WriteString("\n")
+	wrap(&b, "", a.Summary(), width)
 	if len(a.ByPartner) > 0 {
 		b.WriteString("\nQueued tickets with findings, by partner (who keeps making the mistake):\n")
 		rows := [][]string{{"PARTNER", "TRACK", "TICKETS", "MISMATCH", "UNKNOWN", "SELECT", "CC"}}
@@ -203,13 +210,28 @@ func WriteAuditTable(w io.Writer, a Audit, width int) error {
 	return err
 }
 
+// gridWidth is the width writeGrid needs for rows without cutting any cell.
+func gridWidth(rows [][]string) int {
+	widths := make([]int, len(rows[0]))
+	for _, row := range rows {
+		for i, c := range row {
+			widths[i] = max(widths[i], ansi.StringWidth(c))
+		}
+	}
+	n := len(gap) * (len(widths) - 1)
+	for _, w := range widths {
+		n += w
+	}
+	return n
+}
+
 // writeGrid writes rows (the first is the header) as aligned columns; when a row is wider
 // than width (> 0), the shrinkable columns are cut (with …) down to 12 cells, widest first.
 func writeGrid(b *strings.Builder, rows [][]string, width int, shrink []int) {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
 	if width > 0 {
@@ -239,9 +261,9 @@ func writeGrid(b *strings.Builder, rows [][]string, width int, shrink []int) {
 			if i > 0 {
 				l.WriteString(gap)
 			}
-			c = runewidth.Truncate(c, widths[i], "…")
+			c = ansi.Truncate(c, widths[i], "…")
 			l.WriteString(c)
-			l.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)))
+			l.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
 		}
 		b.WriteString(strings.TrimRight(l.String(), " "))
 		b.WriteString("\n")

@@ -16,50 +16,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
-	"github.com/partner-triage/partner-triage/model"
 )
-
-// Options wires the console. cmd/ builds them after the config was validated.
-type Options struct {
-	Client  Client
-	Rules   model.RuleConfig
-	NoColor bool
-	Journal Journal
-	// Now is the clock (tests pin it for stable ages); nil means time.Now.
-	Now func() time.Time
-	// OpenURL opens a link in the browser (cmd/ wires github.com/cli/browser); nil means
-	// the console cannot open links and says where the ticket is instead.
-	OpenURL func(url string) error
-	// CopyText puts text on the clipboard (cmd/ wires OSC 52 with a clipboard-library
-	// fallback); nil means the console cannot copy and shows the text instead.
-	CopyText func(text string) error
-	// Logf writes to the --debug log (nil: no log). Never to the screen.
-	Logf func(format string, args ...any)
-	// Notice is shown in the status bar at start (e.g. an interrupted earlier submit).
-	Notice string
-	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
-	// waiting 12s)", shown in the status bar until the next page or result.
-	Retries <-chan string
-}
-
-// retryMsg is a notice from Options.Retries.
-type retryMsg string
-
-func waitRetry(ch <-chan string) tea.Cmd {
-	if ch == nil {
-		return nil
-	}
-	return func() tea.Msg {
-		s, ok := <-ch
-		if !ok {
-			return nil
-		}
-		return retryMsg(s)
-	}
-}
-
-// openedMsg is the browser opener's answer.
-type openedMsg struct{ err error }
 
 // Model is the root Bubble Tea model.
 type Model struct {
@@ -91,7 +48,9 @@ type Model struct {
 	// stale: a reload is under way and the queue on screen is the previous one, forgotten
 	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
 	// was refused).
-	stale bool
+	stale      bool
+	refreshing bool      // a live refresh is on its way
+	dataAt     time.Time // when the data was last loaded or refreshed (the agent's clock)
 
 	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
 	// became of a submit in flight.
@@ -103,15 +62,16 @@ type Model struct {
 func New(opts Options) Model {
 	s := newSession(opts)
 	h := help.New()
-	h.Styles.ShortKey = s.styles.Label
-	h.Styles.FullKey = s.styles.Label
+	s.styles.Help(&h)
+	sp := spinner.New(spinner.WithSpinner(spinner.MiniDot))
+	s.styles.Spinner(&sp)
 	m := Model{
 		s: s, opts: opts,
 		queue: newQueueScreen(s), detail: newDetailScreen(s), wizard: newWizardScreen(s), review: newReviewScreen(s),
 		errs:    newErrorScreen(s),
 		journal: newJournalScreen(s),
 		help:    h,
-		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		spinner: sp,
 		lastErr: opts.Notice,
 	}
 	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
@@ -149,7 +109,7 @@ func Run(ctx context.Context, opts Options) error {
 }
 
 func (m Model) Init() tea.Cmd {
-	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries))
+	return tea.Batch(func() tea.Msg { return startLoadMsg{} }, waitRetry(m.opts.Retries), ageTickCmd())
 }
 
 // setSize lays every screen out for a terminal size: the status bar and the help line
@@ -166,7 +126,7 @@ func (m *Model) active() screen { return m.screens[m.current] }
 
 // Update handles the message, then the navigation messages screens emitted meanwhile.
 func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if keys := splitEsc(msg); keys != nil { // keys.go: a quick Esc+key arrives as alt+key
+	if keys := splitKeys(msg); keys != nil { // keys.go: alt+key is Esc then key; "jjj" is three keys
 		var cmds []tea.Cmd
 		for _, k := range keys {
 			next, cmd := m.Update(k)
@@ -205,12 +165,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.s.reset()
 			m.queue.invalidate()
 		}
-		m.mergePage(msg.page)
+		cmd := m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
-		return waitStream(m.stream)
+		return tea.Batch(cmd, waitStream(m.stream))
 	case loadDoneMsg:
 		if msg.load != m.load {
 			return nil
@@ -229,10 +189,11 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			if kept {
 				m.lastErr = "reloading the queue (the one shown is kept): " + msg.err.Error()
 			}
-		} else {
-			m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+			return nil
 		}
-		return nil
+		m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+		m.dataAt = m.s.now()
+		return m.scheduleRefresh()
 	case spinner.TickMsg:
 		if msg.ID != m.spinner.ID() {
 			return m.review.Update(msg) // the submit spinner
@@ -284,66 +245,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return m.afterInterruptedSubmit(msg)
 		}
 		m.submitDone(msg)
-	case openedMsg:
-		if msg.err != nil {
-			m.lastErr = "opening the browser: " + msg.err.Error()
-			m.openError("The browser did not open", msg.err.Error())
-		}
-	case copiedMsg:
-		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
-		} else {
-			m.status = "copied " + msg.url
-		}
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	default:
 		return m.navigate(msg)
 	}
 	return nil
-}
-
-// mergePage adds tickets and people to the session and redraws what shows them.
-func (m *Model) mergePage(p model.QueuePage) {
-	changed := m.s.merge(p)
-	m.queue.update(changed)
-	m.queue.refresh()
-	if m.current == screenDetail {
-		m.detail.render()
-	}
-}
-
-func (m *Model) submitDone(msg submitDoneMsg) {
-	m.bulk.batchID = "" // u now undoes this change, not an earlier batch
-	before, had := m.s.tickets[msg.TicketID]
-	fixed := !msg.undo && msg.Err == nil && !msg.Conflict
-	next := m.queue.flaggedAfter(msg.TicketID) // before the fixed ticket moves to the clean rows
-	for _, rm := range msg.Removed {
-		// A reload adds what Zendesk has but cannot tell what is gone.
-		m.s.dir.RemoveMembershipOf(rm.UserID, rm.OrganizationID)
-	}
-	if msg.Reloaded != nil {
-		m.mergePage(*msg.Reloaded)
-	}
-	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
-		m.queue.selectFlagged(next)
-	}
-	switch {
-	case msg.Conflict:
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID)
-	case msg.Err != nil:
-		m.lastErr = fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err)
-	case msg.undo:
-		m.status = fmt.Sprintf("#%d reverted", msg.TicketID)
-	default:
-		m.status = fmt.Sprintf("#%d submitted", msg.TicketID)
-	}
-	m.logf("submit #%d (undo=%v): applied %q, not applied %q, conflict=%v, err=%v",
-		msg.TicketID, msg.undo, msg.Applied, msg.NotApplied, msg.Conflict, msg.Err)
-	if after, ok := m.s.tickets[msg.TicketID]; msg.Conflict && had && ok {
-		msg.changes = m.s.ticketChanges(before, after)
-	}
-	m.review.finish(msg)
 }
 
 // handleKey takes the keys that belong to no screen (quit, help), then gives the key to
@@ -415,6 +322,8 @@ func (m Model) View() string {
 	failed := m.loadFailed()
 	if failed {
 		keys = m.loadFailedKeys()
+	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
+		keys = withLastError{keys, m.s.keys.LastError}
 	}
 	if m.showHelp {
 		m.help.ShowAll = true

@@ -144,9 +144,12 @@ func (a *auditScreen) Update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, review):
 			rows := a.removalRows()
+			if len(rows) == 0 && a.cursor < len(a.chosen) {
+				// Nothing chosen: enter reviews the one under the cursor.
+				a.chosen[a.cursor] = true
+				rows = a.removalRows()
+			}
 			if len(rows) == 0 {
-				a.err = "choose memberships with space first"
-				a.render()
 				return nil
 			}
 			a.s.emit(startRemovalsMsg{rows: rows})

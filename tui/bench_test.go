@@ -108,3 +108,105 @@ func BenchmarkLoadPages10k(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/load")
 }
+
+// BenchmarkRefreshMerge10k measures merging a live refresh — five changed tickets and a
+// new one, with their people — into a 10,000-ticket queue: judging them and the tickets
+// that share their people, re-preparing those rows and keeping the order.
+func BenchmarkRefreshMerge10k(b *testing.B) {
+	m := loadedConsole(b, 10000, 120, 40)
+	var ids []int64
+	for id := range m.s.tickets {
+		if len(ids) == 6 {
+			break
+		}
+		ids = append(ids, id)
+	}
+	mkChanges := func(i int) changesMsg {
+		var ch model.QueueChanges
+		for k, id := range ids {
+			t := m.s.tickets[id]
+			t.UpdatedAt = t.UpdatedAt.Add(time.Duration(i+1) * time.Second)
+			t.Subject = fmt.Sprintf("changed %d", i)
+			if k == 5 {
+				t.ID = 90000000 + int64(i) // a new ticket
+			}
+			p := model.QueuePage{Tickets: []model.Ticket{t}}
+			if u, ok := m.s.dir.User(t.RequesterID); ok {
+				p.Users = []model.User{u}
+			}
+			ch.Pages = append(ch.Pages, p)
+		}
+		return changesMsg{load: m.load, changes: ch}
+	}
+	msgs := make([]changesMsg, b.N)
+	for i := range msgs {
+		msgs[i] = mkChanges(i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.refreshing = true
+		m.applyChanges(msgs[i])
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/refresh")
+}
+
+// BenchmarkConsoleVsScan compares the console's load with scan's, both reading the same
+// emulator over loopback: scan loads every page, then judges every ticket once (as
+// report.Build does); the console merges and prepares each page as it streams in. The
+// ratio metric is console time / scan time (issue 15's goal: at most 1.3).
+func BenchmarkConsoleVsScan(b *testing.B) {
+	for _, n := range []int{10000, 50000} {
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			if n > 10000 && testing.Short() {
+				b.Skip("50k in -short")
+			}
+			m := loadedConsole(b, n, 120, 40)
+			client, opts := m.s.client, m.opts
+			var scanT, consoleT time.Duration
+			for b.Loop() {
+				start := time.Now()
+				dir := model.NewDirectory()
+				var tickets []model.Ticket
+				if err := client.LoadQueue(context.Background(), func(p model.QueuePage) {
+					dir.Merge(p)
+					tickets = append(tickets, p.Tickets...)
+				}); err != nil {
+					b.Fatal(err)
+				}
+				for _, t := range tickets {
+					if model.InQueue(opts.Rules, t) {
+						model.Evaluate(opts.Rules, t, dir)
+					}
+				}
+				scanT += time.Since(start)
+
+				start = time.Now()
+				c := New(opts)
+				c.setSize(120, 40)
+				if err := client.LoadQueue(context.Background(), func(p model.QueuePage) { c.mergePage(p) }); err != nil {
+					b.Fatal(err)
+				}
+				_ = c.View()
+				consoleT += time.Since(start)
+			}
+			b.ReportMetric(float64(consoleT)/float64(scanT), "console/scan")
+			b.ReportMetric(float64(scanT.Milliseconds())/float64(b.N), "scan-ms")
+			b.ReportMetric(float64(consoleT.Milliseconds())/float64(b.N), "console-ms")
+		})
+	}
+}
+
+// BenchmarkFirstPage measures the console's side of the first rows: a fresh console
+// merging the first streamed page (100 tickets) and drawing it at 120x40. Issue 15 allows
+// 50 ms on the console's side.
+func BenchmarkFirstPage(b *testing.B) {
+	opts, pages := loadPages(b, 2000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m := New(opts)
+		m.setSize(120, 40)
+		m.mergePage(pages[0])
+		_ = m.View()
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/first-page")
+}

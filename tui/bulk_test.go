@@ -188,4 +188,6 @@ func TestAuditScreenShowsErrorAndRetries(t *testing.T) {
 	h.waitFor(t, "Audit failed", "audit: GET /search/export", "403")
 	h.keys("r")
 	h.waitFor(t, "4 break the Select rule")
+	h.keys("enter") // nothing chosen: the membership under the cursor
+	h.waitFor(t, "Review audit removal: 1 of 1 included", "ben.carter@wingtipbank.com in Relecloud")
 }

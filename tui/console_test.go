@@ -200,7 +200,11 @@ func TestScreensGolden(t *testing.T) {
 		t.Run(name+"/detail", func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.keys("enter")
-			h.waitFor(t, "Org Email")
+			if size[1] >= 40 {
+				h.waitFor(t, "Org Email", "internal note") // the conversation is on screen at this height
+			} else {
+				h.waitFor(t, "Org Email")
+			}
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
 		t.Run(name+"/wizard", func(t *testing.T) {

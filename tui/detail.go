@@ -54,6 +54,12 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Browser):
 			d.s.emit(openTicketMsg{id: d.ticketID})
 			return nil
+		case key.Matches(km, k.Top):
+			d.vp.GotoTop()
+			return nil
+		case key.Matches(km, k.Bottom):
+			d.vp.GotoBottom()
+			return nil
 		}
 	}
 	var cmd tea.Cmd
@@ -71,13 +77,15 @@ func (d *detailScreen) CapturesKeys() bool { return false }
 // ShortHelp is the detail's help line.
 func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.s.keys
-	return []key.Binding{k.Fix, k.Browser, k.Back, k.Help, k.Quit}
+	more := k.ScrollDown // the marker under the text says "(j)": the help line agrees
+	more.SetEnabled(!d.vp.AtBottom())
+	return []key.Binding{k.Fix, k.Browser, k.Back, more, k.Help, k.Quit}
 }
 
 // FullHelp is the detail's `?` help.
 func (d *detailScreen) FullHelp() [][]key.Binding {
 	k := d.s.keys
-	return [][]key.Binding{{k.Up, k.Down}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
 }
 
 // renderTicket is the detail text of a ticket, wrapped to width.
@@ -124,7 +132,7 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
-		line("CC request", strings.Join(strings.Fields(cc), " "))
+		line("CC request", strings.Join(strings.Fields(cc), " ")+s.suspendedAmong(model.ParseCCAddresses(cc)))
 	}
 	if len(t.EmailCCIDs) > 0 {
 		names := make([]string, len(t.EmailCCIDs))
@@ -140,7 +148,10 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Scenario", fmt.Sprintf("%s · %s", ev.Scenario, basis))
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
-	if len(ev.Findings) == 0 {
+	switch {
+	case ev.NeedsAsking():
+		b.WriteString(st.Warning.Render("? No handbook example fits: ask the submitter under which situation the ticket is raised.") + "\n")
+	case len(ev.Findings) == 0:
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}
 	for _, f := range ev.Findings {
@@ -156,6 +167,9 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	if len(ev.Findings) > 0 {
 		b.WriteString("\n" + st.Muted.Render("Press f to walk through the fix.") + "\n")
+	}
+	if _, ok := s.client.(ConversationReader); ok {
+		b.WriteString("\n" + renderConversation(s, id, width) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -1,8 +1,10 @@
 package tui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
+	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
@@ -126,9 +128,26 @@ func (l keyList) FullHelp() [][]key.Binding { return [][]key.Binding{l} }
 // errorHint is the status bar's error: as much as fits, then how to see the rest.
 func errorHint(msg string, width int) string {
 	line := "error: " + msg
-	if len([]rune(line)) <= width {
+	if ansi.StringWidth(line) <= width { // cells, not runes
 		return line
 	}
 	const more = " (! shows all)"
 	return truncate(line, max(width-len(more), 8)) + more
+}
+
+// withLastError adds `!` to a screen's help while there is an error to show.
+type withLastError struct {
+	help.KeyMap
+	last key.Binding
+}
+
+func (w withLastError) ShortHelp() []key.Binding { return append(w.KeyMap.ShortHelp(), w.last) }
+func (w withLastError) FullHelp() [][]key.Binding {
+	cols := w.KeyMap.FullHelp()
+	if len(cols) == 0 {
+		return [][]key.Binding{{w.last}}
+	}
+	// In the first column: a narrow terminal cuts the columns on the right.
+	first := append(append([]key.Binding{}, cols[0]...), w.last)
+	return append([][]key.Binding{first}, cols[1:]...)
 }

@@ -389,3 +389,67 @@ func TestUndoReviewEscSaysUndoCancelled(t *testing.T) {
 	h.waitFor(t, "undo cancelled: nothing was sent")
 	h.view(t)
 }
+
+// The result of an undo says what was set back in the review's words, not "ticket update:
+// custom fields, …".
+func TestUndoResultInPlainWords(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter", "y")
+	h.waitFor(t, "Submitted")
+	h.keys("u")
+	h.waitFor(t, "Undo change")
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	v := h.view(t)
+	if strings.Contains(v, "ticket update:") || !strings.Contains(v, "✓ Organization: (none)") {
+		t.Errorf("undo result:\n%s", v)
+	}
+}
+
+// When the browser does not open, the error (with the ticket's URL) is shown whole, even
+// on a narrow terminal, and esc goes back.
+func TestBrowserErrorReadableWhole(t *testing.T) {
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(demoEmail, demoToken))
+	t.Cleanup(srv.Close)
+	cfg := config.Demo(srv.URL())
+	client, err := zendesk.New(zendesk.Config{BaseURL: srv.URL(), Email: demoEmail, APIToken: demoToken,
+		ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := tui.New(tui.Options{Client: client, Rules: cfg.Rules(), NoColor: true,
+		Now:     func() time.Time { return fixedNow },
+		OpenURL: func(string) error { return fmt.Errorf("exec: \"xdg-open\": executable file not found in $PATH") }})
+	h := &harness{srv: srv, rules: cfg.Rules()}
+	h.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(60, 16))
+	h.waitFor(t, "30 tickets · 16 with findings")
+	h.keys("o")
+	h.waitFor(t, "The browser did not open")
+	h.keys("esc", "?")
+	h.waitFor(t, "last error") // back on the queue, `?` lists the key that shows the error again
+	h.keys("esc", "!")
+	h.waitFor(t, "Last error")
+	v := strings.Join(strings.Fields(h.view(t)), "")
+	if !strings.Contains(v, "executablefilenotfound") || !strings.Contains(v, "/agent/tickets/4001") {
+		t.Errorf("the browser error is not whole on screen:\n%s", v)
+	}
+}
+
+// An undo refused because somebody changed the ticket since says so whole, in the panel.
+func TestUndoRefusalReadableWhole(t *testing.T) {
+	h := start(t, 80, 16)
+	h.keys("/")
+	h.tm.Type("4004")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #4004")
+	h.keys("enter", "y")
+	h.waitFor(t, "Submitted")
+	h.srv.UpdateTicketDirect(4004, func(tk *zendesktest.Ticket) { tk.Subject = "Edited by another agent" })
+	h.keys("esc", "u")
+	h.waitFor(t, "Undo refused")
+	v := strings.Join(strings.Fields(h.view(t)), " ")
+	if !strings.Contains(v, "changed in Zendesk since partner-triage updated it") || !strings.Contains(v, "revert it by hand") {
+		t.Errorf("the refusal is not whole on screen:\n%s", v)
+	}
+}

@@ -33,6 +33,7 @@ type KeyMap struct {
 	Interrupt key.Binding
 
 	// The fix flow (wizard and review) and the error panel.
+	Submit       key.Binding // review: submit the fix (or the undo) with safe_update
 	AcceptAll    key.Binding // wizard: accept every remaining step as proposed, then review
 	PrevStep     key.Binding // wizard: back one step
 	OtherReading key.Binding // wizard: take the other reading a warning offers
@@ -62,7 +63,7 @@ func DefaultKeyMap() KeyMap {
 		Accept:       key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "accept step")),
 		Skip:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "skip step")),
 		Edit:         key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit value")),
-		Confirm:      key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "submit")),
+		Confirm:      key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "submit")),
 		Filter:       key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 		ClearFilter:  key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 		Sort:         key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
@@ -78,6 +79,7 @@ func DefaultKeyMap() KeyMap {
 		Interrupt:    key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 		InputDone:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
 
+		Submit:       key.NewBinding(key.WithKeys("y", "enter"), key.WithHelp("y/enter", "submit")),
 		AcceptAll:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "accept the rest and review")),
 		PrevStep:     key.NewBinding(key.WithKeys("k", "up"), key.WithHelp("↑/k", "previous step")),
 		OtherReading: key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "take the other reading")),
@@ -90,14 +92,34 @@ func DefaultKeyMap() KeyMap {
 	}
 }
 
-// splitEsc turns a key that arrived with Alt into Esc followed by the key: terminals and
-// tmux deliver a quick Esc Esc or Esc j as one alt+esc / alt+j, and the console binds no
-// alt key, so a leading Esc is the Esc the agent pressed. nil for any other message.
-func splitEsc(msg tea.Msg) []tea.Msg {
+// splitKeys undoes two ways a terminal merges keys into one message; nil for any other
+// message. A key that arrived with Alt is Esc followed by the key: terminals and tmux deliver
+// a quick Esc Esc or Esc j as one alt+esc / alt+j, and the console binds no alt key, so a
+// leading Esc is the Esc the agent pressed. Several runes in one message (keys typed or sent
+// faster than the terminal is read: "jjj", "/4035") are that many key presses, so each
+// binding sees its own key; a paste stays whole.
+func splitKeys(msg tea.Msg) []tea.Msg {
 	k, ok := msg.(tea.KeyMsg)
-	if !ok || !k.Alt || k.Paste {
+	if !ok || k.Paste {
 		return nil
 	}
-	k.Alt = false
-	return []tea.Msg{tea.KeyMsg{Type: tea.KeyEsc}, k}
+	if k.Alt {
+		k.Alt = false
+		return append([]tea.Msg{tea.KeyMsg{Type: tea.KeyEsc}}, orOne(splitKeys(k), k)...)
+	}
+	if k.Type != tea.KeyRunes || len(k.Runes) < 2 {
+		return nil
+	}
+	out := make([]tea.Msg, len(k.Runes))
+	for i, r := range k.Runes {
+		out[i] = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}
+	}
+	return out
+}
+
+func orOne(msgs []tea.Msg, m tea.Msg) []tea.Msg {
+	if msgs == nil {
+		return []tea.Msg{m}
+	}
+	return msgs
 }

@@ -32,6 +32,7 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.load++
 	m.loading, m.loaded, m.total = true, 0, -1
+	m.refreshing = false // a refresh of the previous load is dropped when it answers
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
 	ch := make(chan tea.Msg, 4)
@@ -60,4 +61,21 @@ func waitStream(ch chan tea.Msg) tea.Cmd {
 		}
 		return msg
 	}
+}
+
+// mergePage adds tickets and people to the session, redraws what shows them and reads
+// again the conversation on screen when its ticket changed.
+func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
+	changed := m.s.merge(p)
+	m.queue.update(changed)
+	m.queue.refresh()
+	var cmd tea.Cmd
+	if m.queue.preview != nil {
+		cmd = m.loadConversation(m.queue.previewID)
+	}
+	if m.current == screenDetail {
+		m.detail.render()
+		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
+	}
+	return cmd
 }

@@ -4,12 +4,18 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
+	"github.com/muesli/termenv"
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/journal"
@@ -202,14 +208,24 @@ func TestPeopleQueue(t *testing.T) {
 	h.keys("enter")
 	h.waitFor(t, "8807")
 	v := h.view(t)
+	rows := 0
 	for _, line := range strings.Split(v, "\n") {
-		line, _, _ = strings.Cut(line, "│") // the list, not the preview beside it
-		if strings.Contains(line, "8801 ") && !strings.Contains(line, "✓") {
+		f := strings.Fields(strings.TrimLeft(line, " ▸>│"))
+		if len(f) == 0 || (f[0] != "8801" && f[0] != "8802") {
+			continue
+		}
+		rows++
+		t.Logf("%s", line)
+		if f[0] == "8801" && !strings.Contains(strings.Split(line, "│")[0], "✓") {
 			t.Errorf("#8801 (E is Priya's secondary address) is flagged: %q", line)
 		}
-		if strings.Contains(line, "8802 ") && !strings.Contains(line, "361000000777") {
+		left := strings.Split(line, "│")[0] // the list, not the preview beside it
+		if f[0] == "8802" && !strings.Contains(left, "#361000000777") {
 			t.Errorf("#8802 does not name its deleted requester: %q", line)
 		}
+	}
+	if rows != 2 {
+		t.Errorf("rows of 8801 and 8802 not found:\n%s", v)
 	}
 }
 
@@ -222,7 +238,7 @@ func TestDetailPeople(t *testing.T) {
 		not  []string
 	}{
 		{8805, []string{"Zoë 👩‍💻 Brandt (no email)"}, []string{"<>"}},
-		{8807, []string{"user #361000000777 (not found)"}, nil},
+		{8807, []string{"user #361000000777 (not found)", "suspended in Zendesk (no CC email"}, nil},
 		{8806, []string{"Requester     none"}, nil},
 		{8804, []string{"Ola Nordmann is suspended in Zendesk"}, nil},
 		{8801, []string{"p.raman@umbrella-labs.com (a secondary address of Priya Raman <priya@umbrella-labs.com>)"}, nil},
@@ -250,7 +266,7 @@ func TestDetailPeople(t *testing.T) {
 
 // In tmux a quick Esc j arrives as alt+j, and Esc Esc as alt+esc: the leading Esc is Esc.
 func TestQuickEscArrivesAsAlt(t *testing.T) {
-	h := start(t, 100, 40) // below the preview's width, so "Org Email" is the detail's alone
+	h := start(t, 80, 24) // no preview beside the list: "Org Email" is the detail's
 	h.keys("enter")
 	h.waitFor(t, "#4001  ", "Org Email")
 	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{'j'}, Alt: true}) // Esc j: back, then down
@@ -258,7 +274,148 @@ func TestQuickEscArrivesAsAlt(t *testing.T) {
 	h.waitFor(t, "#4002  ", "Org Email")
 	h.tm.Send(tea.KeyMsg{Type: tea.KeyEsc, Alt: true}) // Esc Esc: back to the queue
 	v := h.view(t)
-	if strings.Contains(v, "Org Email") {
+	if strings.HasPrefix(v, "#4002") { // the queue's preview shows the ticket beside the list, the detail alone
 		t.Fatalf("still on the detail after alt+esc:\n%s", v)
 	}
+}
+
+// colourSGR finds a colour in raw output: SGR parameters 30–38, 40–48, 90–97 or 100–107.
+func colourSGR(s string) string {
+	for _, m := range regexp.MustCompile(`\x1b\[([0-9;:]*)m`).FindAllStringSubmatch(s, -1) {
+		for _, p := range strings.FieldsFunc(m[1], func(r rune) bool { return r == ';' || r == ':' }) {
+			n, _ := strconv.Atoi(p)
+			if (n >= 30 && n <= 38) || (n >= 40 && n <= 48) || (n >= 90 && n <= 97) || (n >= 100 && n <= 107) {
+				return strconv.Quote(m[0])
+			}
+		}
+	}
+	return ""
+}
+
+// rawView quits the program and renders its last frame with a true-colour profile, so any
+// colour a widget keeps shows up as escape codes.
+func (h *harness) rawView(t *testing.T) string {
+	t.Helper()
+	if err := h.tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	m := h.tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	return m.View()
+}
+
+// NO_COLOR: every widget (help line and full help, the filter and edit inputs, the spinner)
+// draws with bold, underline and reverse only. The golden holds the raw escape codes.
+func TestNoColorEveryWidget(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		golden bool
+		drive  func(h *harness)
+	}{
+		{"queue", true, func(h *harness) {}},
+		{"help", true, func(h *harness) { h.keys("?"); h.waitFor(t, "closes this help") }},
+		{"filter", false, func(h *harness) { h.keys("/"); h.tm.Type("acm"); h.waitFor(t, "/acm") }},
+		{"wizard edit", false, func(h *harness) {
+			h.openFix(t, 4003)
+			h.keys("e")
+			h.waitFor(t, "› ")
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := start(t, 100, 30)
+			tc.drive(h)
+			raw := h.rawView(t)
+			if c := colourSGR(raw); c != "" {
+				t.Errorf("NO_COLOR frame has the colour %s", c)
+			}
+			if !strings.Contains(raw, "\x1b[") {
+				t.Errorf("no emphasis at all: bold, underline and reverse should stay")
+			}
+			if tc.golden {
+				var b strings.Builder
+				for _, l := range strings.Split(raw, "\n") {
+					b.WriteString(strconv.Quote(l) + "\n")
+				}
+				golden.RequireEqual(t, []byte(b.String()))
+			}
+		})
+	}
+}
+
+// Text is wrapped and cut by terminal cells: wide names (CJK, emoji, "⚠️") and a word longer
+// than the screen keep every line of the detail inside the terminal.
+func TestWideTextStaysInside(t *testing.T) {
+	ds := zendesktest.PeopleDemo()
+	for i := range ds.Organizations {
+		if ds.Organizations[i].ID == zendesktest.OrgAcme {
+			ds.Organizations[i].Name = strings.Repeat("株式会社 ⚠️ ", 12) + strings.Repeat("Ж", 200)
+		}
+	}
+	for i := range ds.Users {
+		if ds.Users[i].Email == "jane@acme.com" {
+			ds.Users[i].Name = "Zoë 👩‍💻 Brandt " + strings.Repeat("👩‍💻", 30)
+		}
+	}
+	h := startWith(t, ds, 80, 60, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("4014")
+	h.keys("enter", "enter")
+	h.waitFor(t, "Org Email")
+	v := h.view(t)
+	for i, line := range strings.Split(v, "\n") {
+		if w := ansi.StringWidth(line); w > 80 {
+			t.Errorf("line %d is %d cells wide: %q", i, w, line)
+		}
+	}
+	// Wrapped, not cut: every word of the organization name is whole, the long one broken.
+	if n := strings.Count(v, "株式会社"); n != 36 {
+		t.Errorf("%d whole 株式会社, want 36 (12 in each of requester, organization and support basis):\n%s", n, v)
+	}
+	if n := strings.Count(v, "Ж"); n != 600 {
+		t.Errorf("%d Ж of 600: the long word was cut, not wrapped:\n%s", n, v)
+	}
+}
+
+// The Organization Email names a suspended user: the wizard and the review warn before the
+// agent makes her the requester (the agent decides; nothing is refused).
+func TestSuspendedRequesterWarns(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 120, 40, "loaded 37 tickets")
+	n := h.plannedSteps(t, zendesktest.TicketSuspended, model.PlanOptions{})
+	h.keys("/")
+	h.tm.Type("8804")
+	h.keys("enter", "f")
+	h.waitFor(t, "Fix #8804", "suspended")
+	for i := 0; i < n; i++ {
+		h.keys("space")
+	}
+	h.waitFor(t, "Review #8804", "suspended")
+	h.view(t)
+}
+
+// A bulk fix asks Zendesk about its addresses before planning too: Tomas is named with his
+// Kramerica, not created anew in Vandelay.
+func TestBulkFixLooksUpAddresses(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 160, 50, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("8803")
+	h.keys("enter", "x", "F")
+	h.waitFor(t, "Tomas Brandt <tomas@vandelay.io> (existing user, Kramerica Industries)")
+	v := h.view(t)
+	if strings.Contains(v, "new end user") {
+		t.Errorf("the bulk review plans a new end user:\n%s", v)
+	}
+}
+
+// Keys typed or sent faster than the terminal is read arrive as one message of several
+// runes ("jjj", "/4035"): each is its own key press.
+func TestKeyBurstIsSeveralKeys(t *testing.T) {
+	h := start(t, 100, 30)
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/4035")})
+	h.keys("enter", "enter")
+	h.waitFor(t, "#4035  ", "Org Email")
+	h.keys("esc", "esc", "g") // back to the queue, filter cleared, top row
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("jjj")})
+	h.keys("enter")
+	h.waitFor(t, "#4004  ", "Org Email") // the fourth row: 4001, 4002, 4003, 4004
 }

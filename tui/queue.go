@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // sortOrder is how the queue is ordered; `s` cycles through them.
@@ -69,6 +70,7 @@ func newQueueScreen(s *session) *queueScreen {
 	fi := textinput.New()
 	fi.Prompt = "/"
 	fi.Placeholder = "text · kind:cc · kind:select · kind:ask · scenario:partner · kind:none"
+	s.styles.Input(&fi)
 	q := &queueScreen{s: s, filter: fi, marks: map[int64]queueMark{},
 		headerStyle:   s.styles.Table.Header.UnsetPadding().UnsetBorderStyle().BorderBottom(false),
 		selectedStyle: s.styles.Table.Selected.UnsetPadding(),
@@ -261,7 +263,7 @@ func parseFilter(s string) ([]filterTerm, string) {
 		}
 	}
 	if len(bad) > 0 {
-		return terms, fmt.Sprintf("no finding kind %q: kinds are mismatch, unknown, select, cc, ask, none", strings.Join(bad, " "))
+		return terms, fmt.Sprintf("unknown kind %q (kinds: mismatch unknown select cc ask none)", strings.Join(bad, " "))
 	}
 	return terms, ""
 }
@@ -328,16 +330,27 @@ func (q *queueScreen) nextFlagged(dir int) {
 // Update handles the queue's keys: the filter line while it is open, else moving,
 // filtering, sorting and the keys that open another screen; and the mouse.
 func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
+	before := q.previewID
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if q.filtering {
-			return q.filterKey(msg)
+			cmd = q.filterKey(msg)
+		} else {
+			cmd = q.key(msg)
 		}
-		return q.key(msg)
 	case tea.MouseMsg:
 		q.mouse(msg)
+	case previewSettledMsg:
+		if msg.id == q.previewID && q.preview != nil {
+			q.s.emit(loadConversationMsg{id: msg.id})
+		}
 	}
-	return nil
+	if id := q.previewID; id != before && id != 0 && q.preview != nil {
+		// Read the previewed conversation once the cursor rests there.
+		cmd = tea.Batch(cmd, tea.Tick(previewSettle, func(time.Time) tea.Msg { return previewSettledMsg{id: id} }))
+	}
+	return cmd
 }
 
 func (q *queueScreen) filterKey(km tea.KeyMsg) tea.Cmd {
@@ -487,8 +500,11 @@ func (q *queueScreen) View() string {
 	default:
 		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
 	}
-	if q.filterErr != "" {
-		filterLine = st.Error.Render(fit(q.filterErr, q.listW))
+	switch {
+	case q.filterErr != "" && q.filtering:
+		filterLine += "  " + st.Error.Render(q.filterErr)
+	case q.filterErr != "":
+		filterLine = st.Error.Render("filter: " + q.filterErr)
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))
@@ -508,7 +524,35 @@ func (q *queueScreen) View() string {
 	if q.preview == nil {
 		return list
 	}
-	list = lipgloss.NewStyle().Width(q.listW).MaxWidth(q.listW).Render(list)
-	sep := st.Muted.Render(strings.TrimRight(strings.Repeat("│\n", q.height), "\n"))
-	return lipgloss.JoinHorizontal(lipgloss.Top, list, sep, q.preview.View())
+	// Side by side, line by line: every list line fitted to the list's width (rows are
+	// prepared at that width already), a separator, the preview's line.
+	left, right := strings.Split(list, "\n"), strings.Split(q.preview.View(), "\n")
+	sep := st.Muted.Render("│")
+	var out strings.Builder
+	for i := range max(len(left), len(right), q.height) {
+		if i > 0 {
+			out.WriteByte('\n')
+		}
+		l := ""
+		if i < len(left) {
+			l = left[i]
+		}
+		if w := lipgloss.Width(l); w != q.listW {
+			l = fitStyled(l, w, q.listW)
+		}
+		out.WriteString(l)
+		out.WriteString(sep)
+		if i < len(right) {
+			out.WriteString(right[i])
+		}
+	}
+	return out.String()
+}
+
+// fitStyled pads or cuts a line that may carry styles (w is its width in cells) to n cells.
+func fitStyled(s string, w, n int) string {
+	if w > n {
+		return ansi.Truncate(s, n, "…")
+	}
+	return s + strings.Repeat(" ", n-w)
 }

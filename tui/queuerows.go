@@ -89,9 +89,11 @@ type columns struct {
 	id, subject, age, status, scenario, requester, org, findings int
 }
 
-// layoutColumns sizes the columns for a list width: the requester column is wide enough
-// for an address to stay recognisable (and never more than 32), the subject takes what is
-// left. Below 100 cells age, status and scenario give way (the detail shows them).
+// layoutColumns sizes the columns for a list width. The base columns are id, subject,
+// requester (wide enough for an address to stay recognisable), org and findings; while the
+// subject keeps at least 24 cells, age, scenario and status are added, then the findings,
+// requester and org columns grow (the requester to 32 at most), and the subject takes the
+// rest.
 func layoutColumns(width int) columns {
 	w := max(width, 40)
 	c := columns{id: 7, requester: 20, org: 12, findings: 14}
@@ -101,20 +103,33 @@ func layoutColumns(width int) columns {
 	if w < 70 {
 		c.findings = 9
 	}
-	if w >= 100 {
-		c.age, c.status, c.scenario, c.findings = 4, 7, 8, 20
-		c.requester, c.org = 24, 16
+	subject := func() int {
+		n, sum := 1, 0 // the subject column's own padding
+		for _, v := range []int{c.id, c.age, c.status, c.scenario, c.requester, c.org, c.findings} {
+			if v > 0 {
+				n++
+				sum += v
+			}
+		}
+		return w - sum - 2*n
 	}
-	if w >= 160 {
-		c.requester, c.org, c.findings = 32, 24, 28
-	}
-	n := 0
-	for _, v := range []int{c.id, c.age, c.status, c.scenario, c.requester, c.org, c.findings} {
-		if v > 0 {
-			n++
+	for _, grow := range []func(){
+		func() { c.age = 4 },
+		func() { c.scenario = 8 },
+		func() { c.status = 7 },
+		func() { c.findings = 20 },
+		func() { c.requester, c.org = 24, 16 },
+		func() { c.findings = 28 },
+		func() { c.requester, c.org = 32, 24 },
+	} {
+		before := c
+		grow()
+		if subject() < 24 {
+			c = before
+			break
 		}
 	}
-	c.subject = w - (c.id + c.age + c.status + c.scenario + c.requester + c.org + c.findings) - 2*(n+1)
+	c.subject = subject()
 	if c.subject < 8 {
 		c.requester += c.subject - 8
 		c.subject = 8

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"time"
 
@@ -57,8 +58,9 @@ type reviewScreen struct {
 }
 
 func newReviewScreen(s *session) *reviewScreen {
-	return &reviewScreen{s: s, spinner: spinner.New(spinner.WithSpinner(spinner.Dot)),
-		vp: viewport.New(80, 10), width: 80, height: 22}
+	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
+	s.styles.Spinner(&sp)
+	return &reviewScreen{s: s, spinner: sp, vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
 // CapturesKeys: the review answers its own keys; q and ? keep working.
@@ -92,13 +94,13 @@ func (r *reviewScreen) undoable() bool {
 // bindings returns the review's keys, each enabled only where it works.
 func (r *reviewScreen) bindings() (confirm, back, cancel, up, down, done, undo key.Binding) {
 	k := r.s.keys
-	confirm, back, up, down, undo = k.Confirm, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
+	confirm, back, up, down, undo = k.Submit, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
 	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
 	done = key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc/enter", "queue"))
 	if r.undo != nil {
-		confirm.SetHelp(k.Confirm.Help().Key, "revert")
+		confirm.SetHelp(k.Submit.Help().Key, "revert")
 	} else {
-		confirm.SetHelp(k.Confirm.Help().Key, "submit")
+		confirm.SetHelp(k.Submit.Help().Key, "submit")
 	}
 	confirm.SetEnabled(r.canSubmit())
 	back.SetEnabled(r.phase == reviewing && r.undo == nil)
@@ -353,6 +355,10 @@ func (r *reviewScreen) resultView() string {
 		if r.update.Note != "" {
 			b.WriteString(st.OK.Render("  ✓ internal note added") + "\n")
 		}
+	} else if len(m.Applied) > 0 && r.undo != nil {
+		for _, d := range r.undo.Plan.Diff { // the undo review's words
+			b.WriteString(st.OK.Render(indent(wrapText("✓ "+d.Field+": "+orNone(d.After), w-4), "  ")) + "\n")
+		}
 	} else {
 		for _, a := range m.Applied {
 			b.WriteString(st.OK.Render(indent(wrapText("✓ "+a, w-4), "  ")) + "\n")
@@ -382,7 +388,7 @@ func (r *reviewScreen) resultView() string {
 // fits the width, else on three.
 func diffLine(st Styles, title, before, after string, width int) string {
 	one := fmt.Sprintf("%s  - %s → + %s", title, before, after)
-	if len([]rune(one)) <= width {
+	if ansi.StringWidth(one) <= width { // cells, not runes: names can be wide
 		return st.Label.Render(title) + "  " + st.Before.Render("- "+before) + " → " + st.After.Render("+ "+after)
 	}
 	return st.Label.Render(strings.TrimRight(title, " ")) + "\n  " + st.Before.Render("- "+before) + "\n  " + st.After.Render("+ "+after)

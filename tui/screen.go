@@ -90,6 +90,19 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if msg.status != "" {
 			m.status = msg.status
 		}
+		return m.loadConversation(msg.id)
+	case loadConversationMsg:
+		return m.loadConversation(msg.id)
+	case conversationMsg:
+		m.storeConversation(msg)
+	case refreshTickMsg:
+		return m.startRefresh(msg)
+	case changesMsg:
+		return m.applyChanges(msg)
+	case ageTickMsg:
+		return ageTickCmd() // the View that follows redraws the age
+	case previewSettledMsg:
+		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startFixMsg:
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
@@ -113,6 +126,9 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if len(msg.ids) == 0 {
 			m.status = "mark tickets with x first, then F fixes them together"
 			return nil
+		}
+		if cmd := m.lookupBeforeBulk(msg.ids); cmd != nil {
+			return cmd // people.go: the bulk review opens when Zendesk has answered
 		}
 		m.bulk.startBulk(msg.ids)
 		m.current = screenBulk
@@ -142,6 +158,17 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.openTicket(msg.id)
 	case copyURLMsg:
 		return m.copyURL(msg.id)
+	case openedMsg:
+		if msg.err != nil {
+			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.openError("The browser did not open", msg.err.Error())
+		}
+	case copiedMsg:
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+		} else {
+			m.status = "copied " + msg.url
+		}
 	default:
 		return m.active().Update(msg)
 	}
@@ -180,3 +207,6 @@ func (m *Model) copyURL(id int64) tea.Cmd {
 	}
 	return func() tea.Msg { return copiedMsg{url: url, err: cp(url)} }
 }
+
+// openedMsg is the browser opener's answer.
+type openedMsg struct{ err error }

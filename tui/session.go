@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -29,7 +31,16 @@ type session struct {
 	deps    map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
-	readers map[depKey]map[int64]struct{}
+	readers map[depKey][]int64
+
+	// newest is the newest updated_at merged: where the next live refresh starts, on
+	// Zendesk's clock.
+	newest time.Time
+
+	// convs caches conversations by ticket (conversation.go); authors are the people who
+	// wrote their comments.
+	convs   map[int64]*conversation
+	authors map[int64]model.User
 
 	// pending holds the navigation messages screens emitted during the current Update.
 	pending []tea.Msg
@@ -65,7 +76,9 @@ func newSession(opts Options) *session {
 		evals:   map[int64]model.Evaluation{},
 		marked:  marks{},
 		deps:    map[int64][]depKey{},
-		readers: map[depKey]map[int64]struct{}{},
+		readers: map[depKey][]int64{},
+		convs:   map[int64]*conversation{},
+		authors: map[int64]model.User{},
 	}
 }
 
@@ -75,7 +88,9 @@ func (s *session) reset() {
 	s.tickets = map[int64]model.Ticket{}
 	s.evals = map[int64]model.Evaluation{}
 	s.deps = map[int64][]depKey{}
-	s.readers = map[depKey]map[int64]struct{}{}
+	s.readers = map[depKey][]int64{}
+	s.convs = map[int64]*conversation{}
+	s.newest = time.Time{}
 }
 
 // merge adds a page (made inert first) and returns the tickets whose verdict or row may
@@ -84,9 +99,13 @@ func (s *session) reset() {
 // (dependents). Only those are judged again.
 func (s *session) merge(p model.QueuePage) []int64 {
 	p = inertPage(p)
+	delta := s.news(p) // before the merge: what the page changes in the directory
 	s.dir.Merge(p)
 	changed := make([]int64, 0, len(p.Tickets))
 	for _, t := range p.Tickets {
+		if t.UpdatedAt.After(s.newest) {
+			s.newest = t.UpdatedAt
+		}
 		if model.InQueue(s.rules, t) {
 			s.tickets[t.ID] = t
 		} else {
@@ -96,8 +115,8 @@ func (s *session) merge(p model.QueuePage) []int64 {
 		}
 		changed = append(changed, t.ID)
 	}
-	if len(p.Users) > 0 || len(p.Organizations) > 0 || len(p.Memberships) > 0 {
-		changed = append(changed, s.dependents(p, changed)...)
+	if len(delta.Users) > 0 || len(delta.Organizations) > 0 || len(delta.Memberships) > 0 {
+		changed = append(changed, s.dependents(delta, changed)...)
 	}
 	for _, id := range changed {
 		if t, ok := s.tickets[id]; ok {
@@ -115,6 +134,45 @@ type depKey struct {
 	kind byte // 'u' user, 'o' organization, 'd' domain, 'e' address, '?' any customer domain or user
 	id   int64
 	s    string
+}
+
+// news keeps of a page the people, organizations and memberships the directory does not
+// hold as they are: a user seen again unchanged changes no verdict.
+func (s *session) news(p model.QueuePage) model.QueuePage {
+	var out model.QueuePage
+	for _, u := range p.Users {
+		if old, ok := s.dir.User(u.ID); !ok || !reflect.DeepEqual(old, u) && !(u.Emails == nil && sameBut(old, u)) {
+			out.Users = append(out.Users, u)
+		}
+	}
+	for _, o := range p.Organizations {
+		if old, ok := s.dir.Organization(o.ID); !ok || !reflect.DeepEqual(old, o) {
+			out.Organizations = append(out.Organizations, o)
+		}
+	}
+	for _, m := range p.Memberships {
+		if !slices.ContainsFunc(s.dir.MembershipsOf(m.UserID), func(x model.Membership) bool { return x == m }) {
+			out.Memberships = append(out.Memberships, m)
+		}
+	}
+	return out
+}
+
+// sameBut reports whether two versions of a user differ only in Emails (nil in a page
+// means "not looked up": the directory keeps what it knew).
+func sameBut(a, b model.User) bool {
+	a.Emails, b.Emails = nil, nil
+	return reflect.DeepEqual(a, b)
+}
+
+// remove forgets tickets that left the queue's source and returns their ids.
+func (s *session) remove(ids []int64) []int64 {
+	for _, id := range ids {
+		delete(s.tickets, id)
+		delete(s.evals, id)
+		s.setDeps(id, nil)
+	}
+	return ids
 }
 
 // dependencies lists what a ticket's verdict and row read from the directory, noted when
@@ -161,13 +219,18 @@ func (s *session) dependencies(t model.Ticket, ev model.Evaluation) []depKey {
 }
 
 // setDeps replaces what a ticket's verdict read (nil when the ticket left the queue).
+// Reader lists are short (the tickets of one person or organization), so they are slices.
 func (s *session) setDeps(id int64, keys []depKey) {
 	for _, k := range s.deps[id] {
-		if set := s.readers[k]; set != nil {
-			delete(set, id)
-			if len(set) == 0 {
-				delete(s.readers, k)
-			}
+		ids := s.readers[k]
+		if i := slices.Index(ids, id); i >= 0 {
+			ids[i] = ids[len(ids)-1]
+			ids = ids[:len(ids)-1]
+		}
+		if len(ids) == 0 {
+			delete(s.readers, k)
+		} else {
+			s.readers[k] = ids
 		}
 	}
 	if keys == nil {
@@ -179,12 +242,7 @@ func (s *session) setDeps(id int64, keys []depKey) {
 		if (k.kind == 'o' || k.kind == 'u') && k.id == 0 {
 			continue
 		}
-		set := s.readers[k]
-		if set == nil {
-			set = map[int64]struct{}{}
-			s.readers[k] = set
-		}
-		set[id] = struct{}{}
+		s.readers[k] = append(s.readers[k], id)
 	}
 }
 
@@ -199,7 +257,7 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 	}
 	var out []int64
 	add := func(k depKey) {
-		for id := range s.readers[k] {
+		for _, id := range s.readers[k] {
 			if !hit[id] {
 				hit[id] = true
 				out = append(out, id)
@@ -207,10 +265,11 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 		}
 	}
 	for _, u := range p.Users {
+		// A user's address decides who E names, not what its domain is: domains are
+		// classified by the organizations that hold them (below).
 		add(depKey{kind: 'u', id: u.ID})
 		if e := model.NormalizeEmail(u.Email); e != "" {
 			add(depKey{kind: 'e', s: e})
-			add(depKey{kind: 'd', s: domainOf(e)})
 		}
 	}
 	for _, o := range p.Organizations {

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/partner-triage/partner-triage/text"
 )
 
@@ -22,6 +23,9 @@ func (m Model) statusBar() string {
 	parts = append(parts, fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged))
 	if n := len(m.s.marked); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d marked", n))
+	}
+	if a := m.dataAge(); a != "" && !m.loading {
+		parts = append(parts, a) // before the message: when the line is cut, the message goes
 	}
 	style := st.StatusBar
 	switch {
@@ -41,12 +45,5 @@ func (m Model) statusBar() string {
 }
 
 func truncate(s string, n int) string {
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	if n <= 1 {
-		return "…"
-	}
-	return string(r[:n-1]) + "…"
+	return ansi.Truncate(s, max(n, 1), "…") // by terminal cells, never runes
 }

@@ -1,7 +1,11 @@
 package tui
 
 import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/spinner"
 	"github.com/charmbracelet/bubbles/table"
+	"github.com/charmbracelet/bubbles/textarea"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/lipgloss"
 )
 
@@ -20,6 +24,9 @@ type Styles struct {
 	Box        lipgloss.Style
 	StepActive lipgloss.Style
 	Table      table.Styles
+	// NoColor: the plain theme, which every widget follows too (Help, Input, Spinner,
+	// TextArea; a progress bar takes progress.WithColorProfile(termenv.Ascii)) — NO_COLOR covers the bubbles' own default colours.
+	NoColor bool
 }
 
 // DefaultStyles returns the colour theme, or a plain one (bold, underline and reverse
@@ -36,7 +43,7 @@ func DefaultStyles(noColor bool) Styles {
 			Warning: plain.Underline(true), OK: plain, Before: plain, After: plain.Bold(true),
 			StatusBar: plain.Reverse(true), StatusErr: plain.Reverse(true).Bold(true),
 			Box: plain.Border(lipgloss.NormalBorder()).Padding(0, 1), StepActive: plain.Bold(true),
-			Table: ts,
+			Table: ts, NoColor: true,
 		}
 	}
 	var (
@@ -65,4 +72,47 @@ func DefaultStyles(noColor bool) Styles {
 		StepActive: lipgloss.NewStyle().Bold(true).Foreground(accent),
 		Table:      ts,
 	}
+}
+
+// Help styles a help line in the theme: keys bold; under NO_COLOR nothing else (the bubbles
+// default greys are colours too).
+func (st Styles) Help(h *help.Model) {
+	h.Styles.ShortKey, h.Styles.FullKey = st.Label, st.Label
+	if st.NoColor {
+		plain := lipgloss.NewStyle()
+		h.Styles.ShortDesc, h.Styles.ShortSeparator, h.Styles.Ellipsis = plain, plain, plain
+		h.Styles.FullDesc, h.Styles.FullSeparator = plain, plain
+	}
+}
+
+// Input styles a text input; under NO_COLOR the placeholder and completion lose their grey
+// and the cursor is reverse video.
+func (st Styles) Input(in *textinput.Model) {
+	if !st.NoColor {
+		return
+	}
+	plain := lipgloss.NewStyle()
+	in.PromptStyle, in.TextStyle, in.PlaceholderStyle, in.CompletionStyle = plain, plain, plain, plain
+	in.Cursor.Style, in.Cursor.TextStyle = plain.Reverse(true), plain
+}
+
+// TextArea styles a multi-line input like Input.
+func (st Styles) TextArea(ta *textarea.Model) {
+	if !st.NoColor {
+		return
+	}
+	plain := lipgloss.NewStyle()
+	s := textarea.Style{Base: plain, CursorLine: plain, CursorLineNumber: plain, EndOfBuffer: plain,
+		LineNumber: plain, Placeholder: plain, Prompt: plain, Text: plain}
+	ta.FocusedStyle, ta.BlurredStyle = s, s
+	ta.Cursor.Style, ta.Cursor.TextStyle = plain.Reverse(true), plain
+}
+
+// Spinner styles a spinner (accent colour, or plain).
+func (st Styles) Spinner(sp *spinner.Model) {
+	if st.NoColor {
+		sp.Style = lipgloss.NewStyle()
+		return
+	}
+	sp.Style = st.Title.UnsetBold()
 }

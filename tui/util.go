@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strconv"
 	"strings"
 	"time"
@@ -24,31 +25,18 @@ func age(now, t time.Time) string {
 	}
 }
 
-// wrapText wraps words to width columns (plain text, no styling).
+// wrapText wraps words to width terminal cells (plain text, no styling): runs of white
+// space become one space, and a word wider than the line is broken (x/ansi measures wide,
+// combining and emoji characters as the terminal draws them).
 func wrapText(s string, width int) string {
 	if width < 20 {
 		width = 20
 	}
-	var b strings.Builder
-	for pi, para := range strings.Split(s, "\n") {
-		if pi > 0 {
-			b.WriteByte('\n')
-		}
-		col := 0
-		for _, w := range strings.Fields(para) {
-			n := len([]rune(w))
-			if col > 0 && col+1+n > width {
-				b.WriteByte('\n')
-				col = 0
-			} else if col > 0 {
-				b.WriteByte(' ')
-				col++
-			}
-			b.WriteString(w)
-			col += n
-		}
+	paras := strings.Split(s, "\n")
+	for i, para := range paras {
+		paras[i] = ansi.Wrap(strings.Join(strings.Fields(para), " "), width, "")
 	}
-	return b.String()
+	return strings.Join(paras, "\n")
 }
 
 // indentRest indents every line but the first.

@@ -62,6 +62,8 @@ func newWizardScreen(s *session) *wizardScreen {
 	ta.CharLimit = 0 // the note is never cut
 	ta.MaxHeight = 0
 	ta.Prompt = ""
+	s.styles.Input(&in)
+	s.styles.TextArea(&ta)
 	return &wizardScreen{s: s, input: in, note: ta, vp: viewport.New(80, 10), width: 80, height: 22}
 }
 
@@ -457,10 +459,10 @@ func (w *wizardScreen) stepBox() string {
 // View draws the wizard: title, the step overview, and the current step scrolling under it.
 func (w *wizardScreen) View() string {
 	st := w.s.styles
-	head := w.title() + "\n\n"
 	if w.asking != "" {
-		return head + w.askingView()
+		return w.askingView() // people.go: no plan (and no "Fix #") before Zendesk answers
 	}
+	head := w.title() + "\n\n"
 	var body string
 	switch {
 	case w.plan.Refused != "":

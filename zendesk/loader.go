@@ -32,6 +32,7 @@ type loader struct {
 
 	// Delivery state (only the delivering goroutine touches these).
 	sentUsers       map[int64]bool
+	sentIdentities  map[int64]bool // users delivered with their email identities (users.go)
 	sentOrgs        map[int64]bool
 	sentMemberships map[int64]bool
 }

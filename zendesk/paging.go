@@ -54,7 +54,8 @@ func (c *Client) walkWith(ctx context.Context, path, first string, shrink bool, 
 			c.logf("GET %s: a %s-record page timed out; going on at %d a page", errPath(next), pageParam(next), pageSize)
 			path = withParam(path, "page[size]", strconv.Itoa(pageSize))
 			next = withParam(next, "page[size]", strconv.Itoa(pageSize))
-			data, err = c.getBytes(context.WithValue(ctx, noTimeoutRetry{}, false), next)
+			ctx = context.WithValue(ctx, noTimeoutRetry{}, false) // from now on, retried as usual
+			data, err = c.getBytes(ctx, next)
 		}
 		if err != nil {
 			return err

@@ -89,7 +89,7 @@ func (c *Client) reloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 			if e == "" {
 				return nil
 			}
-			u, ok, err := c.FindUserByEmail(ctx, e)
+			u, ok, err := c.findUserForLoad(ctx, e)
 			if ok {
 				mu.Lock()
 				found = &u

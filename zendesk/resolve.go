@@ -179,7 +179,7 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 			mu.Unlock()
 			return err
 		default:
-			u, ok, err := c.FindUserByEmail(ctx, lookups[i-n1-n2])
+			u, ok, err := c.findUserForLoad(ctx, lookups[i-n1-n2])
 			if ok {
 				mu.Lock()
 				found = append(found, u)
@@ -269,9 +269,15 @@ func (l *loader) deliver(p *resolvedPage, first bool) model.QueuePage {
 	if qp.Tickets == nil {
 		qp.Tickets = []model.Ticket{}
 	}
+	if l.sentIdentities == nil {
+		l.sentIdentities = map[int64]bool{}
+	}
 	addUser := func(u model.User) {
-		if !l.sentUsers[u.ID] {
+		// A user an exact look-up found by a secondary address is delivered again once with
+		// their identities, so the rules know they own it (they may have come without).
+		if !l.sentUsers[u.ID] || (u.Emails != nil && !l.sentIdentities[u.ID]) {
 			l.sentUsers[u.ID] = true
+			l.sentIdentities[u.ID] = l.sentIdentities[u.ID] || u.Emails != nil
 			qp.Users = append(qp.Users, u)
 		}
 	}

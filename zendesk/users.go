@@ -19,10 +19,15 @@ import (
 // primary email, or as a secondary identity confirmed with /users/{id}/identities.
 //
 // Cost per address: one search request (more only past 100 fuzzy hits), plus one identities
-// request for each hit whose primary email is not the address, until the owner is found.
+// request for each hit whose primary email is not the address, until the owner is found
+// (hits on the address's domain first; at most maxIdentityChecks, else an error).
 
 // maxSearchPages bounds how many pages of fuzzy hits one look-up walks (100 hits a page).
 const maxSearchPages = 10
+
+// maxIdentityChecks bounds the identity look-ups for one address (the fuzzy hits whose
+// primary email is another address); past it the look-up is an error, not a "nobody".
+const maxIdentityChecks = 20
 
 // identityWire is one entry of GET /users/{id}/identities.
 type identityWire struct {
@@ -33,6 +38,22 @@ type identityWire struct {
 type identitiesEnvelope struct {
 	Identities []identityWire `json:"identities"`
 	pageHead
+}
+
+// ErrOwnerUnknown: too many users match an address loosely to tell who owns it exactly.
+// A queue load goes on without that user (as if nobody owned it, for the rules); a fix
+// plan never does (the console asks again and refuses to guess).
+var ErrOwnerUnknown = errors.New("owner unknown")
+
+// findUserForLoad is FindUserByEmail for the queue load and a reload: an address whose owner
+// cannot be told (ErrOwnerUnknown) is nobody's for the rules, not a failed load.
+func (c *Client) findUserForLoad(ctx context.Context, email string) (model.User, bool, error) {
+	u, ok, err := c.FindUserByEmail(ctx, email)
+	if errors.Is(err, ErrOwnerUnknown) {
+		c.logf("%v", err)
+		return model.User{}, false, nil
+	}
+	return u, ok, err
 }
 
 // FindUserByEmail finds the user who owns email exactly, as their primary address or as a
@@ -67,9 +88,17 @@ func (c *Client) FindUserByEmail(ctx context.Context, email string) (model.User,
 	if err != nil && err != errEnough {
 		return model.User{}, false, err
 	}
-	for _, u := range hits {
+	// A hit on the address's own domain is the likelier owner of a secondary identity.
+	sort.SliceStable(hits, func(i, j int) bool {
+		return model.Domain(hits[i].Email) == model.Domain(e) && model.Domain(hits[j].Email) != model.Domain(e)
+	})
+	for n, u := range hits {
 		if model.NormalizeEmail(u.Email) == e {
 			return u, true, nil
+		}
+		if n == maxIdentityChecks {
+			// Never guess "nobody": a plan would then call an existing user new.
+			return model.User{}, false, fmt.Errorf("zendesk: %d users match %s loosely; after checking the identities of %d of them, who owns it exactly is still unknown: %w", len(hits), e, maxIdentityChecks, ErrOwnerUnknown)
 		}
 		addrs, err := c.userEmails(ctx, u.ID)
 		if errors.Is(err, model.ErrNotFound) {

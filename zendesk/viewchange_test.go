@@ -3,6 +3,7 @@ package zendesk
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -107,4 +108,67 @@ func TestParallelPagesBackOffNearTheRateLimit(t *testing.T) {
 		t.Errorf("X-Rate-Limit not read: %d", c.tr.rateLimit.Load())
 	}
 	_ = s
+}
+
+// Above Zendesk's offset limit (10,000 records) a view is walked by cursor, every ticket once.
+func TestViewAboveTheOffsetLimitGoesByCursor(t *testing.T) {
+	s, c, _ := emu(t, zt.Synthetic(10050, 11), nil)
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.tickets) != 10050 {
+		t.Errorf("%d tickets, want 10050", len(l.tickets))
+	}
+	offset, cursor := 0, 0
+	for _, r := range s.Requests() {
+		switch {
+		case !strings.HasPrefix(r.Path, "/api/v2/views/"):
+		case strings.Contains(r.Path, "per_page="):
+			offset++
+		default:
+			cursor++
+		}
+		if strings.HasPrefix(r.Path, "/api/v2/views/") && r.Status != 200 {
+			t.Errorf("%s → %d", r.Path, r.Status)
+		}
+	}
+	if offset != 1 || cursor != 101 {
+		t.Errorf("%d offset and %d cursor list requests, want 1 (the count) and 101", offset, cursor)
+	}
+}
+
+// The same for a /search under 1,000 results, whose offset pages are fetched in parallel too:
+// a ticket solved on page 1 while the others are fetched does not cost a later ticket.
+func TestParallelSearchLoadNeverLosesATicket(t *testing.T) {
+	ds := zt.Synthetic(800, 5)
+	s, c, _ := emu(t, ds, func(cfg *Config) { cfg.ViewID, cfg.Search, cfg.PageConcurrency = 0, "status<solved", 4 })
+	var first int64
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search.json", Times: 1})
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search.json", Times: 1, Before: func() {
+		s.UpdateTicketDirect(first, func(tk *zt.Ticket) { tk.Status = "solved" })
+	}})
+	ids := []int64{}
+	for _, tk := range ds.Tickets {
+		ids = append(ids, tk.ID)
+	}
+	slices.Sort(ids)
+	first = ids[5]
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	for _, tk := range l.tickets {
+		if got[tk.ID] {
+			t.Errorf("ticket %d twice", tk.ID)
+		}
+		got[tk.ID] = true
+	}
+	for _, id := range ids {
+		tk, _ := s.Ticket(id)
+		if model.InQueue(c.cfg.Rules, model.Ticket{Status: tk.Status, FormID: tk.TicketFormID}) && !got[id] {
+			t.Errorf("ticket %d is in the queue but was not loaded", id)
+		}
+	}
 }

@@ -45,7 +45,7 @@ func runAudit(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	tty := isTerminal(stderr)
 	if tty {
 		fmt.Fprint(stderr, "\rchecking the Select partners' memberships")
-		defer fmt.Fprint(stderr, "\r\x1b[K")
+		defer fmt.Fprint(stderr, "\r\x1b[K") // also when it fails
 	}
 	zdErr := func(what string, err error) int {
 		if ctx.Err() != nil {
@@ -73,6 +73,9 @@ func runAudit(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	})
 	if err != nil {
 		return zdErr(fmt.Sprintf("loading the queue (%s)", e.cfg.QueueSource()), err)
+	}
+	if tty {
+		fmt.Fprint(stderr, "\r\x1b[K") // the progress line goes before the report is written
 	}
 	e.logf("audit: %d violations, %d queue tickets, %d requests", len(res.Violations), len(tickets), e.client.RequestCount())
 

@@ -95,6 +95,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Notice:   notice,
 		OpenURL:  browser.OpenURL,
 		CopyText: copyText,
+		Refresh:  e.cfg.Queue.Refresh,
 		Retries:  e.retries,
 	})
 	var ie *tui.InterruptedError

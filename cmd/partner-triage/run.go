@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/partner-triage/partner-triage/config"
+	"github.com/partner-triage/partner-triage/text"
 	"github.com/partner-triage/partner-triage/zendesk"
 )
 
@@ -112,17 +113,9 @@ func fail(stderr io.Writer, cmd string, code int, err error, secrets []string) i
 	return code
 }
 
+// oneLine is text.Line, trimmed: an error or a log line stays on its line and inert.
 func oneLine(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < ' ' || r == 0x7f:
-			return -1
-		}
-		return r
-	}, s)
-	return strings.TrimSpace(s)
+	return strings.TrimSpace(text.Line(s))
 }
 
 func redact(s string, secrets []string) string {

@@ -436,6 +436,7 @@ func Demo() Dataset {
 	return Dataset{
 		Tickets: tickets, Users: users, Organizations: orgs, Memberships: mem,
 		Views:       []View{{ID: DemoViewID, Title: "Partner tickets", TicketIDs: ids}},
+		Comments:    demoConversations(tickets),
 		AccountURL:  DemoAccountURL,
 		Agent:       uPriya,
 		TicketForms: demoForms(),

@@ -27,7 +27,7 @@
 //	GET    /tickets/show_many?ids=              ≤ 100 ids (else 400); unknown ids skipped
 //	GET    /tickets                             cursor or offset
 //	PUT    /tickets/{id}                        see "Ticket updates"
-//	GET    /tickets/{id}/comments               cursor or offset
+//	GET    /tickets/{id}/comments               cursor or offset; sort_order=asc|desc; include=users
 //	GET    /views/{id}
 //	GET    /views/{id}/tickets                  cursor or offset; include=users,organizations
 //	GET    /search?query=                       offset only; include=tickets(users,organizations)

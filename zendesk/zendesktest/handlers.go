@@ -81,9 +81,31 @@ func (s *Server) listComments(r *http.Request, id int64) (response, *apiError) {
 		return response{}, errNotFound()
 	}
 	cs := s.comments[id]
+	// sort_order: asc (oldest first, the default) or desc; Zendesk documents no other value.
+	switch r.URL.Query().Get("sort_order") {
+	case "", "asc":
+	case "desc":
+		cs = slices.Clone(cs)
+		slices.Reverse(cs)
+	default:
+		return response{}, errInvalidAttr("sort_order", "Invalid parameter: sort_order must be asc or desc")
+	}
 	lo, hi := p.window(len(cs))
-	out := map[string]any{"comments": slices.Clone(cs[lo:hi])}
+	page := slices.Clone(cs[lo:hi])
+	out := map[string]any{"comments": page}
 	s.pageFields(r, p, len(cs), lo, hi, false, out)
+	if parseInclude(r.URL.Query().Get("include")).users {
+		// The comments' authors, as include=users sideloads them.
+		users := []userWire{}
+		seen := map[int64]bool{}
+		for _, c := range page {
+			if u := s.users[c.AuthorID]; u != nil && !seen[c.AuthorID] {
+				seen[c.AuthorID] = true
+				users = append(users, u.wire(""))
+			}
+		}
+		out["users"] = users
+	}
 	return jsonResponse(200, out), nil
 }
 

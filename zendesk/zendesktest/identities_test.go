@@ -2,6 +2,7 @@ package zendesktest
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"testing"
 )
@@ -54,6 +55,12 @@ func TestSecondaryIdentityResolvesToOwner(t *testing.T) {
 	}
 	if len(s.users) != users {
 		t.Errorf("a user was created for an address Priya owns")
+	}
+	st, m = put(t, s, 4002, map[string]any{"email_ccs": []map[string]any{{"user_email": "p.raman@umbrella-labs.com", "action": "put"}},
+		"safe_update": true, "updated_stamp": stamp(t, s, 4002)})
+	wantStatus(t, st, 200, m)
+	if tk, _ := s.Ticket(4002); !slices.Contains(tk.EmailCCIDs, UserPriyaR) || len(s.users) != users {
+		t.Errorf("email_ccs user_email of a secondary address: CCs %v, users %d (was %d)", tk.EmailCCIDs, len(s.users), users)
 	}
 }
 

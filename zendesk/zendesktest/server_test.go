@@ -802,18 +802,18 @@ func TestEmailCCs(t *testing.T) {
 
 func TestComments(t *testing.T) {
 	s := newDemo(t)
-	st, m := get(t, s, "/tickets/4001/comments.json")
+	st, m := get(t, s, "/tickets/4002/comments.json")
 	wantStatus(t, st, 200, m)
 	cs := list(t, m, "comments")
-	if len(cs) != 1 || cs[0]["public"] != true || num(t, cs[0]["author_id"]) != uDana {
+	if len(cs) != 1 || cs[0]["public"] != true || num(t, cs[0]["author_id"]) != uMarco {
 		t.Fatalf("initial comments = %v", cs)
 	}
-	st, m = put(t, s, 4001, map[string]any{"comment": map[string]any{"body": "partner-triage: requester corrected", "public": false}})
+	st, m = put(t, s, 4002, map[string]any{"comment": map[string]any{"body": "partner-triage: requester corrected", "public": false}})
 	wantStatus(t, st, 200, m)
 	if m["audit"] == nil {
 		t.Fatal("update response without audit")
 	}
-	st, m = get(t, s, "/tickets/4001/comments.json")
+	st, m = get(t, s, "/tickets/4002/comments.json")
 	wantStatus(t, st, 200, m)
 	cs = list(t, m, "comments")
 	last := cs[len(cs)-1]
@@ -821,16 +821,28 @@ func TestComments(t *testing.T) {
 		t.Fatalf("comments = %v", cs)
 	}
 	// Without "public", a comment is public (Zendesk's default) — the client must send false.
-	put(t, s, 4001, map[string]any{"comment": map[string]any{"body": "hello"}})
-	if c := s.Comments(4001); len(c) != 3 || !c[2].Public {
+	put(t, s, 4002, map[string]any{"comment": map[string]any{"body": "hello"}})
+	if c := s.Comments(4002); len(c) != 3 || !c[2].Public {
 		t.Fatalf("comments = %+v", c)
 	}
 	// Cursor pagination works on comments too.
-	st, m = get(t, s, "/tickets/4001/comments.json?page[size]=2")
+	st, m = get(t, s, "/tickets/4002/comments.json?page[size]=2")
 	wantStatus(t, st, 200, m)
 	if m["meta"].(map[string]any)["has_more"] != true {
 		t.Fatal("has_more should be true")
 	}
+	// Newest first, with the authors sideloaded: what the console's conversation asks for.
+	st, m = get(t, s, "/tickets/4001/comments.json?sort_order=desc&page[size]=2&include=users")
+	wantStatus(t, st, 200, m)
+	cs = list(t, m, "comments")
+	if len(cs) != 2 || cs[0]["public"] != false || num(t, cs[1]["author_id"]) != uDana {
+		t.Fatalf("newest two comments of 4001 = %v", cs)
+	}
+	if us := list(t, m, "users"); len(us) != 2 {
+		t.Fatalf("include=users sideloaded %v, want the two authors", us)
+	}
+	st, m = get(t, s, "/tickets/4001/comments.json?sort_order=newest")
+	wantStatus(t, st, 400, m)
 }
 
 func TestMalformedPut(t *testing.T) {
