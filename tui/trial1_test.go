@@ -38,3 +38,37 @@ func TestEditedNoteSurvivesReplan(t *testing.T) {
 	}
 	h.view(t)
 }
+
+// Trial 1, item 2: after a submit that only removed a membership (and added the note) the
+// result offers no undo and says removed memberships are never restored; u there never opens
+// the undo of another ticket changed earlier.
+func TestResultOffersNoUndoForRemovedMembership(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004) // an earlier change that undo can revert
+	h.keys("enter")
+	h.submit(t, 4004, "Submitted")
+	h.keys("esc", "esc") // to the queue, then clear its filter
+	h.openFix(t, 4016)   // membership removal, note
+	h.keys("enter")
+	h.submit(t, 4016, "never restored")
+	h.keys("?")
+	h.waitFor(t, "Keys", "? or esc closes")
+	h.keys("?", "u")
+	h.waitFor(t, "Nothing to undo")
+	v := h.view(t)
+	if strings.Contains(v, "undo it") || strings.Contains(v, "Undo change") || strings.Contains(v, "#4004") {
+		t.Errorf("the result of a membership removal offers or opens an undo:\n%s", v)
+	}
+}
+
+// u on the result of a fix undoes that ticket's change, even when other changes came after
+// it in the journal (here a bulk-free second fix is not involved: the newest is this one).
+func TestResultUndoIsThisTicketsChange(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter")
+	h.submit(t, 4004, "u undo it")
+	h.keys("u")
+	h.waitFor(t, "Review #4004", "Undo change")
+	h.view(t)
+}
