@@ -132,7 +132,7 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
-		line("CC request", strings.Join(strings.Fields(cc), " "))
+		line("CC request", strings.Join(strings.Fields(cc), " ")+s.suspendedAmong(model.ParseCCAddresses(cc)))
 	}
 	if len(t.EmailCCIDs) > 0 {
 		names := make([]string, len(t.EmailCCIDs))
