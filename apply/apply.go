@@ -179,6 +179,12 @@ func Summary(e model.JournalEntry) string {
 	if len(e.After.EmailCCIDs) > len(e.Before.EmailCCIDs) {
 		what = append(what, "CCs")
 	}
+	if e.After.Status != e.Before.Status {
+		what = append(what, "status")
+	}
+	if e.PublicReply != "" {
+		what = append(what, "asked the submitter (public reply)")
+	}
 	if n := len(e.RemovedMemberships); n > 0 {
 		what = append(what, fmt.Sprintf("%d membership(s) removed", n))
 	}
@@ -451,13 +457,19 @@ func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User
 		}
 		check("CC "+ccName(cc)+" removed", gone)
 	}
-	if upd.Note != "" {
+	if upd.Status != "" {
+		check("status "+upd.Status, cur.Status == upd.Status)
+	}
+	for _, c := range []struct{ what, body string }{{"internal note", upd.Note}, {"public reply", upd.PublicReply}} {
+		if c.body == "" {
+			continue
+		}
 		moved := cur.UpdatedAt.After(upd.UpdatedStamp)
 		if len(applied) > 0 || len(missing) > 0 {
-			// One transaction: the note went with the fields.
-			check("internal note", len(applied) > 0 && moved)
+			// One transaction: the comment went with the fields.
+			check(c.what, len(applied) > 0 && moved)
 		} else {
-			check("internal note", moved)
+			check(c.what, moved)
 		}
 	}
 	return applied, missing
@@ -495,8 +507,14 @@ func describeUpdate(u model.TicketUpdate) string {
 	if len(u.AddEmailCCs) > 0 || len(u.RemoveEmailCCs) > 0 {
 		parts = append(parts, "CCs")
 	}
+	if u.Status != "" {
+		parts = append(parts, "status "+u.Status)
+	}
 	if u.Note != "" {
 		parts = append(parts, "internal note")
+	}
+	if u.PublicReply != "" {
+		parts = append(parts, "public reply")
 	}
 	return strings.Join(parts, ", ")
 }
@@ -515,12 +533,19 @@ func journalEntry(before model.Ticket, u model.TicketUpdate, removed []model.Mem
 			e.Before.CustomFields[id] = before.Field(id)
 		}
 	}
+	if u.Status != "" {
+		e.Before.Status = before.Status
+	}
+	e.PublicReply = u.PublicReply
 	if after.ID == 0 {
 		return e
 	}
 	e.UpdatedAt = after.UpdatedAt
 	e.After = model.TicketState{RequesterID: after.RequesterID, OrganizationID: after.OrganizationID,
 		EmailCCIDs: after.EmailCCIDs}
+	if u.Status != "" {
+		e.After.Status = after.Status
+	}
 	if len(u.CustomFields) > 0 {
 		// The values as Zendesk holds them: after a lost answer only some may have been written.
 		e.After.CustomFields = map[int64]string{}

@@ -61,6 +61,14 @@ type Config struct {
 	Fields        Fields
 	Organizations Organizations
 	Queue         Queue
+	Templates     Templates
+}
+
+// Templates are the texts the console starts a reply from.
+type Templates struct {
+	// AskSubmitter is the public reply `a` asks the submitter with (templates.ask_submitter;
+	// default model.DefaultAskSubmitter). Placeholders: model.AskPlaceholders.
+	AskSubmitter string
 }
 
 // Zendesk says which instance to talk to. Exactly one of URL and Subdomain is set.
@@ -116,8 +124,9 @@ func Defaults() Config {
 			OpenPartner:   []int64{DefaultOpenPartnerForm},
 			SelectPartner: []int64{DefaultSelectPartnerForm},
 		},
-		Fields: Fields{OrgEmail: DefaultOrgEmailField, CCRequest: DefaultCCRequestField},
-		Queue:  Queue{Refresh: DefaultRefresh},
+		Fields:    Fields{OrgEmail: DefaultOrgEmailField, CCRequest: DefaultCCRequestField},
+		Queue:     Queue{Refresh: DefaultRefresh},
+		Templates: Templates{AskSubmitter: model.DefaultAskSubmitter},
 		Organizations: Organizations{
 			TrackField:   DefaultTrackField,
 			SelectValues: []string{"select"},

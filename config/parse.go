@@ -289,7 +289,7 @@ func (p *parser) section(e entry) (*yaml.Node, bool, error) {
 	return e.vn, true, nil
 }
 
-var sections = []string{"zendesk", "forms", "fields", "organizations", "queue"}
+var sections = []string{"zendesk", "forms", "fields", "organizations", "queue", "templates"}
 
 func (p *parser) root(n *yaml.Node, cfg *Config) error {
 	es, err := p.entries(n, "", sections)
@@ -327,6 +327,12 @@ func (p *parser) root(n *yaml.Node, cfg *Config) error {
 		case "organizations":
 			if ok {
 				if err := p.organizations(m, cfg); err != nil {
+					return err
+				}
+			}
+		case "templates":
+			if ok {
+				if err := p.templates(m, cfg); err != nil {
 					return err
 				}
 			}
@@ -817,6 +823,25 @@ func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
 		return p.err(later.kn, later.path, "queue.view_id and queue.search are both set: keep one (a view, or a search query)")
 	case viewE == nil && searchE == nil:
 		return p.err(sec.kn, "queue", "is empty: write 'view_id: <view id>' or 'search: \"<query>\"' under queue")
+	}
+	return nil
+}
+
+// templates reads the reply templates (templates.ask_submitter: a non-empty text whose
+// placeholders are model.AskPlaceholders).
+func (p *parser) templates(m *yaml.Node, cfg *Config) error {
+	es, err := p.entries(m, "templates", []string{"ask_submitter"})
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if e.vn.Kind != yaml.ScalarNode || isNull(e.vn) {
+			return p.err(e.vn, e.path, "want the text of the public reply (a YAML block: 'ask_submitter: |' and the text indented below), got %s", describe(e.vn))
+		}
+		if err := model.CheckAskTemplate(e.vn.Value); err != nil {
+			return p.err(e.vn, e.path, "%v", err)
+		}
+		cfg.Templates.AskSubmitter = strings.TrimRight(e.vn.Value, "\n")
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ type JournalEntry struct {
 	// Batch is the id shared by every entry of one bulk fix or audit removal ("" for a
 	// single fix), so the whole batch can be undone together.
 	Batch string `json:"batch,omitempty"`
+	// PublicReply is the public reply the change sent (ask the submitter): an undo cannot
+	// unsend it, so it adds an internal note saying the question was withdrawn.
+	PublicReply string `json:"public_reply,omitempty"`
 }
 
 // TicketState is the part of a ticket a fix may change.
@@ -30,4 +33,6 @@ type TicketState struct {
 	OrganizationID int64            `json:"organization_id,omitempty"`
 	CustomFields   map[int64]string `json:"custom_fields,omitempty"`
 	EmailCCIDs     []int64          `json:"email_cc_ids,omitempty"`
+	// Status is recorded only when the change set it ("" otherwise).
+	Status string `json:"status,omitempty"`
 }

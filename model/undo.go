@@ -58,6 +58,9 @@ func (e JournalEntry) Revertible() bool {
 	if a.OrganizationID != b.OrganizationID || len(a.CustomFields) > 0 {
 		return true
 	}
+	if a.Status != b.Status || e.PublicReply != "" {
+		return true // an asked question is withdrawn (model.PlanUndo)
+	}
 	for _, id := range a.EmailCCIDs {
 		if !containsID(b.EmailCCIDs, id) {
 			return true
@@ -163,6 +166,17 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 			diff = append(diff, DiffLine{Field: "Email CC", Before: personLabel(dir, id), After: "(removed)"})
 		}
 	}
+	if e.After.Status != "" && e.After.Status != e.Before.Status {
+		back, why := e.Before.Status, ""
+		if back == "new" || back == "" {
+			// Zendesk never lets a ticket go back to new; open is the closest.
+			back, why = "open", " (a ticket never goes back to new)"
+		}
+		if back != current.Status {
+			u.Status = back
+			diff = append(diff, DiffLine{Field: "Status", Before: current.Status, After: back + why})
+		}
+	}
 	if len(diff) == 0 && len(u.RemoveEmailCCs) == 0 && len(kept) > 0 {
 		return UndoPlan{}, fmt.Errorf("undo of ticket #%d: %s; nothing else to set back: %w", e.TicketID, strings.Join(kept, "; "), ErrUndoKept)
 	}
@@ -177,6 +191,10 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 	for _, m := range e.RemovedMemberships {
 		fmt.Fprintf(&b, "\n- Kept removed: the membership of %s in %s (\"Never associate a customer to a Select Partner's organization, or vice-versa!\")",
 			personLabel(dir, m.UserID), dir.orgName(m.OrganizationID))
+	}
+	if e.PublicReply != "" {
+		fmt.Fprintf(&b, "\n- Question withdrawn: the public reply asking the submitter (sent %s) cannot be unsent; disregard it, and tell the requester if they answer.",
+			e.Time.UTC().Format("2006-01-02 15:04Z"))
 	}
 	u.Note = b.String()
 	return UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships, Kept: kept}, nil
@@ -214,6 +232,9 @@ func movedOn(e JournalEntry, cur Ticket) string {
 		if strings.TrimSpace(cur.Field(id)) != strings.TrimSpace(v) {
 			return fmt.Sprintf("field %d", id)
 		}
+	}
+	if e.After.Status != "" && cur.Status != e.After.Status {
+		return "the status"
 	}
 	return ""
 }

@@ -25,6 +25,11 @@ type TicketUpdate struct {
 	RemoveEmailCCs []CCRef
 	// Note is added as an internal note (public: false) when non-empty.
 	Note string
+	// PublicReply is added as a public comment (public: true) to the requester when
+	// non-empty (ask the submitter). An update carries either a Note or a PublicReply.
+	PublicReply string
+	// Status sets the ticket status (new, open, pending, hold, solved) when non-empty.
+	Status string
 }
 
 // NewUser is an end user created by a ticket update.
@@ -43,7 +48,8 @@ type CCRef struct {
 func (u TicketUpdate) IsEmpty() bool {
 	return len(u.CustomFields) == 0 && u.RequesterID == 0 && u.NewRequester == nil &&
 		u.OrganizationID == nil && !u.ClearOrganization && len(u.AddEmailCCs) == 0 &&
-		len(u.RemoveEmailCCs) == 0 && u.Note == ""
+		len(u.RemoveEmailCCs) == 0 && u.Note == "" &&
+		u.PublicReply == "" && u.Status == ""
 }
 
 // MembershipRemoval deletes one organization membership (never a user or an organization).

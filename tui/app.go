@@ -31,6 +31,7 @@ type Model struct {
 	errs    *errorScreen
 	bulk    *bulkScreen
 	audit   *auditScreen
+	ask     *askScreen
 	journal *journalScreen
 	help    help.Model
 	spinner spinner.Model
@@ -75,8 +76,9 @@ func New(opts Options) Model {
 		lastErr: opts.Notice,
 	}
 	m.bulk, m.audit = newBulkScreen(s, m.queue, opts.NoColor), newAuditScreen(s)
+	m.ask = newAskScreen(s, opts.AskTemplate)
 	m.screens = [numScreens]screen{screenQueue: m.queue, screenDetail: m.detail, screenWizard: m.wizard, screenReview: m.review,
-		screenError: m.errs, screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit}
+		screenError: m.errs, screenJournal: m.journal, screenBulk: m.bulk, screenAudit: m.audit, screenAsk: m.ask}
 	m.setSize(80, 24)
 	return m
 }
@@ -228,6 +230,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current = screenReview
 	case cancelReviewMsg:
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
+		if msg.ask {
+			m.status = "question not sent"
+		}
 		if msg.undo {
 			m.status = "undo cancelled: nothing was sent"
 		}

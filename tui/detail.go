@@ -52,6 +52,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(km, k.Fix):
 			d.s.emit(startFixMsg{id: d.ticketID})
 			return nil
+		case key.Matches(km, k.Ask):
+			d.s.emit(startAskMsg{id: d.ticketID})
+			return nil
 		case key.Matches(km, k.Browser):
 			d.s.emit(openTicketMsg{id: d.ticketID})
 			return nil
@@ -84,13 +87,13 @@ func (d *detailScreen) ShortHelp() []key.Binding {
 	k := d.s.keys
 	more := k.ScrollDown // the marker under the text says "(j)": the help line agrees
 	more.SetEnabled(!d.vp.AtBottom())
-	return []key.Binding{k.Fix, k.Browser, k.Back, more, k.Help, k.Quit}
+	return []key.Binding{k.Fix, askBinding(d.s, d.ticketID), k.Browser, k.Back, more, k.Help, k.Quit}
 }
 
 // FullHelp is the detail's `?` help.
 func (d *detailScreen) FullHelp() [][]key.Binding {
 	k := d.s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, askBinding(d.s, d.ticketID), k.Browser}, {k.Back, k.Help, k.Quit}}
 }
 
 // renderTicket is the detail text of a ticket, wrapped to width.
@@ -155,7 +158,7 @@ func renderTicket(s *session, id int64, width int) string {
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
 	switch {
 	case ev.NeedsAsking():
-		b.WriteString(st.Warning.Render("? No handbook example fits: ask the submitter under which situation the ticket is raised.") + "\n")
+		b.WriteString(st.Warning.Render("? No handbook example fits: press a to ask the submitter under which situation the ticket is raised.") + "\n")
 	case len(ev.Findings) == 0:
 		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
 	}

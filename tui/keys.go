@@ -42,6 +42,11 @@ type KeyMap struct {
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
 	LastError    key.Binding // the last error, whole
+
+	// Ask the submitter (tui/ask.go).
+	Ask        key.Binding // open the reply editor for an `unknown` ticket
+	AskReview  key.Binding // editor: review the reply before it is sent
+	AskPending key.Binding // editor: toggle setting the status to pending
 }
 
 // DefaultKeyMap returns the bindings of product.md.
@@ -89,6 +94,9 @@ func DefaultKeyMap() KeyMap {
 		ScrollDown:   key.NewBinding(key.WithKeys("j", "down", "pgdown", "ctrl+d"), key.WithHelp("↓/j", "more")),
 		LastError:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "last error")),
 		UndoPick:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
+		Ask:          key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "ask the submitter")),
+		AskReview:    key.NewBinding(key.WithKeys("ctrl+s"), key.WithHelp("ctrl+s", "review")),
+		AskPending:   key.NewBinding(key.WithKeys("ctrl+t"), key.WithHelp("ctrl+t", "pending on/off")),
 	}
 }
 

@@ -31,6 +31,9 @@ type Options struct {
 	// Retries, when set, carries notices such as "retrying GET /views/1/tickets (429,
 	// waiting 12s)", shown in the status bar until the next page or result.
 	Retries <-chan string
+	// AskTemplate is the public reply `a` starts from (config templates.ask_submitter; ""
+	// means model.DefaultAskSubmitter).
+	AskTemplate string
 }
 
 // retryMsg is a notice from Options.Retries.

@@ -419,6 +419,8 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 		}
 	case key.Matches(km, k.Fix):
 		q.s.emit(startFixMsg{id: q.selected()})
+	case key.Matches(km, k.Ask):
+		q.s.emit(startAskMsg{id: q.selected()})
 	case key.Matches(km, k.Reload):
 		q.s.emit(reloadMsg{})
 	case key.Matches(km, k.Browser):
@@ -475,7 +477,7 @@ func (q *queueScreen) CapturesKeys() bool { return q.filtering }
 // ShortHelp is the queue's help line.
 func (q *queueScreen) ShortHelp() []key.Binding {
 	k := q.s.keys
-	return []key.Binding{k.Down, k.NextFlagged, k.Open, k.Fix, k.Filter, k.Help, k.Quit}
+	return []key.Binding{k.Down, k.NextFlagged, k.Open, k.Fix, askBinding(q.s, q.selected()), k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp is the queue's `?` help.
@@ -483,7 +485,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
-		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo, k.UndoPick},
+		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, askBinding(q.s, q.selected()), k.Browser, k.CopyURL, k.Undo, k.UndoPick},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload, k.Mark, k.BulkFix, k.Audit},
 		{k.Help, k.Quit},
 	}

@@ -35,7 +35,7 @@ type submitDoneMsg struct {
 type undoEntryMsg struct{ id int }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
-type cancelReviewMsg struct{ undo bool }
+type cancelReviewMsg struct{ undo, ask bool }
 
 type reviewPhase int
 
@@ -57,7 +57,9 @@ type reviewScreen struct {
 	spinner  spinner.Model
 	result   submitDoneMsg
 	// undo is set when the screen reviews the revert of a journaled change instead of a plan.
-	undo   *undoReadyMsg
+	undo *undoReadyMsg
+	// ask is set when the screen reviews a question to the submitter (tui/ask.go).
+	ask    bool
 	vp     viewport.Model
 	width  int
 	height int
@@ -104,8 +106,13 @@ func (r *reviewScreen) bindings() (confirm, back, cancel, up, down, done, undo k
 	confirm, back, up, down, undo = k.Submit, k.BackToFix, k.ScrollUp, k.ScrollDown, k.Undo
 	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
 	done = key.NewBinding(key.WithKeys("esc", "enter"), key.WithHelp("esc/enter", "queue"))
+	if r.ask {
+		back.SetHelp(k.BackToFix.Help().Key, "back to the reply")
+	}
 	if r.undo != nil {
 		confirm.SetHelp(k.Submit.Help().Key, "revert")
+	} else if r.ask {
+		confirm.SetHelp(k.Submit.Help().Key, "send")
 	} else {
 		confirm.SetHelp(k.Submit.Help().Key, "submit")
 	}
@@ -153,10 +160,12 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			t := r.s.tickets[r.plan.TicketID]
 			return tea.Batch(r.spinner.Tick,
 				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now()))
+		case key.Matches(msg, back) && r.ask:
+			r.s.emit(resumeAskMsg{})
 		case key.Matches(msg, back):
 			r.s.emit(resumeFixMsg{})
 		case key.Matches(msg, cancel):
-			r.s.emit(cancelReviewMsg{undo: r.undo != nil})
+			r.s.emit(cancelReviewMsg{undo: r.undo != nil, ask: r.ask})
 		case key.Matches(msg, up):
 			r.vp.ScrollUp(1)
 		case key.Matches(msg, down):
@@ -186,7 +195,7 @@ func (r *reviewScreen) show(p model.Plan) {
 			p.Refused = err.Error()
 		}
 	}
-	r.plan, r.phase, r.result, r.undo = p, reviewing, submitDoneMsg{}, nil
+	r.plan, r.phase, r.result, r.undo, r.ask = p, reviewing, submitDoneMsg{}, nil, false
 	r.update, r.removals = p.Compile(r.s.rules)
 	r.vp.GotoTop()
 }
@@ -222,9 +231,37 @@ func (r reviewScreen) implicitOrganization() string {
 // showUndo prepares the review of an undo.
 func (r *reviewScreen) showUndo(u undoReadyMsg) {
 	r.plan = model.Plan{TicketID: u.Entry.TicketID}
-	r.phase, r.result, r.undo = reviewing, submitDoneMsg{}, &u
+	r.phase, r.result, r.undo, r.ask = reviewing, submitDoneMsg{}, &u, false
 	r.update, r.removals = u.Plan.Update, nil
 	r.vp.GotoTop()
+}
+
+// showAsk prepares the review of a question to the submitter: exactly the update that will
+// be sent (the status change is a plan step, so the result lists it like a fix's).
+func (r *reviewScreen) showAsk(u model.TicketUpdate) {
+	t := r.s.tickets[u.TicketID]
+	r.plan = model.Plan{TicketID: u.TicketID, UpdatedStamp: u.UpdatedStamp}
+	if u.Status != "" {
+		r.plan.Steps = []model.Step{{Title: "Status", Before: t.Status, After: u.Status, Accepted: true}}
+	}
+	r.phase, r.result, r.undo, r.ask = reviewing, submitDoneMsg{}, nil, true
+	r.update, r.removals = u, nil
+	r.vp.GotoTop()
+}
+
+// askView is the review of a question: the status change, then the public reply whole.
+func (r *reviewScreen) askView() string {
+	st := r.s.styles
+	t := r.s.tickets[r.update.TicketID]
+	var b strings.Builder
+	if r.update.Status != "" {
+		b.WriteString(diffLine(st, "Status", orNone(t.Status), r.update.Status, r.width) + "\n")
+	} else {
+		b.WriteString(st.Muted.Render("Status stays "+orNone(t.Status)) + "\n")
+	}
+	b.WriteString(st.Label.Render("Public reply") + st.Muted.Render(wrapText(" (the requester "+r.s.userLabel(t.RequesterID)+" and the ticket's CCs see it; it cannot be unsent)", r.width-14)) + "\n")
+	b.WriteString(indent(wrapText(r.update.PublicReply, r.width-4), "  "))
+	return b.String()
 }
 
 // empty reports whether the accepted steps change nothing.
@@ -252,6 +289,8 @@ func (r *reviewScreen) View() string {
 		body = r.resultView()
 	case r.undo != nil:
 		body = r.undoView()
+	case r.ask:
+		body = r.askView()
 	default:
 		body = r.diffView()
 	}
@@ -369,6 +408,9 @@ func (r *reviewScreen) resultView() string {
 		if r.update.Note != "" {
 			b.WriteString(st.OK.Render("  ✓ internal note added") + "\n")
 		}
+		if r.update.PublicReply != "" {
+			b.WriteString(st.OK.Render("  ✓ public reply sent to the requester") + "\n")
+		}
 	} else if len(m.Applied) > 0 && r.undo != nil {
 		for _, d := range r.undo.Plan.Diff { // the undo review's words
 			b.WriteString(st.OK.Render(indent(wrapText("✓ "+d.Field+": "+orNone(d.After), w-4), "  ")) + "\n")
@@ -409,6 +451,8 @@ func (r *reviewScreen) undoNote() string {
 		return ""
 	}
 	switch {
+	case m.undoID != 0 && r.ask:
+		return "u sets the status back and adds an internal note that the question is withdrawn; the public reply itself cannot be unsent."
 	case m.undoID != 0 && len(m.Removed) > 0:
 		return "u sets the ticket back; removed memberships are never restored (restoring one would break the handbook's rule)."
 	case m.undoID != 0:

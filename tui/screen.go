@@ -45,6 +45,7 @@ const (
 	screenJournal
 	screenBulk
 	screenAudit
+	screenAsk
 	numScreens
 )
 
@@ -103,7 +104,24 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return ageTickCmd() // the View that follows redraws the age
 	case previewSettledMsg:
 		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
+	case startAskMsg:
+		if why := whyNotAsk(m.s, msg.id); why != "" {
+			m.status = "a: " + why
+			return nil
+		}
+		m.current, m.status = screenAsk, ""
+		return m.ask.start(msg.id)
+	case reviewAskMsg:
+		m.review.showAsk(msg.update)
+		m.current = screenReview
+	case resumeAskMsg:
+		m.current = screenAsk
 	case startFixMsg:
+		if m.s.evals[msg.id].NeedsAsking() {
+			// No handbook example fits: there is nothing to fix until the submitter says which.
+			m.status = fmt.Sprintf("#%d: no handbook example fits — press a to ask the submitter", msg.id)
+			return nil
+		}
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
 			m.current, m.status = screenWizard, "" // no stale "fix cancelled" during the next fix

@@ -26,6 +26,7 @@ type ticketChange struct {
 	OrganizationID json.RawMessage  `json:"organization_id,omitempty"` // an id, or null to clear (undo only)
 	EmailCCs       []emailCC        `json:"email_ccs,omitempty"`
 	Comment        *comment         `json:"comment,omitempty"`
+	Status         string           `json:"status,omitempty"`
 	SafeUpdate     bool             `json:"safe_update"`
 	UpdatedStamp   string           `json:"updated_stamp"`
 }
@@ -110,8 +111,20 @@ func updateRequest(u model.TicketUpdate) (*updateBody, error) {
 			}
 		}
 	}
+	if strings.TrimSpace(u.Note) != "" && strings.TrimSpace(u.PublicReply) != "" {
+		return nil, fmt.Errorf("zendesk: ticket %d: one update carries one comment: an internal note or a public reply, not both", u.TicketID)
+	}
 	if strings.TrimSpace(u.Note) != "" {
 		ch.Comment = &comment{Body: u.Note, Public: false}
+	}
+	if strings.TrimSpace(u.PublicReply) != "" {
+		ch.Comment = &comment{Body: u.PublicReply, Public: true}
+	}
+	switch u.Status {
+	case "", "open", "pending", "hold", "solved":
+		ch.Status = u.Status
+	default: // "new" cannot be set back, "closed" only by Zendesk's automations
+		return nil, fmt.Errorf("zendesk: ticket %d: refusing to set status %q (open, pending, hold or solved)", u.TicketID, u.Status)
 	}
 	return &updateBody{Ticket: ch}, nil
 }

@@ -87,16 +87,17 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 	// The browser opener's own output would land on the console's screen.
 	browser.Stdout, browser.Stderr = io.Discard, io.Discard
 	err = tui.Run(ctx, tui.Options{
-		Client:   e.client,
-		Rules:    e.cfg.Rules(),
-		NoColor:  getenv("NO_COLOR") != "",
-		Journal:  j,
-		Logf:     e.logf,
-		Notice:   notice,
-		OpenURL:  browser.OpenURL,
-		CopyText: copyText,
-		Refresh:  e.cfg.Queue.Refresh,
-		Retries:  e.retries,
+		Client:      e.client,
+		Rules:       e.cfg.Rules(),
+		NoColor:     getenv("NO_COLOR") != "",
+		Journal:     j,
+		Logf:        e.logf,
+		Notice:      notice,
+		OpenURL:     browser.OpenURL,
+		CopyText:    copyText,
+		Refresh:     e.cfg.Queue.Refresh,
+		Retries:     e.retries,
+		AskTemplate: e.cfg.Templates.AskSubmitter,
 	})
 	var ie *tui.InterruptedError
 	if errors.As(err, &ie) || err != nil && ctx.Err() != nil {

@@ -1,0 +1,167 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textarea"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/partner-triage/partner-triage/model"
+)
+
+// Ask the submitter (product.md, `a`): for an `unknown`-scenario ticket ("if in doubt, ask
+// questions about the situation under which the ticket is being raised") the agent edits a
+// public reply from templates.ask_submitter, chooses whether the ticket goes to pending,
+// reviews exactly what will be sent, and submits it through the same safe_update, journal
+// and undo as a fix.
+
+// startAskMsg opens the reply editor for a ticket (a on the queue, the preview, the detail).
+type startAskMsg struct{ id int64 }
+
+// reviewAskMsg shows the review of a question: the update that will be sent.
+type reviewAskMsg struct{ update model.TicketUpdate }
+
+// resumeAskMsg goes back from the review to the reply editor, the text kept.
+type resumeAskMsg struct{}
+
+// askScreen edits the public reply and the pending toggle.
+type askScreen struct {
+	s        *session
+	template string // templates.ask_submitter ("" → model.DefaultAskSubmitter)
+	ticketID int64
+	reply    textarea.Model
+	pending  bool
+	width    int
+	height   int
+}
+
+func newAskScreen(s *session, template string) *askScreen {
+	ta := textarea.New()
+	ta.ShowLineNumbers = false
+	ta.CharLimit = 0 // the reply is never cut
+	ta.MaxHeight = 0
+	ta.Prompt = ""
+	s.styles.TextArea(&ta)
+	return &askScreen{s: s, template: template, reply: ta, width: 80, height: 22}
+}
+
+// whyNotAsk says why `a` does nothing on a ticket ("" when it may ask).
+func whyNotAsk(s *session, id int64) string {
+	ev, ok := s.evals[id]
+	switch {
+	case id == 0 || !ok:
+		return "no ticket selected"
+	case ev.NeedsAsking():
+		return ""
+	case ev.Skipped != "":
+		return fmt.Sprintf("#%d is not a partner ticket in the queue (%s): nothing to ask", id, ev.Skipped)
+	case len(ev.Findings) > 0:
+		return fmt.Sprintf("#%d is not an ask ticket: its findings say what to fix — f walks through the fix", id)
+	}
+	return fmt.Sprintf("#%d is not an ask ticket: it follows the handbook (%s), nothing to ask the submitter", id, ev.Scenario)
+}
+
+// askBinding is `a` as the help lists it: enabled only where it works.
+func askBinding(s *session, id int64) key.Binding {
+	b := s.keys.Ask
+	b.SetEnabled(whyNotAsk(s, id) == "")
+	return b
+}
+
+// start fills the editor from the template for the ticket; pending is on by default (the
+// ticket then waits for the partner's answer).
+func (a *askScreen) start(id int64) tea.Cmd {
+	t := a.s.tickets[id]
+	name := ""
+	for _, uid := range []int64{t.SubmitterID, t.RequesterID} {
+		if u, ok := a.s.dir.User(uid); ok && uid != 0 && strings.TrimSpace(u.Name) != "" {
+			name = oneLine(u.Name)
+			break
+		}
+	}
+	a.ticketID, a.pending = id, t.Status != "pending"
+	a.reply.SetValue(model.RenderAsk(a.template, name, id))
+	a.reply.CursorStart()
+	a.layout()
+	return a.reply.Focus()
+}
+
+// update is the ticket update the editor's choices make.
+func (a *askScreen) update() model.TicketUpdate {
+	return model.AskUpdate(a.s.tickets[a.ticketID], strings.TrimSpace(a.reply.Value()), a.pending)
+}
+
+func (a *askScreen) SetSize(width, height int) {
+	a.width, a.height = max(width, 20), max(height, 8)
+	a.layout()
+}
+
+func (a *askScreen) layout() {
+	a.reply.SetWidth(max(a.width-2, 16))
+	a.reply.SetHeight(max(a.height-6, 3))
+}
+
+// CapturesKeys: typed keys are the reply's text.
+func (a *askScreen) CapturesKeys() bool { return true }
+
+func (a *askScreen) bindings() (review, toggle, cancel key.Binding) {
+	k := a.s.keys
+	review, toggle = k.AskReview, k.AskPending
+	cancel = key.NewBinding(key.WithKeys(k.Back.Keys()...), key.WithHelp(k.Back.Help().Key, "cancel"))
+	review.SetEnabled(strings.TrimSpace(a.reply.Value()) != "")
+	return
+}
+
+// ShortHelp is the editor's help line.
+func (a *askScreen) ShortHelp() []key.Binding {
+	review, toggle, cancel := a.bindings()
+	return []key.Binding{review, toggle, cancel, a.s.keys.Interrupt}
+}
+
+// FullHelp is the editor's `?` help (shown only in the help line while typing).
+func (a *askScreen) FullHelp() [][]key.Binding { return [][]key.Binding{a.ShortHelp()} }
+
+// Update edits the reply; ctrl+s reviews, ctrl+t toggles pending, esc cancels.
+func (a *askScreen) Update(msg tea.Msg) tea.Cmd {
+	review, toggle, cancel := a.bindings()
+	if km, ok := msg.(tea.KeyMsg); ok {
+		switch {
+		case key.Matches(km, review):
+			a.s.emit(reviewAskMsg{update: a.update()})
+			return nil
+		case key.Matches(km, a.s.keys.AskReview):
+			a.s.emit(statusMsg{text: "the reply is empty: write the question first"})
+			return nil
+		case key.Matches(km, toggle):
+			a.pending = !a.pending
+			return nil
+		case key.Matches(km, cancel):
+			a.s.emit(showQueueMsg{status: "question not sent"})
+			return nil
+		}
+	}
+	var cmd tea.Cmd
+	a.reply, cmd = a.reply.Update(msg)
+	return cmd
+}
+
+// View: the title, who the reply goes to, the pending toggle, the reply.
+func (a *askScreen) View() string {
+	st := a.s.styles
+	t := a.s.tickets[a.ticketID]
+	head := st.Title.Render(truncate(fmt.Sprintf("Ask the submitter #%d  %s", t.ID, oneLine(t.Subject)), a.width))
+	to := "Public reply to " + orNone(a.s.userLabel(t.RequesterID)) + " (the requester sees it)"
+	box := "[ ]"
+	if a.pending {
+		box = "[x]"
+	}
+	status := fmt.Sprintf("%s set status to pending (now %s)   %s toggles", box, orNone(t.Status), a.s.keys.AskPending.Help().Key)
+	if t.Status == "pending" {
+		status = "status is already pending"
+	}
+	top := head + "\n" + truncate(to, a.width) + "\n" + truncate(status, a.width) + "\n\n"
+	a.reply.SetHeight(max(a.height-lipgloss.Height(top), 3))
+	return top + a.reply.View()
+}
