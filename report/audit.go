@@ -7,7 +7,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/mattn/go-runewidth"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -215,7 +215,7 @@ func gridWidth(rows [][]string) int {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
 	n := len(gap) * (len(widths) - 1)
@@ -231,7 +231,7 @@ func writeGrid(b *strings.Builder, rows [][]string, width int, shrink []int) {
 	widths := make([]int, len(rows[0]))
 	for _, row := range rows {
 		for i, c := range row {
-			widths[i] = max(widths[i], runewidth.StringWidth(c))
+			widths[i] = max(widths[i], ansi.StringWidth(c))
 		}
 	}
 	if width > 0 {
@@ -261,9 +261,9 @@ func writeGrid(b *strings.Builder, rows [][]string, width int, shrink []int) {
 			if i > 0 {
 				l.WriteString(gap)
 			}
-			c = runewidth.Truncate(c, widths[i], "…")
+			c = ansi.Truncate(c, widths[i], "…")
 			l.WriteString(c)
-			l.WriteString(strings.Repeat(" ", widths[i]-runewidth.StringWidth(c)))
+			l.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
 		}
 		b.WriteString(strings.TrimRight(l.String(), " "))
 		b.WriteString("\n")

@@ -15,6 +15,7 @@ type detailScreen struct {
 	s        *session
 	ticketID int64
 	vp       viewport.Model
+	preview  bool // shown beside the queue, not on its own
 }
 
 func newDetailScreen(s *session) *detailScreen {
@@ -71,7 +72,11 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (d *detailScreen) View() string {
-	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, "j")
+	scroll := "j"
+	if d.preview {
+		scroll = "enter" // beside the queue, j moves the list: enter opens the whole detail
+	}
+	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, scroll)
 }
 
 // CapturesKeys is false: the detail has no text input.
@@ -135,7 +140,7 @@ func renderTicket(s *session, id int64, width int) string {
 	}
 	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
-		line("CC request", strings.Join(strings.Fields(cc), " "))
+		line("CC request", strings.Join(strings.Fields(cc), " ")+s.suspendedAmong(model.ParseCCAddresses(cc)))
 	}
 	if len(t.EmailCCIDs) > 0 {
 		names := make([]string, len(t.EmailCCIDs))

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -127,7 +128,7 @@ func (l keyList) FullHelp() [][]key.Binding { return [][]key.Binding{l} }
 // errorHint is the status bar's error: as much as fits, then how to see the rest.
 func errorHint(msg string, width int) string {
 	line := "error: " + msg
-	if len([]rune(line)) <= width {
+	if ansi.StringWidth(line) <= width { // cells, not runes
 		return line
 	}
 	const more = " (! shows all)"

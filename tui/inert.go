@@ -30,6 +30,13 @@ func inertPage(p model.QueuePage) model.QueuePage {
 		out.Users = make([]model.User, len(p.Users))
 		for i, u := range p.Users {
 			u.Name, u.Email, u.Role = text.Line(u.Name), text.Line(u.Email), text.Line(u.Role)
+			if u.Emails != nil {
+				es := make([]string, len(u.Emails))
+				for j, e := range u.Emails {
+					es[j] = text.Line(e)
+				}
+				u.Emails = es
+			}
 			out.Users[i] = u
 		}
 	}

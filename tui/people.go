@@ -31,9 +31,11 @@ type peopleAsked struct {
 	asked map[string]bool
 }
 
-// peopleMsg is the answer to a look-up made for a ticket's fix (the wizard waits for it).
+// peopleMsg is the answer to a look-up made for a ticket's fix (the wizard waits for it),
+// or for a bulk fix of the tickets bulk (the bulk review opens with the answer).
 type peopleMsg struct {
 	ticketID int64
+	bulk     []int64
 	addrs    []string
 	page     model.QueuePage
 	err      error
@@ -91,6 +93,27 @@ func (m *Model) lookupBeforeFix(id int64) tea.Cmd {
 	return cmd
 }
 
+// lookupBeforeBulk asks Zendesk about the addresses the fixes of the marked tickets may use,
+// before any of their plans is built; nil when none needs asking.
+func (m *Model) lookupBeforeBulk(ids []int64) tea.Cmd {
+	var addrs []string
+	for _, id := range ids {
+		addrs = append(addrs, m.s.fixAddresses(id)...)
+	}
+	addrs = m.s.unasked(addrs)
+	cmd := m.s.lookupCmd(0, addrs)
+	if cmd == nil {
+		return nil
+	}
+	m.status = fmt.Sprintf("asking Zendesk who owns %d addresses before planning the bulk fix…", len(addrs))
+	ids = append([]int64(nil), ids...)
+	return func() tea.Msg {
+		msg := cmd().(peopleMsg)
+		msg.bulk = ids
+		return msg
+	}
+}
+
 // gotPeople merges a look-up's answer and lets the waiting wizard plan with it. When Zendesk
 // could not be asked the plan is refused (never submitted on a guess) with the reason.
 func (m *Model) gotPeople(msg peopleMsg) tea.Cmd {
@@ -101,6 +124,14 @@ func (m *Model) gotPeople(msg peopleMsg) tea.Cmd {
 		if len(msg.page.Users) > 0 {
 			m.mergePage(msg.page)
 		}
+	}
+	if msg.bulk != nil {
+		if msg.err != nil {
+			m.lastErr = fmt.Sprintf("bulk fix not started: Zendesk could not be asked who owns %s: %v", strings.Join(msg.addrs, ", "), msg.err)
+			return nil
+		}
+		m.status = ""
+		return m.navigate(startBulkMsg{ids: msg.bulk})
 	}
 	return m.wizard.lookedUp(msg)
 }
@@ -210,4 +241,19 @@ func orName(u model.User) string {
 		return u.Name
 	}
 	return u.Email
+}
+
+// suspendedAmong warns, after the addresses a partner asked to CC, about those whose owner
+// Zendesk has suspended: while a CC is suspended, Zendesk sends no CC email on the ticket.
+func (s *session) suspendedAmong(addrs []string) string {
+	var names []string
+	for _, a := range addrs {
+		if u, ok := s.dir.UserByEmail(a); ok && u.Suspended {
+			names = append(names, orName(u))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return " " + s.styles.Warning.Render("· suspended in Zendesk (no CC email while they are CC'd): "+strings.Join(names, ", "))
 }

@@ -238,7 +238,7 @@ func TestDetailPeople(t *testing.T) {
 		not  []string
 	}{
 		{8805, []string{"Zoë 👩‍💻 Brandt (no email)"}, []string{"<>"}},
-		{8807, []string{"user #361000000777 (not found)"}, nil},
+		{8807, []string{"user #361000000777 (not found)", "suspended in Zendesk (no CC email"}, nil},
 		{8806, []string{"Requester     none"}, nil},
 		{8804, []string{"Ola Nordmann is suspended in Zendesk"}, nil},
 		{8801, []string{"p.raman@umbrella-labs.com (a secondary address of Priya Raman <priya@umbrella-labs.com>)"}, nil},
@@ -391,6 +391,20 @@ func TestSuspendedRequesterWarns(t *testing.T) {
 	}
 	h.waitFor(t, "Review #8804", "suspended")
 	h.view(t)
+}
+
+// A bulk fix asks Zendesk about its addresses before planning too: Tomas is named with his
+// Kramerica, not created anew in Vandelay.
+func TestBulkFixLooksUpAddresses(t *testing.T) {
+	h := startWith(t, zendesktest.PeopleDemo(), 160, 50, "loaded 37 tickets")
+	h.keys("/")
+	h.tm.Type("8803")
+	h.keys("enter", "x", "F")
+	h.waitFor(t, "Tomas Brandt <tomas@vandelay.io> (existing user, Kramerica Industries)")
+	v := h.view(t)
+	if strings.Contains(v, "new end user") {
+		t.Errorf("the bulk review plans a new end user:\n%s", v)
+	}
 }
 
 // Keys typed or sent faster than the terminal is read arrive as one message of several

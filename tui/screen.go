@@ -127,6 +127,9 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			m.status = "mark tickets with x first, then F fixes them together"
 			return nil
 		}
+		if cmd := m.lookupBeforeBulk(msg.ids); cmd != nil {
+			return cmd // people.go: the bulk review opens when Zendesk has answered
+		}
 		m.bulk.startBulk(msg.ids)
 		m.current = screenBulk
 	case startRemovalsMsg:

@@ -57,13 +57,18 @@ func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit
 	if head.Count != nil {
 		count = int(*head.Count)
 	}
-	if count <= 1000 {
-		// /search: offset pages, at most 1,000 results.
+	if count >= 0 && count <= 1000 {
+		return c.listSearchPages(ctx, firstShown, emit, &idx, path, data, count, searchPath, func(skip map[int64]bool) error {
+			return c.exportSearch(ctx, q, count, skip, emit, &idx)
+		})
+	}
+	if count < 0 {
+		// /search without a count: offset pages one after the other, at most 1,000 results.
 		for page := 1; ; page++ {
 			if err := send(path, data, true, count); err != nil {
 				return err
 			}
-			if head.NextPage == "" || page*pageSize >= 1000 || (count >= 0 && page*pageSize >= count) {
+			if head.NextPage == "" || page*pageSize >= 1000 {
 				return nil
 			}
 			path = searchPath(page + 1)
@@ -75,9 +80,13 @@ func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit
 			}
 		}
 	}
-	// More than /search can page through: /search/export (cursor, no cap). Export takes the
-	// type only as filter[type], never as a query term.
 	c.logf("search counts %d results (>1000): using /search/export", count)
+	return c.exportSearch(ctx, q, count, nil, emit, &idx)
+}
+
+// exportSearch lists a search through /search/export (cursor, no cap), leaving out the
+// tickets in skip. Export takes the type only as filter[type], never as a query term.
+func (c *Client) exportSearch(ctx context.Context, q string, count int, skip map[int64]bool, emit func(rawPage) error, idx *int) error {
 	eq := strings.TrimSpace(typeTerm.ReplaceAllString(q, " "))
 	if eq == "" {
 		// Export needs a query; the queue only keeps new/open/pending/hold tickets anyway.
@@ -91,14 +100,15 @@ func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit
 	// Export allows 1,000 a page (10× fewer requests within its own 100-a-minute limit), but
 	// such a page can time out: then the walk goes on from the same cursor at 100 a page.
 	// The first page is a small one, so the first rows show after one short round trip.
-	path = "/search/export.json?" + v.Encode()
+	path := "/search/export.json?" + v.Encode()
 	return c.walkWith(context.WithValue(ctx, noTimeoutRetry{}, true), path, withParam(path, "page[size]", strconv.Itoa(pageSize)), true,
 		func(p string, data []byte) (pageHead, error) {
 			h, err := parseHead(data)
 			if err != nil {
 				return h, c.decodeErr("GET", p, err)
 			}
-			return h, send(p, data, true, count)
+			*idx++
+			return h, emit(rawPage{index: *idx - 1, path: p, data: data, results: true, total: count, skip: skip})
 		})
 }
 

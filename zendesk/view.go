@@ -82,7 +82,7 @@ func (c *Client) listView(ctx context.Context, firstShown <-chan struct{}, emit 
 	listed := len(ids)
 	pages := (count + pageSize - 1) / pageSize
 	if pages > 1 {
-		n, dup, short, newest, err := c.fetchPagesInOrder(ctx, pages, firstShown, func(i int) string { return offsetPath(i, pageSize) },
+		n, dup, short, newest, err := c.fetchPagesInOrder(ctx, pages, firstShown, false, func(i int) string { return offsetPath(i, pageSize) },
 			func(p string, data []byte, ids []int64, last bool) error {
 				return send(p, data, ids, count)
 			}, delivered)
@@ -113,7 +113,7 @@ const firstPagesAhead = 2
 // fetchPagesInOrder fetches pages 2…pages concurrently and hands each to emit in order. It
 // returns how many tickets they listed, whether a ticket was on two pages (already in
 // delivered when its page came), and whether a page before the last was short.
-func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, firstShown <-chan struct{}, path func(int) string,
+func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, firstShown <-chan struct{}, searchResults bool, path func(int) string,
 	emit func(p string, data []byte, ids []int64, last bool) error, delivered map[int64]bool) (listed int, dup, short bool, newest time.Time, err error) {
 	type fetched struct {
 		data    []byte
@@ -152,7 +152,7 @@ func (c *Client) fetchPagesInOrder(ctx context.Context, pages int, firstShown <-
 				var ids []int64
 				var updated time.Time
 				if err == nil {
-					if ids, updated, err = pageTicketIDs(data); err != nil {
+					if ids, updated, err = pageIDs(data, searchResults); err != nil {
 						err = c.decodeErr("GET", p, err)
 					}
 				}
@@ -203,22 +203,86 @@ func (c *Client) pageConcurrency() int {
 // pageTicketIDs reads only the ids of a list page's tickets and their latest updated_at (the
 // page is decoded in full later, off the fetcher's path).
 func pageTicketIDs(data []byte) ([]int64, time.Time, error) {
+	return pageIDs(data, false)
+}
+
+// pageIDs is pageTicketIDs for a view page or (results) a search page's ticket results.
+func pageIDs(data []byte, results bool) ([]int64, time.Time, error) {
+	type item struct {
+		ID         flexID   `json:"id"`
+		UpdatedAt  flexTime `json:"updated_at"`
+		ResultType string   `json:"result_type"`
+	}
 	var page struct {
-		Tickets []struct {
-			ID        flexID   `json:"id"`
-			UpdatedAt flexTime `json:"updated_at"`
-		} `json:"tickets"`
+		Tickets []item `json:"tickets"`
+		Results []item `json:"results"`
 	}
 	if err := json.Unmarshal(data, &page); err != nil {
 		return nil, time.Time{}, err
 	}
-	ids := make([]int64, len(page.Tickets))
+	list := page.Tickets
+	if results {
+		list = page.Results[:0:0]
+		for _, r := range page.Results {
+			if r.ResultType == "" || r.ResultType == "ticket" {
+				list = append(list, r)
+			}
+		}
+	}
+	ids := make([]int64, len(list))
 	var newest time.Time
-	for i, t := range page.Tickets {
+	for i, t := range list {
 		ids[i] = int64(t.ID)
 		if u := time.Time(t.UpdatedAt); u.After(newest) {
 			newest = u
 		}
 	}
 	return ids, newest, nil
+}
+
+// listSearchPages lists a /search of count ≤ 1,000 results: page 1 (data, already fetched),
+// then the other offset pages in parallel as for a view, with the same checks that nothing
+// moved during the load; when something did, rewalk lists the search again by cursor
+// (/search/export), leaving out what was delivered.
+func (c *Client) listSearchPages(ctx context.Context, firstShown <-chan struct{}, emit func(rawPage) error, idx *int,
+	first string, data []byte, count int, path func(int) string, rewalk func(skip map[int64]bool) error) error {
+	delivered := map[int64]bool{}
+	send := func(p string, data []byte, ids []int64) error {
+		skip := make(map[int64]bool)
+		for _, id := range ids {
+			if delivered[id] {
+				skip[id] = true
+			}
+			delivered[id] = true
+		}
+		*idx++
+		return emit(rawPage{index: *idx - 1, path: p, data: data, results: true, total: count, skip: skip})
+	}
+	ids, _, err := pageIDs(data, true)
+	if err != nil {
+		return c.decodeErr("GET", first, err)
+	}
+	if err := send(first, data, ids); err != nil {
+		return err
+	}
+	listed := len(ids)
+	moved := len(ids) != min(count, pageSize)
+	if pages := (count + pageSize - 1) / pageSize; pages > 1 {
+		n, dup, short, _, err := c.fetchPagesInOrder(ctx, pages, firstShown, true, path,
+			func(p string, data []byte, ids []int64, _ bool) error { return send(p, data, ids) }, delivered)
+		if err != nil {
+			return err
+		}
+		listed += n
+		moved = moved || dup || short
+	}
+	if moved || listed != count {
+		c.logf("search changed while it was loaded (count %d, %d listed); listing it again by cursor to catch every ticket", count, listed)
+		skip := make(map[int64]bool, len(delivered))
+		for id := range delivered {
+			skip[id] = true
+		}
+		return rewalk(skip)
+	}
+	return nil
 }

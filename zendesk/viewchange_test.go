@@ -137,3 +137,38 @@ func TestViewAboveTheOffsetLimitGoesByCursor(t *testing.T) {
 		t.Errorf("%d offset and %d cursor list requests, want 1 (the count) and 101", offset, cursor)
 	}
 }
+
+// The same for a /search under 1,000 results, whose offset pages are fetched in parallel too:
+// a ticket solved on page 1 while the others are fetched does not cost a later ticket.
+func TestParallelSearchLoadNeverLosesATicket(t *testing.T) {
+	ds := zt.Synthetic(800, 5)
+	s, c, _ := emu(t, ds, func(cfg *Config) { cfg.ViewID, cfg.Search, cfg.PageConcurrency = 0, "status<solved", 4 })
+	var first int64
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search.json", Times: 1})
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search.json", Times: 1, Before: func() {
+		s.UpdateTicketDirect(first, func(tk *zt.Ticket) { tk.Status = "solved" })
+	}})
+	ids := []int64{}
+	for _, tk := range ds.Tickets {
+		ids = append(ids, tk.ID)
+	}
+	slices.Sort(ids)
+	first = ids[5]
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]bool{}
+	for _, tk := range l.tickets {
+		if got[tk.ID] {
+			t.Errorf("ticket %d twice", tk.ID)
+		}
+		got[tk.ID] = true
+	}
+	for _, id := range ids {
+		tk, _ := s.Ticket(id)
+		if model.InQueue(c.cfg.Rules, model.Ticket{Status: tk.Status, FormID: tk.TicketFormID}) && !got[id] {
+			t.Errorf("ticket %d is in the queue but was not loaded", id)
+		}
+	}
+}

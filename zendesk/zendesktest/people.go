@@ -21,7 +21,7 @@ const (
 	TicketSuspended     int64 = 8804 // E names a suspended user
 	TicketNoEmail       int64 = 8805 // the submitter has no email
 	TicketNullReq       int64 = 8806 // requester_id null
-	TicketSubmitterGone int64 = 8807 // the submitter is a deleted user
+	TicketSubmitterGone int64 = 8807 // the submitter is a deleted user; the partner asks to CC suspended Ola
 )
 
 // PeopleDemo is Demo plus the people of issue 11: secondary identities, an existing user of
@@ -66,6 +66,8 @@ func PeopleDemo() Dataset {
 		tk(TicketNullReq, 0, uDana, 0, "Search indexing stalled", "tom.reyes@acme.com"),
 		tk(TicketSubmitterGone, uOmar, UserDeleted, OrgContoso, "Runner registration token expired", "omar.haddad@contoso.com"),
 	}
+	// The partner asks to CC Ola, who is suspended.
+	extra[len(extra)-1].CustomFields = partnerFields("omar.haddad@contoso.com", "Northwind DevOps Partners", nil, nil, "Please CC ola@wingtipbank.com")
 	ds.Tickets = append(ds.Tickets, extra...)
 	for i := range ds.Views {
 		if ds.Views[i].ID == DemoViewID {
