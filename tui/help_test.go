@@ -115,3 +115,17 @@ func TestDetailCopiesURL(t *testing.T) {
 		t.Errorf("copied %q, want the agent URL of #4001", u)
 	}
 }
+
+// An opener whose error already names the URL (cmd's "no browser found (set $BROWSER);
+// the ticket is at URL") is shown as it is, without the URL a second time.
+func TestBrowserErrorNamesURLOnce(t *testing.T) {
+	h := startOpts(t, 80, 24, func(o *tui.Options) {
+		o.OpenURL = func(u string) error { return errors.New("no browser found (set $BROWSER); the ticket is at " + u) }
+	})
+	h.keys("o")
+	h.waitFor(t, "The browser did not open")
+	v := strings.Join(strings.Fields(h.view(t)), " ")
+	if n := strings.Count(v, "/agent/tickets/4001"); n != 1 || !strings.Contains(v, "no browser found (set $BROWSER); the ticket is at") {
+		t.Errorf("the error panel names the URL %d times (want once):\n%s", n, v)
+	}
+}
