@@ -335,8 +335,8 @@ func (m Model) View() string {
 	keys := m.screenKeys()
 	failed := m.loadFailed()
 	if m.showHelp {
-		body = m.helpView(keys)
-		keys = m.helpKeys(m.helpPage(keys))
+		vp := m.helpPage(keys)
+		body, keys = m.helpView(vp), m.helpKeys(vp)
 	} else if failed {
 		body = m.loadFailedPanel()
 	} else {

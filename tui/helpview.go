@@ -84,9 +84,8 @@ func (m *Model) helpPage(keys help.KeyMap) viewport.Model {
 	return vp
 }
 
-// helpView draws the help page with its marker.
-func (m *Model) helpView(keys help.KeyMap) string {
-	vp := m.helpPage(keys)
+// helpView draws the help page (helpPage) with its marker.
+func (m *Model) helpView(vp viewport.Model) string {
 	if vp.TotalLineCount() <= vp.Height {
 		return strings.Join(strings.Split(vp.View(), "\n")[:vp.TotalLineCount()], "\n")
 	}
