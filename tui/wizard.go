@@ -451,12 +451,12 @@ func (w *wizardScreen) stepBox() string {
 	}
 	if cur.Kind == model.StepNote {
 		if msg := w.noteEditedWarning(); msg != "" {
-			b.WriteString(st.Warning.Render(indentRest(wrapText(msg, inner), "  ")) + "\n")
+			b.WriteString(st.Warning.Render(wrapHanging(msg, inner, "  ")) + "\n")
 		}
 		b.WriteString(st.After.Render(wrapText(orNone(cur.After), inner)))
 	} else {
-		b.WriteString(st.Before.Render(indentRest(wrapText("- "+orNone(cur.Before), inner), "  ")) + "\n")
-		b.WriteString(st.After.Render(indentRest(wrapText("+ "+orNone(cur.After), inner), "  ")))
+		b.WriteString(st.Before.Render(wrapHanging("- "+orNone(cur.Before), inner, "  ")) + "\n")
+		b.WriteString(st.After.Render(wrapHanging("+ "+orNone(cur.After), inner, "  ")))
 		if w.editing == editLine {
 			b.WriteString("\n" + w.input.View())
 		}
@@ -470,10 +470,10 @@ func (w *wizardScreen) stepBox() string {
 	}
 	// Warnings before the rationale: they are what the agent must weigh.
 	for _, warn := range w.plan.Warnings {
-		b.WriteString("\n\n" + st.Warning.Render(indentRest(wrapText("⚠ "+warn, inner), "  ")))
+		b.WriteString("\n\n" + st.Warning.Render(wrapHanging("⚠ "+warn, inner, "  ")))
 	}
 	if r := w.plan.OtherReading; r != nil {
-		b.WriteString("\n" + st.Warning.Render(indentRest(wrapText("t: "+r.Label+".", inner), "   ")))
+		b.WriteString("\n" + st.Warning.Render(wrapHanging("t: "+r.Label+".", inner, "   ")))
 	}
 	if w.base != nil {
 		b.WriteString("\n\n" + st.Warning.Render(wrapText("This is the other reading; t goes back to the first.", inner)))
@@ -566,7 +566,7 @@ func orNone(s string) string {
 func manualList(items []string, width int) string {
 	out := make([]string, len(items))
 	for i, m := range items {
-		out[i] = "• " + indentRest(wrapText(m, width-4), "  ")
+		out[i] = "• " + wrapHanging(m, width-2, "  ")
 	}
 	return strings.Join(out, "\n")
 }
