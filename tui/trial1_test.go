@@ -101,3 +101,27 @@ func TestReviewWrapsLongLines(t *testing.T) {
 		})
 	}
 }
+
+// Trial 1, item 10: at 80×24 the wizard's warning keeps its hanging indent (no
+// "(partners)" alone at the box's edge), and the footer fits with `? help` on it.
+func TestWizardWarningAndFooterAt80(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFixWhen(t, 4035, "⚠")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	in := false
+	for _, l := range lines {
+		switch {
+		case strings.Contains(l, "⚠"):
+			in = true
+		case in && (strings.HasPrefix(l, "│ t:") || strings.TrimSpace(strings.Trim(l, "│")) == ""):
+			in = false
+		case in && !strings.HasPrefix(l, "│   "):
+			t.Errorf("warning line without its hanging indent: %q\n%s", l, v)
+		}
+	}
+	foot := lines[len(lines)-1]
+	if !strings.Contains(foot, "? help") || strings.Contains(foot, "…") || ansi.StringWidth(foot) > 80 {
+		t.Errorf("footer at 80 columns: %q", foot)
+	}
+}

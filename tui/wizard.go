@@ -189,7 +189,9 @@ func (w *wizardScreen) ShortHelp() []key.Binding {
 	accept, skip, edit, all, _, other, _, down, keep, done, cancel, back := w.bindings()
 	hlp := w.s.keys.Help
 	hlp.SetEnabled(w.editing == editNone) // ? types a question mark into the edit field
-	return []key.Binding{accept, skip, edit, all, other, keep, done, cancel, back, down, hlp}
+	// Most important first: a narrow footer drops keys from the end (the "more below" marker
+	// and the warning that offers t name their keys too).
+	return []key.Binding{accept, skip, edit, all, keep, done, cancel, back, other, down, hlp}
 }
 
 // FullHelp is the wizard's `?` help.
