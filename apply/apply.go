@@ -277,6 +277,22 @@ func nameMissing(ctx context.Context, c Client, dir *model.Directory, e model.Jo
 			}
 		}
 	}
+	// The requester an undo sets back is no longer on the ticket, so the reload brought none
+	// of their memberships: read them, so the check that Zendesk would accept the
+	// organization (model.PlanUndo) sees them all.
+	if pl, ok := c.(PeopleLookup); ok && e.Before.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID {
+		if u, ok := dir.User(e.Before.RequesterID); ok && u.Email != "" {
+			if page, err := pl.LookupPeople(ctx, []string{u.Email}); err == nil {
+				dir.Merge(page)
+			}
+		}
+	}
+}
+
+// PeopleLookup is the optional part of a Client that reads users by exact address with
+// every membership and organization they have (zendesk.Client.LookupPeople).
+type PeopleLookup interface {
+	LookupPeople(ctx context.Context, emails []string) (model.QueuePage, error)
 }
 
 // Undo carries a prepared undo out: the ticket revert with safe_update, then the journal is

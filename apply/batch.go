@@ -308,6 +308,16 @@ func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig,
 			dir.Merge(page)
 			nameMissing(ctx, c, dir, e)
 			plan, err := model.PlanUndo(rules, e, current, dir)
+			if errors.Is(err, model.ErrUndoKept) {
+				// Setting it back would tie a customer and a Select partner again: kept, as a
+				// removed membership is, and nothing is sent.
+				r.Status, r.Reason = BatchKept, oneLine(strings.TrimSuffix(err.Error(), ": "+model.ErrUndoKept.Error()))
+				r.Outcome.Reloaded = &page
+				if err := j.MarkUndone(e); err != nil {
+					r.Status, r.Reason = BatchFailed, oneLine((&JournalError{Err: err}).Error())
+				}
+				break
+			}
 			if err != nil {
 				r.Status, r.Reason = BatchRefused, oneLine(err.Error())
 				r.Outcome.Reloaded = &page
@@ -319,6 +329,9 @@ func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig,
 				r.Reason = "reverted: " + r.Reason
 				if len(plan.KeptRemovals) > 0 {
 					r.Reason += "; removed memberships stay removed"
+				}
+				for _, k := range plan.Kept {
+					r.Reason += "; " + oneLine(k)
 				}
 			}
 		}

@@ -258,3 +258,36 @@ func TestSummaryNamesAuditRemovalAndBatch(t *testing.T) {
 		t.Errorf("summary %q", s)
 	}
 }
+
+// Trial finding 11: undoing a batch with #4031 (moved from the Select org Coho Digital to
+// the customer's organization) failed with a 422 and would have set the Select org back on
+// a customer's ticket. Now that ticket is kept, with the handbook's reason, and not written.
+func TestUndoBatchKeepsSelectOrganizationAway(t *testing.T) {
+	w := newBatchWorld(t)
+	var items []apply.BatchItem
+	for _, it := range w.items {
+		if it.Before.ID == 4031 {
+			items = append(items, it)
+		}
+	}
+	if len(items) != 1 {
+		t.Fatal("demo: #4031 is not a fixable ticket")
+	}
+	res := apply.RunBatch(context.Background(), w.client, w.j, "b-4031", items, apply.Pacing{}, clock(), nil, nil)
+	if len(res) != 1 || res[0].Status != apply.BatchApplied {
+		t.Fatalf("fix: %+v", res)
+	}
+	fixed, _ := w.srv.Ticket(4031)
+	undone, err := apply.UndoBatch(context.Background(), w.client, w.j, w.rules, "b-4031", nil, nil)
+	if err != nil || len(undone) != 1 {
+		t.Fatalf("undo: %+v %v", undone, err)
+	}
+	r := undone[0]
+	if r.Status != apply.BatchKept || !strings.Contains(r.Reason, "Coho Digital") || !strings.Contains(r.Reason, "Never associate") ||
+		strings.Contains(r.Reason, "422") || strings.Contains(r.Reason, "360100000105") {
+		t.Errorf("undo of #4031: %s %q, want kept with the handbook's reason, naming Coho Digital", r.Status, r.Reason)
+	}
+	if got, _ := w.srv.Ticket(4031); got.OrganizationID != fixed.OrganizationID || got.OrganizationID == zendesktest.OrgCoho {
+		t.Errorf("#4031 organization %d after the undo, want it kept at %d", got.OrganizationID, fixed.OrganizationID)
+	}
+}

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -18,6 +19,33 @@ type UndoPlan struct {
 	// each one untied a customer from a Select partner (or the reverse), and putting it
 	// back would break the handbook's rule.
 	KeptRemovals []MembershipRemoval
+	// Kept names, one line each, the values an undo leaves as the change set them because
+	// setting them back would re-create a Select association (the handbook's rule).
+	Kept []string
+}
+
+// ErrUndoKept: nothing of a change can be set back without re-creating a Select association
+// ("Never associate a customer to a Select Partner's organization, or vice-versa!"), so the
+// undo keeps it all. PlanUndo's error wraps it; the message names who and which organization.
+var ErrUndoKept = errors.New("kept: the handbook's rule forbids setting it back")
+
+// handbookRule is the passage every kept step cites.
+const handbookRule = `"Never associate a customer to a Select Partner's organization, or vice-versa!"`
+
+// undoAssociation says how a ticket with requester reqID under organization orgID would tie
+// a customer and a Select partner ("" when it would not, or when either is unknown). The
+// tracks are the rules' (Directory.UserTrack, Directory.OrgTrack).
+func undoAssociation(cfg RuleConfig, dir *Directory, reqID, orgID int64) string {
+	if reqID == 0 || orgID == 0 {
+		return ""
+	}
+	switch rt, ot := dir.UserTrack(cfg, reqID), dir.OrgTrack(cfg, orgID); {
+	case rt == TrackCustomer && ot == TrackSelect:
+		return fmt.Sprintf("put customer %s on a ticket of Select partner organization %s", personLabel(dir, reqID), dir.orgName(orgID))
+	case rt == TrackSelect && ot == TrackCustomer:
+		return fmt.Sprintf("put Select partner user %s on a ticket of customer organization %s", personLabel(dir, reqID), dir.orgName(orgID))
+	}
+	return ""
 }
 
 // Revertible reports whether the entry changed something on the ticket that an undo can set
@@ -86,21 +114,47 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 		}
 	}
 	requesterBack := e.Before.RequesterID != 0 && e.After.RequesterID != 0 && e.Before.RequesterID != e.After.RequesterID
+	orgBack := e.Before.OrganizationID != e.After.OrganizationID
+	// An undo never re-creates a Select association, exactly as it never restores a removed
+	// membership: a step that would is kept as the change left it, with the reason.
+	var kept []string
+	if why := undoAssociation(cfg, dir, finalReqOf(requesterBack, e, current), e.Before.OrganizationID); orgBack && why != "" {
+		kept = append(kept, fmt.Sprintf("Organization stays %s: setting %s back would %s (%s)",
+			dir.orgName(current.OrganizationID), dir.orgName(e.Before.OrganizationID), why, handbookRule))
+		orgBack = false
+	}
+	if requesterBack && !orgBack {
+		if why := undoAssociation(cfg, dir, e.Before.RequesterID, current.OrganizationID); why != "" {
+			kept = append(kept, fmt.Sprintf("Requester stays %s: setting %s back would %s (%s)",
+				personLabel(dir, current.RequesterID), personLabel(dir, e.Before.RequesterID), why, handbookRule))
+			requesterBack = false
+		}
+	}
 	if requesterBack {
 		u.RequesterID = e.Before.RequesterID
 		diff = append(diff, DiffLine{Field: "Requester", Before: personLabel(dir, current.RequesterID), After: personLabel(dir, e.Before.RequesterID)})
 	}
 	// A requester change makes Zendesk pick the requester's default organization unless one is
 	// given, so the organization is always sent with it.
-	if requesterBack || e.Before.OrganizationID != e.After.OrganizationID {
-		if e.Before.OrganizationID == 0 {
+	if requesterBack || orgBack {
+		org := current.OrganizationID
+		if orgBack {
+			org = e.Before.OrganizationID
+		}
+		if org == 0 {
 			u.ClearOrganization = true
 		} else {
-			org := e.Before.OrganizationID
 			u.OrganizationID = &org
 		}
-		if current.OrganizationID != e.Before.OrganizationID {
-			diff = append(diff, DiffLine{Field: "Organization", Before: dir.orgName(current.OrganizationID), After: dir.orgName(e.Before.OrganizationID)})
+		if current.OrganizationID != org {
+			diff = append(diff, DiffLine{Field: "Organization", Before: dir.orgName(current.OrganizationID), After: dir.orgName(org)})
+		}
+		// Zendesk refuses (422) an organization that is not one of the requester's; say so
+		// before sending, naming both, when the directory knows the requester.
+		req := finalReqOf(requesterBack, e, current)
+		if _, known := dir.User(req); known && org != 0 && !memberAfter(dir, req, org, e.RemovedMemberships) {
+			return UndoPlan{}, fmt.Errorf("undo refused: %s is not a member of %s (any more), so Zendesk would refuse to set that organization on ticket #%d; revert it by hand",
+				personLabel(dir, req), dir.orgName(org), e.TicketID)
 		}
 	}
 	for _, id := range e.After.EmailCCIDs {
@@ -109,17 +163,42 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 			diff = append(diff, DiffLine{Field: "Email CC", Before: personLabel(dir, id), After: "(removed)"})
 		}
 	}
+	if len(diff) == 0 && len(u.RemoveEmailCCs) == 0 && len(kept) > 0 {
+		return UndoPlan{}, fmt.Errorf("undo of ticket #%d: %s; nothing else to set back: %w", e.TicketID, strings.Join(kept, "; "), ErrUndoKept)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "partner-triage undo of its change of %s:", e.Time.UTC().Format("2006-01-02 15:04Z"))
 	for _, d := range diff {
 		fmt.Fprintf(&b, "\n- %s: %s → %s", d.Field, d.Before, d.After)
+	}
+	for _, k := range kept {
+		fmt.Fprintf(&b, "\n- Kept: %s", k)
 	}
 	for _, m := range e.RemovedMemberships {
 		fmt.Fprintf(&b, "\n- Kept removed: the membership of %s in %s (\"Never associate a customer to a Select Partner's organization, or vice-versa!\")",
 			personLabel(dir, m.UserID), dir.orgName(m.OrganizationID))
 	}
 	u.Note = b.String()
-	return UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships}, nil
+	return UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships, Kept: kept}, nil
+}
+
+// finalReqOf is the ticket's requester once the undo is applied.
+func finalReqOf(requesterBack bool, e JournalEntry, current Ticket) int64 {
+	if requesterBack {
+		return e.Before.RequesterID
+	}
+	return current.RequesterID
+}
+
+// memberAfter reports whether the user belongs to org, leaving out memberships the change
+// removed (they stay removed).
+func memberAfter(dir *Directory, userID, org int64, removed []MembershipRemoval) bool {
+	for _, r := range removed {
+		if r.UserID == userID && r.OrganizationID == org {
+			return false
+		}
+	}
+	return dir.isMember(userID, org)
 }
 
 // movedOn names a value the change wrote that the ticket no longer holds ("" when all are

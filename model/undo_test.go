@@ -1,6 +1,7 @@
 package model
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -109,5 +110,80 @@ func TestPlanUndoNamesPeople(t *testing.T) {
 	}
 	if !strings.Contains(p.Update.Note, "Pat Partner <pat@partner.test>") {
 		t.Errorf("note does not name the requester set back:\n%s", p.Update.Note)
+	}
+}
+
+// Trial finding 11 (#4031): a fix moved a customer's ticket away from a Select org; its undo
+// set the Select org back on the customer's ticket (and Zendesk answered 422). The undo
+// keeps the organization, with the handbook's reason, as it keeps removed memberships.
+func TestPlanUndoNeverSetsSelectOrgBack(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	dir := testDir()
+	only := JournalEntry{TicketID: 4031, UpdatedAt: t0,
+		Before: TicketState{OrganizationID: orgSelect}, After: TicketState{OrganizationID: orgAcme}}
+	cur := Ticket{ID: 4031, RequesterID: uJane, OrganizationID: orgAcme, UpdatedAt: t0}
+	_, err := PlanUndo(testCfg, only, cur, dir)
+	if !errors.Is(err, ErrUndoKept) {
+		t.Fatalf("err = %v, want the undo kept by the handbook's rule", err)
+	}
+	for _, want := range []string{"Organization stays Acme", "SelectCo", "Jane <jane@acme.com>", "Never associate a customer"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not say %q", err, want)
+		}
+	}
+
+	// With other values to set back, the undo goes on without the organization.
+	withField := only
+	withField.Before.CustomFields = map[int64]string{fEmail: "jane@acme.cmo"}
+	withField.After.CustomFields = map[int64]string{fEmail: "jane@acme.com"}
+	cur.Fields = map[int64]FieldValue{fEmail: {Text: "jane@acme.com"}}
+	p, err := PlanUndo(testCfg, withField, cur, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Update.OrganizationID != nil || p.Update.ClearOrganization || p.Update.CustomFields[fEmail] != "jane@acme.cmo" {
+		t.Errorf("update %+v: want the field set back and the organization left alone", p.Update)
+	}
+	for _, d := range p.Diff {
+		if d.Field == "Organization" {
+			t.Errorf("diff sets the organization back: %+v", d)
+		}
+	}
+	if len(p.Kept) != 1 || !strings.Contains(p.Kept[0], "SelectCo") || !strings.Contains(p.Update.Note, "Kept: Organization stays Acme") {
+		t.Errorf("kept %q, note %q: want the kept organization named in both", p.Kept, p.Update.Note)
+	}
+
+	// A Select partner user set back as requester of a customer org's ticket: kept too.
+	reqBack := JournalEntry{TicketID: 7, UpdatedAt: t0,
+		Before: TicketState{RequesterID: uSue, OrganizationID: orgAcme, CustomFields: map[int64]string{fEmail: "x@acme.com"}},
+		After:  TicketState{RequesterID: uJane, OrganizationID: orgAcme, CustomFields: map[int64]string{fEmail: "jane@acme.com"}}}
+	cur2 := Ticket{ID: 7, RequesterID: uJane, OrganizationID: orgAcme, UpdatedAt: t0, Fields: map[int64]FieldValue{fEmail: {Text: "jane@acme.com"}}}
+	p, err = PlanUndo(testCfg, reqBack, cur2, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Update.RequesterID != 0 || len(p.Kept) != 1 || !strings.Contains(p.Kept[0], "Requester stays Jane <jane@acme.com>") {
+		t.Errorf("update %+v, kept %q: want the requester kept", p.Update, p.Kept)
+	}
+}
+
+// Trial finding 11: Zendesk refuses (422) an organization that is not one of the
+// requester's; the undo says so before sending, naming the organization, never its id.
+func TestPlanUndoRefusesOrganizationTheRequesterIsNotIn(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	dir := testDir()
+	e := JournalEntry{TicketID: 9, UpdatedAt: t0,
+		Before: TicketState{OrganizationID: orgGlobex}, After: TicketState{OrganizationID: orgAcme}}
+	cur := Ticket{ID: 9, RequesterID: uJane, OrganizationID: orgAcme, UpdatedAt: t0}
+	_, err := PlanUndo(testCfg, e, cur, dir)
+	if err == nil || !strings.Contains(err.Error(), "Jane <jane@acme.com> is not a member of Globex") || strings.Contains(err.Error(), "#12") {
+		t.Fatalf("err = %v, want a refusal naming Globex", err)
+	}
+	// A membership the change itself removed stays removed, so it does not count.
+	e = JournalEntry{TicketID: 9, UpdatedAt: t0, RemovedMemberships: []MembershipRemoval{{MembershipID: memSueAcme, UserID: uSue, OrganizationID: orgAcme}},
+		Before: TicketState{OrganizationID: orgAcme}, After: TicketState{OrganizationID: orgSelect}}
+	cur = Ticket{ID: 9, RequesterID: uSue, OrganizationID: orgSelect, UpdatedAt: t0}
+	if _, err := PlanUndo(RuleConfig{}, e, cur, dir); err == nil || !strings.Contains(err.Error(), "not a member of Acme") {
+		t.Fatalf("err = %v, want a refusal: the membership was removed by the change", err)
 	}
 }

@@ -59,6 +59,9 @@ func (r reviewScreen) undoView() string {
 		title := d.Field + strings.Repeat(" ", titleW-len([]rune(d.Field)))
 		b.WriteString(diffLine(st, title, d.Before, d.After, r.s.width) + "\n")
 	}
+	for _, k := range u.Plan.Kept {
+		b.WriteString(st.Warning.Render(wrapText("kept: "+k, r.s.width-2)) + "\n")
+	}
 	for _, m := range u.Plan.KeptRemovals {
 		b.WriteString(st.Muted.Render(wrapText(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
 			r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID)), r.s.width-2)) + "\n")

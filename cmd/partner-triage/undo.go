@@ -98,6 +98,9 @@ func runUndo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	for _, d := range p.Plan.Diff {
 		fmt.Fprintf(stdout, "  %s\n    - %s\n    + %s\n", d.Field, d.Before, d.After)
 	}
+	for _, k := range p.Plan.Kept {
+		fmt.Fprintf(stdout, "  kept: %s\n", oneLine(k))
+	}
 	if len(p.Plan.KeptRemovals) > 0 {
 		fmt.Fprintf(stdout, "  %d removed membership(s) stay removed (restoring them would break the Select rule)\n", len(p.Plan.KeptRemovals))
 	}

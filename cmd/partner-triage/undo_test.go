@@ -179,3 +179,85 @@ func TestInterruptedNoticeWarnsOfTornLine(t *testing.T) {
 		t.Fatalf("notice %q, %v; want a warning naming %s:1", msg, err, path)
 	}
 }
+
+// Trial finding 11 (#4031): the fix moved a customer's ticket from the Select org Coho Digital
+// to the customer's own organization. Its undo used to set Coho Digital back (a Select
+// association, and a 422 from Zendesk with a raw id); now it keeps the organization, says
+// why with the handbook's rule, and sends nothing.
+func TestUndoNeverSetsSelectOrgBack(t *testing.T) {
+	const token = "undo-token-0123456789"
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv.Close()
+	cfgPath := writeConfig(t, "zendesk:\n  url: "+srv.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n")
+	state := t.TempDir()
+	env := map[string]string{"ZENDESK_API_TOKEN": token, "XDG_STATE_HOME": state}
+	cfg, err := config.Load(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := zendesk.New(zendesk.Config{BaseURL: cfg.APIBase(), Email: "agent@example.com", APIToken: token, ViewID: cfg.Queue.ViewID, Rules: cfg.Rules()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := journal.Open(filepath.Join(state, "partner-triage", "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := c.ReloadTicket(context.Background(), 4031)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := model.NewDirectory()
+	dir.Merge(page)
+	tk := page.Tickets[0]
+	plan := model.BuildPlan(cfg.Rules(), tk, model.Evaluate(cfg.Rules(), tk, dir), dir, model.PlanOptions{})
+	upd, rms := plan.Compile(cfg.Rules())
+	if out := apply.Submit(context.Background(), c, j, upd, rms, tk, time.Now()); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	fixed, _ := srv.Ticket(4031)
+	if fixed.OrganizationID == tk.OrganizationID {
+		t.Fatal("the fix did not move the ticket away from Coho Digital")
+	}
+
+	for _, args := range [][]string{{"--dry-run"}, nil} {
+		r := runWith(t, env, append([]string{"undo", "--config", cfgPath}, args...)...)
+		if r.code != exitFindings || !strings.Contains(r.stderr, "Coho Digital") || !strings.Contains(r.stderr, "Never associate a customer") ||
+			strings.Contains(r.stderr, "422") || strings.Contains(r.stderr, "360100000105") {
+			t.Fatalf("undo %v: exit %d, stdout %q, stderr %q; want a refusal naming Coho Digital with the handbook's rule", args, r.code, r.stdout, r.stderr)
+		}
+	}
+	if got, _ := srv.Ticket(4031); got.OrganizationID != fixed.OrganizationID || !got.UpdatedAt.Equal(fixed.UpdatedAt) {
+		t.Errorf("the undo wrote to the ticket: organization %d (want %d)", got.OrganizationID, fixed.OrganizationID)
+	}
+}
+
+// Trial finding 11: an undo that would set an organization the requester is not a member of
+// used to reach Zendesk and come back as "422 RecordInvalid … (360100000201)". It is caught
+// before sending, with the organization named.
+func TestUndoRefusesOrganizationTheRequesterIsNotIn(t *testing.T) {
+	const token = "undo-token-0123456789"
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken("agent@example.com", token))
+	defer srv.Close()
+	cfgPath := writeConfig(t, "zendesk:\n  url: "+srv.URL()+"\n  email: agent@example.com\nqueue:\n  view_id: 360077000001\n")
+	state := t.TempDir()
+	env := map[string]string{"ZENDESK_API_TOKEN": token, "XDG_STATE_HOME": state}
+	j, err := journal.Open(filepath.Join(state, "partner-triage", "journal.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// #4030 is Priscilla Nunez's (Contoso Retail); the journal says it was under Acme Corporation.
+	tk, _ := srv.Ticket(4030)
+	if err := j.Append(model.JournalEntry{Time: time.Now(), TicketID: 4030, UpdatedAt: tk.UpdatedAt,
+		Before: model.TicketState{OrganizationID: zendesktest.OrgAcme}, After: model.TicketState{OrganizationID: zendesktest.OrgContoso}}); err != nil {
+		t.Fatal(err)
+	}
+	r := runWith(t, env, "undo", "--config", cfgPath)
+	if r.code != exitFindings || !strings.Contains(r.stderr, "Priscilla Nunez <p.nunez@contoso.com> is not a member of Acme Corporation") ||
+		strings.Contains(r.stderr, "422") || strings.Contains(r.stderr, "360100000201") {
+		t.Fatalf("undo: exit %d, stdout %q, stderr %q; want a refusal naming Acme Corporation", r.code, r.stdout, r.stderr)
+	}
+	if got, _ := srv.Ticket(4030); got.OrganizationID != zendesktest.OrgContoso || !got.UpdatedAt.Equal(tk.UpdatedAt) {
+		t.Errorf("the undo wrote to #4030 (organization %d)", got.OrganizationID)
+	}
+}
