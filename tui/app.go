@@ -346,7 +346,35 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.footer(keys), m.s.width, "…")
+}
+
+// footer is the help line: the active screen's working keys, most important first; when
+// they do not fit the width, the last ones go first, but never `? help`, which lists them all.
+func (m Model) footer(keys help.KeyMap) string {
+	var list []key.Binding
+	for _, b := range keys.ShortHelp() {
+		if b.Enabled() {
+			list = append(list, b)
+		}
+	}
+	h := m.help
+	h.Width = 0 // measured whole, not cut with "…"
+	helpKey := m.s.keys.Help.Help().Key
+	for lipgloss.Width(h.ShortHelpView(list)) > m.s.width {
+		drop := -1
+		for i := len(list) - 1; i >= 0; i-- {
+			if list[i].Help().Key != helpKey {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		list = append(list[:drop], list[drop+1:]...)
+	}
+	return h.ShortHelpView(list)
 }
 
 // screenKeys are the keys of what is on screen, for the help line and `?`: the active
