@@ -468,6 +468,10 @@ func (p Plan) note(s Step) string {
 	return noteFor(p.Steps)
 }
 
+// GeneratedNote is the note partner-triage writes for the plan's accepted steps as they
+// stand ("" when none changes anything), whatever the agent typed into the note step.
+func (p Plan) GeneratedNote() string { return noteFor(p.Steps) }
+
 // RefreshNote rewrites an unedited note step after the agent accepted or skipped steps, so
 // the wizard shows the note that will be sent.
 func (p *Plan) RefreshNote() {

@@ -252,10 +252,16 @@ func WriteJSON(w io.Writer, r Report) error {
 	return err
 }
 
-// WriteTable writes the report for a person: an aligned table (id, status, scenario,
-// requester, organization, findings), the findings in words, then the summary line.
-// width is the terminal width; 0 or less means no limit. Text from Zendesk is stripped
-// of control characters so it cannot drive the terminal.
+// WriteTable writes the report for a person: an aligned table (id, subject, status,
+// scenario, requester, suggested email, organization, findings), the findings in words,
+// then the summary line. width is the terminal width in cells; 0 or less means no limit
+// (a pipe or a file: nothing is cut). On a terminal, columns shrink to fit: addresses lose
+// the middle of their local part, never their domain (text.FitEmail); scenarios take their
+// short form; the subject column, then the suggested-email column, is left out when even
+// at its narrowest it would not fit (the findings below still name every suggestion). A
+// ticket of the unknown scenario without findings says "ask" in the findings column, as
+// the console's badge does. Text from Zendesk is stripped of control characters so it
+// cannot drive the terminal.
 func WriteTable(w io.Writer, r Report, width int) error {
 	var b strings.Builder
 	if len(r.Tickets) > 0 {
@@ -266,95 +272,212 @@ func WriteTable(w io.Writer, r Report, width int) error {
 		}
 		b.WriteString("\n")
 	}
-	b.WriteString(r.Summary())
-	b.WriteString("\n")
+	wrap(&b, "", r.Summary(), width)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 const gap = "  "
 
+// askCell is the findings cell of an unknown-scenario ticket without findings: not clean,
+// the submitter must be asked (rules.md; the console's "? ask" badge).
+const askCell = "ask"
+
+// tableColumn is one column of the scan table.
+type tableColumn struct {
+	head  string
+	cells []string
+	floor int                          // the narrowest it shrinks to (its natural width when that is less)
+	cut   func(s string, w int) string // fits a cell to w cells; nil: cut at the end with "…"
+	width int
+}
+
 func writeRows(b *strings.Builder, r Report, width int) {
-	header := []string{"ID", "STATUS", "SCENARIO", "REQUESTER", "ORGANIZATION", "FINDINGS"}
-	rows := make([][]string, 0, len(r.Tickets))
+	id := &tableColumn{head: "ID"}
+	subject := &tableColumn{head: "SUBJECT", floor: 16}
+	status := &tableColumn{head: "STATUS"}
+	scenario := &tableColumn{head: "SCENARIO", cut: shortScenario}
+	requester := &tableColumn{head: "REQUESTER", floor: 16, cut: text.FitEmail}
+	suggested := &tableColumn{head: "SUGGESTED", floor: 16, cut: text.FitEmail}
+	org := &tableColumn{head: "ORGANIZATION", floor: 12}
+	findings := &tableColumn{head: "FINDINGS", floor: 12, cut: shortKinds}
+	anySuggestion := false
 	for _, t := range r.Tickets {
 		kinds := make([]string, 0, len(t.Findings))
+		var sugg []string
 		for _, f := range t.Findings {
 			if !containsStr(kinds, f.Kind) {
 				kinds = append(kinds, f.Kind)
 			}
+			if e := clean(f.SuggestedEmail); e != "" && !containsStr(sugg, e) {
+				sugg = append(sugg, e)
+			}
 		}
 		fs := "-"
-		if len(t.Findings) > 0 {
+		switch {
+		case len(t.Findings) > 0:
 			fs = fmt.Sprintf("%d: %s", len(t.Findings), strings.Join(kinds, ", "))
+		case t.Scenario == string(model.ScenarioUnknown):
+			fs = askCell
 		}
-		rows = append(rows, []string{
-			fmt.Sprint(t.ID), clean(t.Status), clean(t.Scenario),
-			orDash(clean(t.Requester)), orDash(clean(t.Organization)), fs,
+		anySuggestion = anySuggestion || len(sugg) > 0
+		id.cells = append(id.cells, fmt.Sprint(t.ID))
+		subject.cells = append(subject.cells, clean(t.Subject))
+		status.cells = append(status.cells, clean(t.Status))
+		scenario.cells = append(scenario.cells, clean(t.Scenario))
+		requester.cells = append(requester.cells, orDash(clean(t.Requester)))
+		suggested.cells = append(suggested.cells, strings.Join(sugg, " "))
+		org.cells = append(org.cells, orDash(clean(t.Organization)))
+		findings.cells = append(findings.cells, fs)
+	}
+	for _, c := range []*tableColumn{id, subject, status, scenario, requester, suggested, org, findings} {
+		c.width = ansi.StringWidth(c.head)
+		for _, s := range c.cells {
+			c.width = max(c.width, ansi.StringWidth(s))
+		}
+	}
+	scenario.floor = ansi.StringWidth(scenario.head)
+	for _, s := range scenario.cells {
+		scenario.floor = max(scenario.floor, ansi.StringWidth(shortScenario(s, 0)))
+	}
+	for _, c := range []*tableColumn{id, subject, status, scenario, requester, suggested, org, findings} {
+		if c.floor == 0 || c.floor > c.width {
+			c.floor = c.width
+		}
+	}
+
+	cols := []*tableColumn{id, subject, status, scenario, requester, suggested, org, findings}
+	if !anySuggestion {
+		cols = without(cols, suggested)
+	}
+	if width > 0 {
+		// Optional columns go, the subject first, while even their floors do not fit.
+		for _, opt := range []*tableColumn{subject, suggested} {
+			if tableWidth(cols, true) > width {
+				cols = without(cols, opt)
+			}
+		}
+		// What a person reads first stays whole longest: the addresses, then the
+		// organization; the findings column only starts the kinds the section below names.
+		fitColumns(cols, width, []fitStage{
+			{[]*tableColumn{subject}, 24}, {[]*tableColumn{findings}, 16}, {[]*tableColumn{scenario}, 0},
+			{[]*tableColumn{org}, 16}, {[]*tableColumn{subject}, 0}, {[]*tableColumn{requester, suggested}, 24},
+			{[]*tableColumn{findings, org}, 0}, {[]*tableColumn{requester, suggested}, 0},
 		})
-	}
-	widths := make([]int, len(header))
-	for i, h := range header {
-		widths[i] = ansi.StringWidth(h)
-	}
-	for _, row := range rows {
-		for i, c := range row {
-			widths[i] = max(widths[i], ansi.StringWidth(c))
+		// Narrower than every floor: the organization, findings and scenario give way
+		// before the requester's address is cut into its domain.
+		for _, c := range []*tableColumn{org, findings, scenario} {
+			c.floor = min(c.floor, 6)
 		}
+		requester.floor = min(requester.floor, 12)
+		fitColumns(cols, width, []fitStage{{[]*tableColumn{org, findings, scenario}, 0}, {[]*tableColumn{requester}, 0}})
 	}
-	fitWidths(widths, width)
-	line := func(cells []string) {
+
+	line := func(cell func(c *tableColumn) string) {
 		var l strings.Builder
-		for i, c := range cells {
+		for i, c := range cols {
 			if i > 0 {
 				l.WriteString(gap)
 			}
-			c = ansi.Truncate(c, widths[i], "…")
-			l.WriteString(c)
-			if i < len(cells)-1 {
-				l.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(c)))
+			s := cell(c)
+			if ansi.StringWidth(s) > c.width {
+				if c.cut != nil {
+					s = c.cut(s, c.width)
+				}
+				s = ansi.Truncate(s, c.width, "…")
+			}
+			l.WriteString(s)
+			if i < len(cols)-1 {
+				l.WriteString(strings.Repeat(" ", c.width-ansi.StringWidth(s)))
 			}
 		}
 		b.WriteString(strings.TrimRight(l.String(), " "))
 		b.WriteString("\n")
 	}
-	line(header)
-	for _, row := range rows {
-		line(row)
+	line(func(c *tableColumn) string { return c.head })
+	for i := range r.Tickets {
+		line(func(c *tableColumn) string { return c.cells[i] })
 	}
 }
 
-// fitWidths shrinks columns until a row fits width: first the requester and
-// organization down to 16 cells, then the findings (whose count stays visible) and
-// finally all three down to 12. Narrower than that, rows overflow.
-func fitWidths(widths []int, width int) {
-	if width <= 0 {
-		return
-	}
-	total := func() int {
-		n := len(gap) * (len(widths) - 1)
-		for _, w := range widths {
-			n += w
+func without(cols []*tableColumn, x *tableColumn) []*tableColumn {
+	out := make([]*tableColumn, 0, len(cols))
+	for _, c := range cols {
+		if c != x {
+			out = append(out, c)
 		}
-		return n
 	}
-	for _, stage := range []struct {
-		cols []int
-		min  int
-	}{{[]int{3, 4}, 16}, {[]int{5}, 12}, {[]int{3, 4, 5}, 12}} {
-		for total() > width {
-			best := -1
-			for _, i := range stage.cols {
-				if widths[i] > stage.min && (best < 0 || widths[i] > widths[best]) {
-					best = i
+	return out
+}
+
+// tableWidth is the width of a row of cols, at their floors when floors is set.
+func tableWidth(cols []*tableColumn, floors bool) int {
+	n := len(gap) * (len(cols) - 1)
+	for _, c := range cols {
+		if floors {
+			n += c.floor
+		} else {
+			n += c.width
+		}
+	}
+	return n
+}
+
+// fitStage is one step of fitColumns: its columns shrink down to max(floor, limit).
+type fitStage struct {
+	cols  []*tableColumn
+	limit int
+}
+
+// fitColumns shrinks columns until a row fits width, stage by stage: in each stage the
+// widest of its columns (among those shown) loses a cell until none is wider than
+// max(its floor, the stage's limit).
+func fitColumns(cols []*tableColumn, width int, stages []fitStage) {
+	shown := func(c *tableColumn) bool {
+		for _, x := range cols {
+			if x == c {
+				return true
+			}
+		}
+		return false
+	}
+	for _, stage := range stages {
+		for tableWidth(cols, false) > width {
+			var best *tableColumn
+			for _, c := range stage.cols {
+				if shown(c) && c.width > max(c.floor, stage.limit) && (best == nil || c.width > best.width) {
+					best = c
 				}
 			}
-			if best < 0 {
+			if best == nil {
 				break
 			}
-			widths[best]--
+			best.width--
 		}
 	}
+}
+
+// kindWords are the short names of the finding kinds, as the console's badges name them.
+var kindWords = strings.NewReplacer(
+	string(model.KindRequesterOrgMismatch), "mismatch",
+	string(model.KindCustomerEmailUnknown), "unknown",
+	string(model.KindSelectPartnerAssociation), "select",
+	string(model.KindPartnerCCMissing), "cc")
+
+// shortKinds fits a findings cell ("2: requester_org_mismatch, customer_email_unknown")
+// to w cells by naming the kinds by their short names ("2: mismatch, unknown").
+func shortKinds(s string, w int) string {
+	return kindWords.Replace(s)
+}
+
+// shortScenario fits a scenario name to w cells by its first word ("services_engagement"
+// → "services"); w ≤ 0 asks for the short form.
+func shortScenario(s string, w int) string {
+	if w > 0 && ansi.StringWidth(s) <= w {
+		return s
+	}
+	short, _, _ := strings.Cut(s, "_")
+	return short
 }
 
 func writeFindings(b *strings.Builder, r Report, width int) {

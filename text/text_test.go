@@ -61,3 +61,40 @@ func FuzzLine(f *testing.F) {
 		}
 	})
 }
+
+// Two addresses that differ only in the domain's last letter still differ once fitted,
+// because the cut falls in the local part (trial finding 3: "m.keller@fabrik…" hid
+// ".co" vs ".com").
+func TestFitEmailKeepsDomain(t *testing.T) {
+	for _, w := range []int{16, 18, 24} {
+		a := FitEmail("m.keller.senior@fabrikam.co", w)
+		b := FitEmail("m.keller.senior@fabrikam.com", w)
+		if a == b || !strings.HasSuffix(a, "@fabrikam.co") || !strings.HasSuffix(b, "@fabrikam.com") {
+			t.Errorf("fitted to %d cells: %q and %q; want both domains whole", w, a, b)
+		}
+		for _, s := range []string{a, b} {
+			if n := ansi.StringWidth(s); n > w {
+				t.Errorf("%q is %d cells, want at most %d", s, n, w)
+			}
+		}
+	}
+	for _, tc := range []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"short@x.io", 18, "short@x.io"},
+		{"zoë.brandt.the.second@例え.jp", 14, "zoë…nd@例え.jp"},
+		{"user #361000000777 (not found)", 16, "#361000000777 (…"},
+		{"someone@a-very-long-domain-name.example.com", 12, "someon…e.com"},
+		{"x@y.z", 0, "…"},
+	} {
+		got := FitEmail(tc.in, tc.w)
+		if got != tc.want {
+			t.Errorf("FitEmail(%q, %d) = %q, want %q", tc.in, tc.w, got, tc.want)
+		}
+		if tc.w > 0 && ansi.StringWidth(got) > tc.w {
+			t.Errorf("FitEmail(%q, %d) = %q is %d cells", tc.in, tc.w, got, ansi.StringWidth(got))
+		}
+	}
+}

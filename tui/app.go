@@ -216,6 +216,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.status = ""
 		m.review.showUndo(msg)
 		m.current = screenReview
+	case undoEntryMsg: // u on a result: that change, never the journal's newest
+		m.status = "preparing undo…"
+		return prepareUndoCmd(m.s.client, m.s.journal, m.s.rules, msg.id)
 	case peopleMsg:
 		return m.gotPeople(msg)
 	case lookupStartMsg:

@@ -15,6 +15,7 @@ type detailScreen struct {
 	s        *session
 	ticketID int64
 	vp       viewport.Model
+	preview  bool // shown beside the queue, not on its own
 }
 
 func newDetailScreen(s *session) *detailScreen {
@@ -68,7 +69,11 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (d *detailScreen) View() string {
-	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, "j")
+	scroll := "j"
+	if d.preview {
+		scroll = "enter" // beside the queue, j moves the list: enter opens the whole detail
+	}
+	return d.vp.View() + "\n" + moreMarker(d.s.styles, d.vp, scroll)
 }
 
 // CapturesKeys is false: the detail has no text input.

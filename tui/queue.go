@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ func (q *queueScreen) SetSize(width, height int) {
 		q.listW = width - max(width*35/100, 42) - 1
 		if q.preview == nil {
 			q.preview = newDetailScreen(q.s)
+			q.preview.preview = true
 		}
 		q.preview.SetSize(width-q.listW-1, height)
 		q.previewID = 0
@@ -152,6 +154,7 @@ func (q *queueScreen) update(ids []int64) {
 	now := q.s.now()
 	fresh := make([]*queueEntry, 0, len(ids))
 	seen := make(map[int64]bool, len(ids))
+	stale := 0
 	for _, id := range ids {
 		if seen[id] {
 			continue
@@ -159,6 +162,7 @@ func (q *queueScreen) update(ids []int64) {
 		seen[id] = true
 		if old, ok := q.byID[id]; ok {
 			old.stale = true
+			stale++
 			delete(q.byID, id)
 		}
 		if t, ok := q.s.tickets[id]; ok {
@@ -174,6 +178,19 @@ func (q *queueScreen) update(ids []int64) {
 	}
 	slices.SortFunc(fresh, q.compare)
 	out := make([]*queueEntry, 0, len(q.entries)+len(fresh))
+	if stale == 0 {
+		// Only new tickets (a streamed page): find each one's place by binary search and
+		// copy the runs between them.
+		lo := 0
+		for _, f := range fresh {
+			i := lo + sort.Search(len(q.entries)-lo, func(k int) bool { return q.less(f, q.entries[lo+k]) })
+			out = append(append(out, q.entries[lo:i]...), f)
+			lo = i
+		}
+		q.entries = append(out, q.entries[lo:]...)
+		q.count()
+		return
+	}
 	j := 0
 	for _, e := range q.entries {
 		if e.stale {

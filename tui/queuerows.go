@@ -8,6 +8,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/text"
 )
 
 // badges names finding kinds in the queue's findings column: the long form when the column
@@ -177,40 +178,6 @@ func fit(s string, w int) string {
 	return s
 }
 
-// middleEmail fits an address to w cells by cutting the middle of its local part, so the
-// domain — where partners' typos hide (fabrikam.co against fabrikam.com) — stays whole.
-// When even the domain does not fit, the middle of the whole address goes.
-func middleEmail(addr string, w int) string {
-	if ansi.StringWidth(addr) <= w {
-		return addr
-	}
-	at := strings.LastIndexByte(addr, '@')
-	if at < 0 || strings.ContainsRune(addr, ' ') {
-		// Not an address (a user Zendesk no longer has, "user #ID (not found)"): the id
-		// is what tells the agent who it was, so it stays whole and the end goes.
-		return ansi.Truncate(strings.TrimPrefix(addr, "user "), w, "…")
-	}
-	if at > 0 {
-		local, domain := addr[:at], addr[at:]
-		room := w - ansi.StringWidth(domain) - 1 // one cell for "…"
-		if room >= 2 {
-			return middle(local, room) + domain
-		}
-	}
-	return middle(addr, w-1)
-}
-
-// middle keeps n cells of s: its start and its end around "…".
-func middle(s string, n int) string {
-	if n < 1 {
-		return "…"
-	}
-	head := (n + 1) / 2
-	tail := n - head
-	total := ansi.StringWidth(s)
-	return ansi.Truncate(s, head, "") + "…" + ansi.TruncateLeft(s, total-tail, "")
-}
-
 // scenarioShort keeps the scenario column narrow.
 func scenarioShort(sc model.Scenario) string {
 	switch sc {
@@ -265,7 +232,7 @@ func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time
 	}
 	// The session holds inert text only (inertPage): nothing here can move the cursor.
 	e.line = c.join(id, t.Subject, age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
-		middleEmail(req, c.requester), org, badge(ev, c.findings))
+		text.FitEmail(req, c.requester), org, badge(ev, c.findings))
 	return e
 }
 

@@ -26,7 +26,13 @@ type submitDoneMsg struct {
 	undo bool
 	// changes lists, after a conflict, what somebody else changed on the ticket.
 	changes []string
+	// undoID is the journal entry this submit wrote when an undo can revert it (0: none, e.g.
+	// it only removed memberships, which are never restored); u on the result undoes exactly it.
+	undoID int
 }
+
+// undoEntryMsg asks the root to prepare the undo of one journal entry (the result's u).
+type undoEntryMsg struct{ id int }
 
 // cancelReviewMsg tells the root the agent backed out of the review; nothing was sent.
 type cancelReviewMsg struct{ undo bool }
@@ -85,10 +91,11 @@ func (r *reviewScreen) canSubmit() bool {
 	return r.phase == reviewing && (r.undo != nil || !r.empty() && r.plan.Refused == "")
 }
 
-// undoable: the result is a fix that was applied and journaled, so u can revert it.
+// undoable: the result is a fix that was applied and journaled with something an undo can
+// revert, so u reverts it (that journal entry, never another ticket's).
 func (r *reviewScreen) undoable() bool {
 	m := r.result
-	return r.phase == submitted && !m.undo && m.Err == nil && !m.Conflict && (len(m.Applied) > 0 || len(m.Removed) > 0)
+	return r.phase == submitted && !m.undo && m.Err == nil && !m.Conflict && m.undoID != 0
 }
 
 // bindings returns the review's keys, each enabled only where it works.
@@ -157,7 +164,14 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, done):
 			r.s.emit(showQueueMsg{})
 		case key.Matches(msg, undo):
-			r.s.emit(undoMsg{})
+			r.s.emit(undoEntryMsg{id: r.result.undoID})
+		case r.phase == submitted && key.Matches(msg, r.s.keys.Undo):
+			// Not the journal's newest change instead: that may be another ticket's.
+			say := r.undoNote()
+			if say == "" {
+				say = "Nothing to undo here."
+			}
+			r.s.emit(statusMsg{text: say})
 		}
 	}
 	return nil
@@ -367,6 +381,9 @@ func (r *reviewScreen) resultView() string {
 	for _, a := range m.NotApplied {
 		b.WriteString(st.Error.Render(indent(wrapText("not applied: "+a, w-4), "  ")) + "\n")
 	}
+	if say := r.undoNote(); say != "" {
+		b.WriteString(st.Muted.Render(indent(wrapText(say, w-4), "  ")) + "\n")
+	}
 	if m.ReloadErr != nil {
 		b.WriteString(st.Warning.Render(indent(wrapText("could not reload the ticket: "+m.ReloadErr.Error(), w-4), "  ")) + "\n")
 	} else if m.Reloaded != nil && !m.Conflict {
@@ -382,6 +399,24 @@ func (r *reviewScreen) resultView() string {
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// undoNote says, on the result of a fix, what undo can and cannot set back ("" when there is
+// nothing to say).
+func (r *reviewScreen) undoNote() string {
+	m := r.result
+	if m.undo || m.Conflict || len(m.Applied) == 0 && len(m.Removed) == 0 {
+		return ""
+	}
+	switch {
+	case m.undoID != 0 && len(m.Removed) > 0:
+		return "u sets the ticket back; removed memberships are never restored (restoring one would break the handbook's rule)."
+	case m.undoID != 0:
+		return ""
+	case len(m.Removed) > 0:
+		return "Nothing to undo: removed memberships are never restored (restoring one would break the handbook's rule), and the internal note stays on the ticket."
+	}
+	return "Nothing to undo: the internal note stays on the ticket."
 }
 
 // diffLine renders one changed field as "Field  - before → + after" on one line when it
@@ -405,6 +440,28 @@ func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.Mem
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		return submitDoneMsg{Outcome: apply.Submit(ctx, c, j, upd, removals, before, now)}
+		out := apply.Submit(ctx, c, j, upd, removals, before, now)
+		return submitDoneMsg{Outcome: out, undoID: revertibleEntry(j, out, now)}
 	}
+}
+
+// revertibleEntry finds the journal entry a submit just wrote (its ticket, its time) and
+// returns its id when an undo can revert it, else 0.
+func revertibleEntry(j Journal, out apply.Outcome, at time.Time) int {
+	if j == nil || out.Err != nil || out.Conflict || out.Unknown || len(out.Applied) == 0 {
+		return 0
+	}
+	entries, err := apply.Entries(j)
+	if err != nil {
+		return 0
+	}
+	for _, e := range entries { // newest first
+		if e.TicketID == out.TicketID && e.Time.Equal(at) {
+			if e.Revertible() {
+				return e.ID
+			}
+			return 0
+		}
+	}
+	return 0
 }

@@ -131,7 +131,7 @@ func (s *session) merge(p model.QueuePage) []int64 {
 // depKey names one thing a verdict can read from the directory: a user or organization
 // id, or a domain or address (lower-cased).
 type depKey struct {
-	kind byte // 'u' user, 'o' organization, 'd' domain, 'e' address, '?' any customer domain or user
+	kind byte // 'u' user, 'o' organization, 'd' domain, 'e' address, 'l' local part, '?' any domain
 	id   int64
 	s    string
 }
@@ -192,8 +192,11 @@ func (s *session) dependencies(t model.Ticket, ev model.Evaluation) []depKey {
 	}
 	addr(ev.OrgEmail)
 	for _, f := range ev.Findings {
-		if f.Kind == model.KindCustomerEmailUnknown {
-			d = append(d, depKey{kind: '?'}) // the suggestion weighs every customer domain and user
+		if f.Kind == model.KindCustomerEmailUnknown && ev.OrgEmail != "" {
+			// The suggestion weighs every customer domain, and prefers a domain where
+			// local@domain is an existing user: any new domain, or a user with E's local part.
+			local := ev.OrgEmail[:strings.LastIndexByte(ev.OrgEmail, '@')]
+			d = append(d, depKey{kind: '?'}, depKey{kind: 'l', s: local})
 		}
 	}
 	for _, w := range strings.FieldsFunc(t.Field(s.rules.CCRequestField), func(r rune) bool {
@@ -270,6 +273,7 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 		add(depKey{kind: 'u', id: u.ID})
 		if e := model.NormalizeEmail(u.Email); e != "" {
 			add(depKey{kind: 'e', s: e})
+			add(depKey{kind: 'l', s: e[:strings.LastIndexByte(e, '@')]})
 		}
 	}
 	for _, o := range p.Organizations {
@@ -282,8 +286,11 @@ func (s *session) dependents(p model.QueuePage, skip []int64) []int64 {
 		add(depKey{kind: 'u', id: m.UserID})
 		add(depKey{kind: 'o', id: m.OrganizationID})
 	}
-	if len(p.Users) > 0 || len(p.Organizations) > 0 {
-		add(depKey{kind: '?'})
+	for _, o := range p.Organizations {
+		if len(o.DomainNames) > 0 {
+			add(depKey{kind: '?'})
+			break
+		}
 	}
 	return out
 }

@@ -52,6 +52,11 @@ type wizardScreen struct {
 	// keys typed meanwhile (queued) wait for the answer.
 	asking string
 	queued []tea.KeyMsg
+	// noteEdit is the note as the agent edited it ("" while untouched), kept across
+	// re-planning; noteFrom is the generated note it was edited from, and noteStale says the
+	// generated part changed since, so the edit may need a look.
+	noteEdit, noteFrom string
+	noteStale          bool
 }
 
 func newWizardScreen(s *session) *wizardScreen {
@@ -72,7 +77,26 @@ func (w *wizardScreen) start(id int64) {
 	w.ticketID, w.step, w.editing, w.asking, w.queued = id, 0, editNone, "", nil
 	w.opts, w.base = model.PlanOptions{}, nil
 	w.decided = map[string]bool{}
+	w.noteEdit, w.noteFrom, w.noteStale = "", "", false
 	w.replan()
+}
+
+// refreshNote makes the note step follow the steps the agent keeps, except that a note the
+// agent edited is never dropped: it stays, and when the generated part changed since the
+// edit the wizard says it may need a look.
+func (w *wizardScreen) refreshNote() {
+	w.plan.RefreshNote()
+	if w.noteEdit == "" {
+		return
+	}
+	if w.plan.GeneratedNote() != w.noteFrom {
+		w.noteStale = true
+	}
+	for i := range w.plan.Steps {
+		if s := &w.plan.Steps[i]; s.Kind == model.StepNote {
+			s.Note, s.After = w.noteEdit, w.noteEdit
+		}
+	}
 }
 
 func decisionKey(s model.Step) string { return string(s.Kind) + "\x00" + s.Title }
@@ -86,7 +110,7 @@ func (w *wizardScreen) replan() {
 			w.plan.Steps[i].Accepted = v
 		}
 	}
-	w.plan.RefreshNote()
+	w.refreshNote()
 	if w.step >= len(w.plan.Steps) {
 		w.step = max(len(w.plan.Steps)-1, 0)
 	}
@@ -253,7 +277,7 @@ func (w *wizardScreen) startEditing() tea.Cmd {
 	case st.Toggle:
 		st.Accepted = !st.Accepted
 		w.decided[decisionKey(*st)] = st.Accepted
-		w.plan.RefreshNote()
+		w.refreshNote()
 		return nil
 	case st.Kind == model.StepNote:
 		w.editing = editNote
@@ -283,7 +307,7 @@ func (w *wizardScreen) decide(accept bool) {
 		st.Accepted = accept
 	}
 	w.decided[decisionKey(*st)] = st.Accepted
-	w.plan.RefreshNote() // the note follows the steps the agent keeps
+	w.refreshNote() // the note follows the steps the agent keeps
 	if w.step+1 >= len(w.plan.Steps) {
 		w.toReview()
 		return
@@ -300,7 +324,7 @@ func (w *wizardScreen) toReview() {
 			w.decided[decisionKey(s)] = s.Accepted
 		}
 	}
-	w.plan.RefreshNote()
+	w.refreshNote()
 	w.step = len(w.plan.Steps) - 1
 	w.s.emit(reviewPlanMsg{plan: w.plan})
 }
@@ -355,6 +379,7 @@ func (w *wizardScreen) applyEdit(v string) {
 	case model.StepNote:
 		if v != st.Note { // untouched, the note keeps following the steps
 			st.Note, st.After = v, v
+			w.noteEdit, w.noteFrom, w.noteStale = v, w.plan.GeneratedNote(), false
 		}
 	}
 }
@@ -425,6 +450,9 @@ func (w *wizardScreen) stepBox() string {
 		return st.Box.Width(max(w.width-2, 18)).Render(b.String())
 	}
 	if cur.Kind == model.StepNote {
+		if msg := w.noteEditedWarning(); msg != "" {
+			b.WriteString(st.Warning.Render(indentRest(wrapText(msg, inner), "  ")) + "\n")
+		}
 		b.WriteString(st.After.Render(wrapText(orNone(cur.After), inner)))
 	} else {
 		b.WriteString(st.Before.Render(indentRest(wrapText("- "+orNone(cur.Before), inner), "  ")) + "\n")
@@ -454,6 +482,18 @@ func (w *wizardScreen) stepBox() string {
 		b.WriteString("\n\n" + st.Muted.Render(wrapText(cur.Why, inner)))
 	}
 	return st.Box.Width(max(w.width-2, 18)).Render(b.String())
+}
+
+// noteEditedWarning says the note is the agent's text ("" while it is generated), and
+// whether the steps changed since it was edited.
+func (w *wizardScreen) noteEditedWarning() string {
+	switch {
+	case w.noteEdit == "":
+		return ""
+	case w.noteStale:
+		return "✎ Edited by hand, and the steps changed since: the note may need a look (e edits it)."
+	}
+	return "✎ Edited by hand: sent as you wrote it."
 }
 
 // View draws the wizard: title, the step overview, and the current step scrolling under it.

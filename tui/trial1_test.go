@@ -1,0 +1,74 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
+
+// Trial 1, item 1: the agent's edited note survives going back to a step and re-planning
+// (renaming the new requester); as the generated part changed, the wizard says the note was
+// edited by hand and may need a look, and the review sends the agent's text.
+func TestEditedNoteSurvivesReplan(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4003) // requester (new end user), organization, CC, note
+	h.keys("space", "space", "space")
+	h.waitFor(t, "▸ 4. Internal note")
+	h.keys("e")
+	h.waitFor(t, "ctrl+s keep the note")
+	h.tm.Type(" MYLINE")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	h.waitFor(t, "MYLINE")
+	h.keys("k", "k", "k")
+	h.waitFor(t, "▸ 1. Requester")
+	h.keys("e")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+	h.tm.Type("Renamed Admin")
+	h.keys("enter")
+	h.waitFor(t, "Renamed Admin")
+	h.keys("space", "space", "space")
+	h.waitFor(t, "▸ 4. Internal note", "MYLINE", "Edited by hand", "may need a look")
+	h.keys("space")
+	h.waitFor(t, "Review #4003", "MYLINE")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	if c := lastComment(t, h, 4003); !strings.Contains(c.Body, "MYLINE") {
+		t.Errorf("note on Zendesk lost the agent's line:\n%s", c.Body)
+	}
+	h.view(t)
+}
+
+// Trial 1, item 2: after a submit that only removed a membership (and added the note) the
+// result offers no undo and says removed memberships are never restored; u there never opens
+// the undo of another ticket changed earlier.
+func TestResultOffersNoUndoForRemovedMembership(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004) // an earlier change that undo can revert
+	h.keys("enter")
+	h.submit(t, 4004, "Submitted")
+	h.keys("esc", "esc") // to the queue, then clear its filter
+	h.openFix(t, 4016)   // membership removal, note
+	h.keys("enter")
+	h.submit(t, 4016, "never restored")
+	h.keys("?")
+	h.waitFor(t, "Keys", "? or esc closes")
+	h.keys("?", "u")
+	h.waitFor(t, "Nothing to undo")
+	v := h.view(t)
+	if strings.Contains(v, "undo it") || strings.Contains(v, "Undo change") || strings.Contains(v, "#4004") {
+		t.Errorf("the result of a membership removal offers or opens an undo:\n%s", v)
+	}
+}
+
+// u on the result of a fix undoes that ticket's change, even when other changes came after
+// it in the journal (here a bulk-free second fix is not involved: the newest is this one).
+func TestResultUndoIsThisTicketsChange(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter")
+	h.submit(t, 4004, "u undo it")
+	h.keys("u")
+	h.waitFor(t, "Review #4004", "Undo change")
+	h.view(t)
+}
