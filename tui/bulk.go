@@ -243,7 +243,7 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.Down, k.Undo, k.Back, k.Quit}
 	case bulkUndoConfirm:
-		return []key.Binding{k.Confirm, b.bk.keep}
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "undo the batch")), b.page.PageDown, b.bk.keep}
 	}
 	return []key.Binding{k.Down, toggle, all, submit, k.Back}
 }
@@ -557,7 +557,7 @@ func (b *bulkScreen) undoPreviews(entries []model.JournalEntry) []undoPreview {
 		switch {
 		case errors.Is(err, model.ErrUndoKept):
 			p.kind = apply.BatchKept
-			p.lines = append([]string{strings.TrimSuffix(err.Error(), ": "+model.ErrUndoKept.Error())}, removed...)
+			p.lines = append([]string{"kept: " + err.Error()}, removed...)
 		case err != nil:
 			p.kind = apply.BatchRefused
 			p.lines = []string{"not undone: " + err.Error()}
