@@ -217,6 +217,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		}
 		m.status = ""
 		m.review.showUndo(msg)
+		m.journal.reviewing = m.current == screenJournal // esc goes back to the list
 		m.current = screenReview
 	case undoEntryMsg: // u on a result: that change, never the journal's newest
 		m.status = "preparing undo…"
@@ -232,6 +233,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
 		if msg.undo {
 			m.status = "undo cancelled: nothing was sent"
+			if m.journal.reviewing {
+				m.current = screenJournal
+			}
 		}
 	case interruptMsg:
 		return m.onInterrupt()

@@ -142,9 +142,8 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case statusMsg:
 		m.status = msg.text
 	case undoMsg:
-		if m.bulk.offerUndo() { // u after a bulk fix offers to undo the whole batch
-			m.current = screenBulk
-			return nil
+		if cmd := m.bulk.offerUndo(); cmd != nil { // u after a bulk fix offers to undo the whole batch
+			return cmd
 		}
 		m.status = "preparing undo…"
 		return undoLastCmd(m.s.client, m.s.journal, m.s.rules)
@@ -153,7 +152,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return listJournalCmd(m.s.journal)
 	case offerBatchUndoMsg:
 		m.status = ""
-		m.bulk.offerBatch(msg.id, msg.n)
+		m.bulk.offerBatch(msg.id, msg.entries)
 		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
