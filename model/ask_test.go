@@ -40,6 +40,9 @@ func TestPlanUndoAsk(t *testing.T) {
 	if p.Update.Status != "open" || p.Update.PublicReply != "" || !strings.Contains(p.Update.Note, "Question withdrawn") {
 		t.Errorf("undo update %+v: want status open and an internal note withdrawing the question", p.Update)
 	}
+	if !strings.Contains(p.Unsendable, "cannot be unsent") {
+		t.Errorf("Unsendable = %q: the undo preview must say the reply cannot be unsent", p.Unsendable)
+	}
 	if _, err := PlanUndo(RuleConfig{}, e, Ticket{ID: 4012, RequesterID: 5, Status: "solved", UpdatedAt: t0}, nil); err == nil {
 		t.Error("undo over a status somebody changed was accepted")
 	}

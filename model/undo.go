@@ -22,6 +22,9 @@ type UndoPlan struct {
 	// Kept names, one line each, the values an undo leaves as the change set them because
 	// setting them back would re-create a Select association (the handbook's rule).
 	Kept []string
+	// Unsendable says, when the change sent a public reply (ask the submitter), that an undo
+	// cannot unsend it and withdraws the question in an internal note instead ("" otherwise).
+	Unsendable string
 }
 
 // ErrUndoKept: nothing of a change can be set back without re-creating a Select association
@@ -193,11 +196,15 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 			personLabel(dir, m.UserID), dir.orgName(m.OrganizationID))
 	}
 	if e.PublicReply != "" {
-		fmt.Fprintf(&b, "\n- Question withdrawn: the public reply asking the submitter (sent %s) cannot be unsent; disregard it, and tell the requester if they answer.",
+		fmt.Fprintf(&b, "\n- Question withdrawn: the public reply of %s asking the submitter which situation applies was sent and cannot be unsent.",
 			e.Time.UTC().Format("2006-01-02 15:04Z"))
 	}
 	u.Note = b.String()
-	return UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships, Kept: kept}, nil
+	plan := UndoPlan{Update: u, Diff: diff, KeptRemovals: e.RemovedMemberships, Kept: kept}
+	if e.PublicReply != "" {
+		plan.Unsendable = "The public reply asking the submitter cannot be unsent: the undo adds an internal note saying the question was withdrawn."
+	}
+	return plan, nil
 }
 
 // finalReqOf is the ticket's requester once the undo is applied.

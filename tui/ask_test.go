@@ -64,6 +64,21 @@ func TestAskOnlyOnAskTickets(t *testing.T) {
 	if strings.Contains(v, "Nothing to fix") {
 		t.Errorf("f on an ask ticket says there is nothing to fix:\n%s", v)
 	}
+	if !strings.Contains(v, "a ask the submitter") {
+		t.Errorf("the help line does not offer a on the ask ticket #4012:\n%s", v)
+	}
+}
+
+// The help line offers a only where it works.
+func TestAskNotOfferedOnOtherTickets(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4001")
+	h.keys("enter", "enter")
+	h.waitFor(t, "#4001")
+	if v := h.view(t); strings.Contains(v, "a ask the submitter") {
+		t.Errorf("the detail of #4001 (findings, not an ask ticket) offers a:\n%s", v)
+	}
 }
 
 // Undo of an ask says the reply cannot be unsent, sets the status back (new cannot come

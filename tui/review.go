@@ -263,7 +263,8 @@ func (r *reviewScreen) askView() string {
 	} else {
 		b.WriteString(st.Muted.Render("Status stays "+orNone(t.Status)) + "\n")
 	}
-	b.WriteString(st.Label.Render("Public reply") + st.Muted.Render(wrapText(" (the requester "+r.s.userLabel(t.RequesterID)+" and the ticket's CCs see it; it cannot be unsent)", r.width-14)) + "\n")
+	b.WriteString(st.Label.Render("Public reply") + "\n")
+	b.WriteString(st.Muted.Render(indent(wrapText("seen by the requester "+r.s.userLabel(t.RequesterID)+" and the ticket's CCs; once sent it cannot be unsent", r.width-4), "  ")) + "\n\n")
 	b.WriteString(indent(wrapText(r.update.PublicReply, r.width-4), "  "))
 	return b.String()
 }
@@ -419,6 +420,9 @@ func (r *reviewScreen) resultView() string {
 		for _, d := range r.undo.Plan.Diff { // the undo review's words
 			b.WriteString(st.OK.Render(indent(wrapText("✓ "+d.Field+": "+orNone(d.After), w-4), "  ")) + "\n")
 		}
+		if r.undo.Plan.Unsendable != "" {
+			b.WriteString(st.OK.Render("  ✓ internal note added: the question is withdrawn") + "\n")
+		}
 	} else {
 		for _, a := range m.Applied {
 			b.WriteString(st.OK.Render(indent(wrapText("✓ "+a, w-4), "  ")) + "\n")
@@ -432,7 +436,7 @@ func (r *reviewScreen) resultView() string {
 	}
 	if m.ReloadErr != nil {
 		b.WriteString(st.Warning.Render(indent(wrapText("could not reload the ticket: "+m.ReloadErr.Error(), w-4), "  ")) + "\n")
-	} else if m.Reloaded != nil && !m.Conflict {
+	} else if m.Reloaded != nil && !m.Conflict && !r.ask {
 		ev := r.s.evals[m.TicketID]
 		if len(ev.Findings) == 0 {
 			b.WriteString(st.OK.Render("  Reloaded: no findings left on this ticket.") + "\n")

@@ -66,8 +66,8 @@ func (r reviewScreen) undoView() string {
 		b.WriteString(st.Muted.Render(wrapText(fmt.Sprintf("kept removed: membership of %s in %s (restoring it would break the Select rule)",
 			r.s.userLabel(m.UserID), r.s.orgLabel(m.OrganizationID)), r.s.width-2)) + "\n")
 	}
-	if u.Entry.PublicReply != "" {
-		b.WriteString(st.Warning.Render(wrapText("The public reply asking the submitter cannot be unsent: the undo adds an internal note saying the question was withdrawn.", r.s.width-2)) + "\n")
+	if u.Plan.Unsendable != "" {
+		b.WriteString(st.Warning.Render(wrapText(u.Plan.Unsendable, r.s.width-2)) + "\n")
 	}
 	if r.update.Note != "" {
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")

@@ -108,6 +108,9 @@ func runUndo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	for _, k := range p.Plan.Kept {
 		fmt.Fprintf(stdout, "  kept: %s\n", oneLine(k))
 	}
+	if p.Plan.Unsendable != "" {
+		fmt.Fprintf(stdout, "  %s\n", p.Plan.Unsendable)
+	}
 	if len(p.Plan.KeptRemovals) > 0 {
 		fmt.Fprintf(stdout, "  %d removed membership(s) stay removed (restoring them would break the Select rule)\n", len(p.Plan.KeptRemovals))
 	}
