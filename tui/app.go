@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -44,6 +45,7 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+	helpVP   viewport.Model // the `?` help's scroll position (helpview.go)
 
 	// stale: a reload is under way and the queue on screen is the previous one, forgotten
 	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
@@ -254,6 +256,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.submitDone(msg)
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		if m.showHelp { // the wheel scrolls the help, not the queue hidden under it
+			m.helpScroll(m.screenKeys(), msg)
+			return nil
+		}
+		return m.navigate(msg)
 	default:
 		return m.navigate(msg)
 	}
@@ -272,11 +280,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.active().Update(msg)
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
+		m.helpVP.GotoTop()
 		return nil
 	case m.showHelp:
 		// While help covers the screen, keys must not act on what is hidden under it.
 		if key.Matches(msg, k.Back) {
 			m.showHelp = false
+		} else {
+			m.helpScroll(m.screenKeys(), msg)
 		}
 		return nil
 	case key.Matches(msg, k.LastError) && m.lastErr != "":
@@ -325,25 +336,11 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
-	var keys help.KeyMap = m.active()
+	keys := m.screenKeys()
 	failed := m.loadFailed()
-	if failed {
-		keys = m.loadFailedKeys()
-	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
-		keys = withLastError{keys, m.s.keys.LastError}
-	}
 	if m.showHelp {
-		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
-		if l, ok := m.active().(interface{ Legend() string }); ok {
-			body += "\n\n" + l.Legend()
-		}
-		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
-		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
-			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
-				body += "\n\n" + sum
-			}
-		}
+		vp := m.helpPage(keys)
+		body, keys = m.helpView(vp), m.helpKeys(vp)
 	} else if failed {
 		body = m.loadFailedPanel()
 	} else {
@@ -353,5 +350,45 @@ func (m Model) View() string {
 	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
-	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.help.View(keys), m.s.width, "…")
+	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.footer(keys), m.s.width, "…")
+}
+
+// footer is the help line: the active screen's working keys, most important first; when
+// they do not fit the width, the last ones go first, but never `? help`, which lists them all.
+func (m Model) footer(keys help.KeyMap) string {
+	var list []key.Binding
+	for _, b := range keys.ShortHelp() {
+		if b.Enabled() {
+			list = append(list, b)
+		}
+	}
+	h := m.help
+	h.Width = 0 // measured whole, not cut with "…"
+	helpKey := m.s.keys.Help.Help().Key
+	for lipgloss.Width(h.ShortHelpView(list)) > m.s.width {
+		drop := -1
+		for i := len(list) - 1; i >= 0; i-- {
+			if list[i].Help().Key != helpKey {
+				drop = i
+				break
+			}
+		}
+		if drop < 0 {
+			break
+		}
+		list = append(list[:drop], list[drop+1:]...)
+	}
+	return h.ShortHelpView(list)
+}
+
+// screenKeys are the keys of what is on screen, for the help line and `?`: the active
+// screen's, the failed-load panel's, plus `!` while there is an error to show.
+func (m *Model) screenKeys() help.KeyMap {
+	var keys help.KeyMap = m.active()
+	if m.loadFailed() {
+		keys = m.loadFailedKeys()
+	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
+		keys = withLastError{keys, m.s.keys.LastError}
+	}
+	return keys
 }

@@ -47,6 +47,12 @@ type harness struct {
 
 func start(t *testing.T, w, h int) *harness {
 	t.Helper()
+	return startOpts(t, w, h, nil)
+}
+
+// startOpts is start with options changed by mod (nil: none) before the console starts.
+func startOpts(t *testing.T, w, h int, mod func(*tui.Options)) *harness {
+	t.Helper()
 	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(demoEmail, demoToken))
 	t.Cleanup(srv.Close)
 	cfg := config.Demo(srv.URL())
@@ -62,11 +68,15 @@ func start(t *testing.T, w, h int) *harness {
 		t.Fatal(err)
 	}
 	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j, openedCh: make(chan string, 8)}
-	m := tui.New(tui.Options{
+	opts := tui.Options{
 		Client: client, Rules: cfg.Rules(), Journal: j, NoColor: true,
 		Now:     func() time.Time { return fixedNow },
 		OpenURL: func(u string) error { hs.openedCh <- u; return nil },
-	})
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	m := tui.New(opts)
 	hs.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	hs.waitFor(t, "loaded 30 tickets")
 	return hs

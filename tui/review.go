@@ -129,6 +129,10 @@ func (r *reviewScreen) ShortHelp() []key.Binding {
 // FullHelp is the review's `?` help.
 func (r *reviewScreen) FullHelp() [][]key.Binding {
 	confirm, back, cancel, up, down, done, undo := r.bindings()
+	// The full help lists scrolling wherever it works, whatever the position (the marker
+	// under the diff says what is below).
+	up.SetEnabled(r.phase != submitting)
+	down.SetEnabled(r.phase != submitting)
 	return [][]key.Binding{{confirm, back, cancel}, {up, down}, {done, undo, r.s.keys.Help, r.s.keys.Quit}}
 }
 
@@ -294,7 +298,7 @@ func (r *reviewScreen) diffView() string {
 		return b.String()
 	}
 	for _, w := range r.plan.Warnings {
-		b.WriteString(st.Warning.Render(indentRest(wrapText("⚠ "+w, r.width-2), "  ")) + "\n")
+		b.WriteString(st.Warning.Render(wrapHanging("⚠ "+w, r.width-2, "  ")) + "\n")
 	}
 	if len(r.plan.Warnings) > 0 {
 		b.WriteString("\n")
@@ -420,13 +424,16 @@ func (r *reviewScreen) undoNote() string {
 }
 
 // diffLine renders one changed field as "Field  - before → + after" on one line when it
-// fits the width, else on three.
+// fits the width, else as the field's name over the before and after values, each wrapped
+// to the width in cells (never cut: a cut address reads as a mistyped one).
 func diffLine(st Styles, title, before, after string, width int) string {
 	one := fmt.Sprintf("%s  - %s → + %s", title, before, after)
 	if ansi.StringWidth(one) <= width { // cells, not runes: names can be wide
 		return st.Label.Render(title) + "  " + st.Before.Render("- "+before) + " → " + st.After.Render("+ "+after)
 	}
-	return st.Label.Render(strings.TrimRight(title, " ")) + "\n  " + st.Before.Render("- "+before) + "\n  " + st.After.Render("+ "+after)
+	return st.Label.Render(wrapText(strings.TrimRight(title, " "), width)) + "\n" +
+		st.Before.Render(indent(wrapHanging("- "+before, width-2, "  "), "  ")) + "\n" +
+		st.After.Render(indent(wrapHanging("+ "+after, width-2, "  "), "  "))
 }
 
 func indent(s, prefix string) string {

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
@@ -184,6 +185,9 @@ func (m *Model) openTicket(id int64) tea.Cmd {
 	}
 	return func() tea.Msg {
 		if err := open(url); err != nil {
+			if strings.Contains(err.Error(), url) { // the opener named it already
+				return openedMsg{err: err}
+			}
 			return openedMsg{err: fmt.Errorf("%w (the ticket is at %s)", err, url)}
 		}
 		return openedMsg{}

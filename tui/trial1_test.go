@@ -1,6 +1,8 @@
 package tui_test
 
 import (
+	"fmt"
+	"github.com/charmbracelet/x/ansi"
 	"strings"
 	"testing"
 
@@ -71,4 +73,55 @@ func TestResultUndoIsThisTicketsChange(t *testing.T) {
 	h.keys("u")
 	h.waitFor(t, "Review #4004", "Undo change")
 	h.view(t)
+}
+
+// flat joins a frame's lines and collapses white space, so text wrapped over lines reads
+// as one sentence again.
+func flat(v string) string { return strings.Join(strings.Fields(v), " ") }
+
+// Trial 1, item 4: review lines wrap by terminal cells instead of being cut, at every
+// width: the whole new requester, with its organization, stays readable.
+func TestReviewWrapsLongLines(t *testing.T) {
+	for _, w := range []int{44, 60, 80, 100, 120} {
+		t.Run(fmt.Sprint(w), func(t *testing.T) {
+			h := start(t, 120, 50)
+			h.tm.Send(tea.WindowSizeMsg{Width: w, Height: 50})
+			h.openFix(t, 4035)
+			h.keys("enter")
+			h.waitFor(t, "Review #4035")
+			v := h.view(t)
+			for _, l := range strings.Split(v, "\n") {
+				if lw := ansi.StringWidth(l); lw > w {
+					t.Errorf("line of %d cells on a %d-cell terminal: %q", lw, w, l)
+				}
+			}
+			if f := flat(v); !strings.Contains(f, "Elena Petrova <elena.petrova@woodgrovebank.com> (existing user, Woodgrove Bank)") {
+				t.Errorf("the new requester is cut at %d columns:\n%s", w, v)
+			}
+		})
+	}
+}
+
+// Trial 1, item 10: at 80×24 the wizard's warning keeps its hanging indent (no
+// "(partners)" alone at the box's edge), and the footer fits with `? help` on it.
+func TestWizardWarningAndFooterAt80(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFixWhen(t, 4035, "⚠")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	in := false
+	for _, l := range lines {
+		switch {
+		case strings.Contains(l, "⚠"):
+			in = true
+		case in && (strings.HasPrefix(l, "│ t:") || strings.TrimSpace(strings.Trim(l, "│")) == ""):
+			in = false
+		case in && !strings.HasPrefix(l, "│   "):
+			t.Errorf("warning line without its hanging indent: %q\n%s", l, v)
+		}
+	}
+	foot := lines[len(lines)-1]
+	if !strings.Contains(foot, "? help") || strings.Contains(foot, "…") || ansi.StringWidth(foot) > 80 {
+		t.Errorf("footer at 80 columns: %q", foot)
+	}
 }

@@ -26,17 +26,38 @@ func age(now, t time.Time) string {
 }
 
 // wrapText wraps words to width terminal cells (plain text, no styling): runs of white
-// space become one space, and a word wider than the line is broken (x/ansi measures wide,
-// combining and emoji characters as the terminal draws them).
+// space become one space, and a word wider than the line is broken, after a hyphen where
+// it has one (x/ansi measures wide, combining and emoji characters as the terminal draws
+// them). A word that fits is never broken after its hyphen: x/ansi would split
+// it-admin@fabrikam.com into what reads as two addresses.
 func wrapText(s string, width int) string {
-	if width < 20 {
-		width = 20
-	}
+	width = max(width, 1)
+	hold := !strings.ContainsRune(s, hyphenStandIn)
 	paras := strings.Split(s, "\n")
 	for i, para := range paras {
-		paras[i] = ansi.Wrap(strings.Join(strings.Fields(para), " "), width, "")
+		words := strings.Fields(para)
+		for j, w := range words {
+			if hold && ansi.StringWidth(w) <= width {
+				words[j] = strings.ReplaceAll(w, "-", string(hyphenStandIn))
+			}
+		}
+		para = ansi.Wrap(strings.Join(words, " "), width, "")
+		if hold {
+			para = strings.ReplaceAll(para, string(hyphenStandIn), "-")
+		}
+		paras[i] = para
 	}
 	return strings.Join(paras, "\n")
+}
+
+// hyphenStandIn (a non-breaking hyphen, one cell like '-') stands in for '-' while
+// wrapping, as x/ansi always breaks after a hyphen.
+const hyphenStandIn = '\u2011'
+
+// wrapHanging wraps s so that every line, the ones after the first indented by prefix,
+// fits width cells (a bullet's or a diff sign's hanging indent).
+func wrapHanging(s string, width int, prefix string) string {
+	return indentRest(wrapText(s, width-ansi.StringWidth(prefix)), prefix)
 }
 
 // indentRest indents every line but the first.

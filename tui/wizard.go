@@ -189,12 +189,18 @@ func (w *wizardScreen) ShortHelp() []key.Binding {
 	accept, skip, edit, all, _, other, _, down, keep, done, cancel, back := w.bindings()
 	hlp := w.s.keys.Help
 	hlp.SetEnabled(w.editing == editNone) // ? types a question mark into the edit field
-	return []key.Binding{accept, skip, edit, all, other, keep, done, cancel, back, down, hlp}
+	// Most important first: a narrow footer drops keys from the end (the "more below" marker
+	// and the warning that offers t name their keys too).
+	return []key.Binding{accept, skip, edit, all, keep, done, cancel, back, other, down, hlp}
 }
 
 // FullHelp is the wizard's `?` help.
 func (w *wizardScreen) FullHelp() [][]key.Binding {
 	accept, skip, edit, all, prev, other, up, down, keep, done, cancel, back := w.bindings()
+	// The full help lists scrolling wherever it works, whatever the position (the marker
+	// under the step says what is below).
+	up.SetEnabled(w.editing == editNone)
+	down.SetEnabled(w.editing == editNone)
 	return [][]key.Binding{{accept, skip, edit, all}, {prev, other, up, down}, {keep, done, cancel}, {back, w.s.keys.Help, w.s.keys.Quit}}
 }
 
@@ -451,12 +457,12 @@ func (w *wizardScreen) stepBox() string {
 	}
 	if cur.Kind == model.StepNote {
 		if msg := w.noteEditedWarning(); msg != "" {
-			b.WriteString(st.Warning.Render(indentRest(wrapText(msg, inner), "  ")) + "\n")
+			b.WriteString(st.Warning.Render(wrapHanging(msg, inner, "  ")) + "\n")
 		}
 		b.WriteString(st.After.Render(wrapText(orNone(cur.After), inner)))
 	} else {
-		b.WriteString(st.Before.Render(indentRest(wrapText("- "+orNone(cur.Before), inner), "  ")) + "\n")
-		b.WriteString(st.After.Render(indentRest(wrapText("+ "+orNone(cur.After), inner), "  ")))
+		b.WriteString(st.Before.Render(wrapHanging("- "+orNone(cur.Before), inner, "  ")) + "\n")
+		b.WriteString(st.After.Render(wrapHanging("+ "+orNone(cur.After), inner, "  ")))
 		if w.editing == editLine {
 			b.WriteString("\n" + w.input.View())
 		}
@@ -470,10 +476,10 @@ func (w *wizardScreen) stepBox() string {
 	}
 	// Warnings before the rationale: they are what the agent must weigh.
 	for _, warn := range w.plan.Warnings {
-		b.WriteString("\n\n" + st.Warning.Render(indentRest(wrapText("⚠ "+warn, inner), "  ")))
+		b.WriteString("\n\n" + st.Warning.Render(wrapHanging("⚠ "+warn, inner, "  ")))
 	}
 	if r := w.plan.OtherReading; r != nil {
-		b.WriteString("\n" + st.Warning.Render(indentRest(wrapText("t: "+r.Label+".", inner), "   ")))
+		b.WriteString("\n" + st.Warning.Render(wrapHanging("t: "+r.Label+".", inner, "   ")))
 	}
 	if w.base != nil {
 		b.WriteString("\n\n" + st.Warning.Render(wrapText("This is the other reading; t goes back to the first.", inner)))
@@ -566,7 +572,7 @@ func orNone(s string) string {
 func manualList(items []string, width int) string {
 	out := make([]string, len(items))
 	for i, m := range items {
-		out[i] = "• " + indentRest(wrapText(m, width-4), "  ")
+		out[i] = "• " + wrapHanging(m, width-2, "  ")
 	}
 	return strings.Join(out, "\n")
 }
