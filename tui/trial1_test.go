@@ -125,3 +125,44 @@ func TestWizardWarningAndFooterAt80(t *testing.T) {
 		t.Errorf("footer at 80 columns: %q", foot)
 	}
 }
+
+// Trial 1, item 9: an error from u with nothing to undo does not stick over what the agent
+// did next: the newer message replaces it on the status bar, whole at 80 columns, and `!`
+// opens that message whole, with the earlier error under it.
+func TestNewerMessageReplacesStaleError(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc")
+	h.openFix(t, 4004)
+	h.keys("esc")
+	h.waitFor(t, "fix abandoned: nothing was sent")
+	h.keys("!")
+	h.waitFor(t, "Last message", "Earlier error", "nothing to undo")
+	h.keys("esc")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	if bar := lines[len(lines)-2]; !strings.Contains(bar, "fix abandoned: nothing was sent") || strings.Contains(bar, "error") {
+		t.Errorf("status bar after a newer message: %q", bar)
+	}
+}
+
+// At 80 columns a message is shown whole where the queue's source and counts make room;
+// too long for a narrower terminal, it keeps its start and says how to read it whole.
+func TestLongMessageShortenedSensibly(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc")
+	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 24})
+	h.waitFor(t, "error: nothing to undo", "(! shows all)")
+	h.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.waitFor(t, "error: nothing to undo: the journal has no change left that can be reverted")
+	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 24})
+	h.waitFor(t, "(! shows all)")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	if bar := lines[len(lines)-2]; !strings.HasPrefix(bar, "error: nothing to undo") || ansi.StringWidth(bar) > 50 {
+		t.Errorf("status bar at 50 columns: %q", bar)
+	}
+}
