@@ -311,7 +311,7 @@ func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig,
 			if errors.Is(err, model.ErrUndoKept) {
 				// Setting it back would tie a customer and a Select partner again: kept, as a
 				// removed membership is, and nothing is sent.
-				r.Status, r.Reason = BatchKept, oneLine(strings.TrimSuffix(err.Error(), ": "+model.ErrUndoKept.Error()))
+				r.Status, r.Reason = BatchKept, oneLine(err.Error())
 				r.Outcome.Reloaded = &page
 				if err := j.MarkUndone(e); err != nil {
 					r.Status, r.Reason = BatchFailed, oneLine((&JournalError{Err: err}).Error())

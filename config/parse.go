@@ -291,6 +291,28 @@ func (p *parser) section(e entry) (*yaml.Node, bool, error) {
 
 var sections = []string{"zendesk", "forms", "fields", "organizations", "queue"}
 
+// sectionKeys are the keys each section accepts, in the order the help shows them: the
+// one list the parser checks against and Keys reports.
+var sectionKeys = map[string][]string{
+	"zendesk":       {"url", "subdomain", "email", "oauth_client_id", "oauth_redirect_url"},
+	"forms":         {"open_partner", "select_partner"},
+	"fields":        {"org_email", "cc_request"},
+	"organizations": {"track_field", "select_values", "open_values"},
+	"queue":         {"view_id", "search", "refresh"},
+}
+
+// Keys lists every key a config file may hold, as dotted paths ("zendesk.url",
+// "queue.refresh", …), section by section.
+func Keys() []string {
+	var out []string
+	for _, sec := range sections {
+		for _, k := range sectionKeys[sec] {
+			out = append(out, sec+"."+k)
+		}
+	}
+	return out
+}
+
 func (p *parser) root(n *yaml.Node, cfg *Config) error {
 	es, err := p.entries(n, "", sections)
 	if err != nil {
@@ -363,7 +385,7 @@ func (p *parser) root(n *yaml.Node, cfg *Config) error {
 }
 
 func (p *parser) zendesk(m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "zendesk", []string{"url", "subdomain", "email", "oauth_client_id", "oauth_redirect_url"})
+	es, err := p.entries(m, "zendesk", sectionKeys["zendesk"])
 	if err != nil {
 		return err
 	}
@@ -623,7 +645,7 @@ func (p *parser) ids(e entry, what, example string) ([]int64, error) {
 }
 
 func (p *parser) forms(sec entry, m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "forms", []string{"open_partner", "select_partner"})
+	es, err := p.entries(m, "forms", sectionKeys["forms"])
 	if err != nil {
 		return err
 	}
@@ -656,7 +678,7 @@ func (p *parser) forms(sec entry, m *yaml.Node, cfg *Config) error {
 }
 
 func (p *parser) fields(sec entry, m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "fields", []string{"org_email", "cc_request"})
+	es, err := p.entries(m, "fields", sectionKeys["fields"])
 	if err != nil {
 		return err
 	}
@@ -684,7 +706,7 @@ func (p *parser) fields(sec entry, m *yaml.Node, cfg *Config) error {
 }
 
 func (p *parser) organizations(m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "organizations", []string{"track_field", "select_values", "open_values"})
+	es, err := p.entries(m, "organizations", sectionKeys["organizations"])
 	if err != nil {
 		return err
 	}
@@ -778,7 +800,7 @@ func (p *parser) refresh(e entry) (time.Duration, error) {
 }
 
 func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
-	es, err := p.entries(m, "queue", []string{"view_id", "search", "refresh"})
+	es, err := p.entries(m, "queue", sectionKeys["queue"])
 	if err != nil {
 		return err
 	}

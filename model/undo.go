@@ -27,7 +27,7 @@ type UndoPlan struct {
 // ErrUndoKept: nothing of a change can be set back without re-creating a Select association
 // ("Never associate a customer to a Select Partner's organization, or vice-versa!"), so the
 // undo keeps it all. PlanUndo's error wraps it; the message names who and which organization.
-var ErrUndoKept = errors.New("kept: the handbook's rule forbids setting it back")
+var ErrUndoKept = errors.New("nothing else to set back, so the undo leaves the ticket as it is")
 
 // handbookRule is the passage every kept step cites.
 const handbookRule = `"Never associate a customer to a Select Partner's organization, or vice-versa!"`
@@ -164,7 +164,7 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 		}
 	}
 	if len(diff) == 0 && len(u.RemoveEmailCCs) == 0 && len(kept) > 0 {
-		return UndoPlan{}, fmt.Errorf("undo of ticket #%d: %s; nothing else to set back: %w", e.TicketID, strings.Join(kept, "; "), ErrUndoKept)
+		return UndoPlan{}, fmt.Errorf("undo of ticket #%d: %s; %w", e.TicketID, strings.Join(kept, "; "), ErrUndoKept)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "partner-triage undo of its change of %s:", e.Time.UTC().Format("2006-01-02 15:04Z"))

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
+	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -44,6 +45,7 @@ type Model struct {
 	status   string // last informational message
 	lastErr  string
 	showHelp bool
+	helpVP   viewport.Model // the `?` help's scroll position (helpview.go)
 
 	// stale: a reload is under way and the queue on screen is the previous one, forgotten
 	// when the reload's first page arrives and kept when the reload fails (e.g. the sign-in
@@ -225,6 +227,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		}
 		m.status = ""
 		m.review.showUndo(msg)
+		m.journal.reviewing = m.current == screenJournal // esc goes back to the list
 		m.current = screenReview
 	case undoEntryMsg: // u on a result: that change, never the journal's newest
 		m.status = "preparing undo…"
@@ -240,6 +243,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.current, m.status = screenQueue, "fix cancelled: nothing was sent"
 		if msg.undo {
 			m.status = "undo cancelled: nothing was sent"
+			if m.journal.reviewing {
+				m.current = screenJournal
+			}
 		}
 	case interruptMsg:
 		return m.onInterrupt()
@@ -260,6 +266,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		m.submitDone(msg)
 	case tea.KeyMsg:
 		return m.handleKey(msg)
+	case tea.MouseMsg:
+		if m.showHelp { // the wheel scrolls the help, not the queue hidden under it
+			m.helpScroll(m.screenKeys(), msg)
+			return nil
+		}
+		return m.navigate(msg)
 	default:
 		return m.navigate(msg)
 	}
@@ -278,11 +290,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		return m.active().Update(msg)
 	case key.Matches(msg, k.Help):
 		m.showHelp = !m.showHelp
+		m.helpVP.GotoTop()
 		return nil
 	case m.showHelp:
 		// While help covers the screen, keys must not act on what is hidden under it.
 		if key.Matches(msg, k.Back) {
 			m.showHelp = false
+		} else {
+			m.helpScroll(m.screenKeys(), msg)
 		}
 		return nil
 	case key.Matches(msg, k.LastError):
@@ -331,31 +346,11 @@ func (m *Model) quit() tea.Cmd {
 
 func (m Model) View() string {
 	var body string
-	var keys help.KeyMap = m.active()
+	keys := m.screenKeys()
 	failed := m.loadFailed()
-	if failed {
-		keys = m.loadFailedKeys()
-	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
-		// Only while there is an error: every screen's line would otherwise carry it for
-		// "loaded 30 tickets"; ! works all the same, and a cut message says so.
-		last := m.s.keys.LastError
-		if !m.errorIsNewest() {
-			last.SetHelp(last.Help().Key, "last message")
-		}
-		keys = withLastError{keys, last}
-	}
 	if m.showHelp {
-		m.help.ShowAll = true
-		body = m.s.styles.Title.Render("Keys") + "\n\n" + m.help.View(keys)
-		if l, ok := m.active().(interface{ Legend() string }); ok {
-			body += "\n\n" + l.Legend()
-		}
-		body += "\n\n" + m.s.styles.Muted.Render("? or esc closes this help.")
-		if m.current == screenQueue { // who keeps making mistakes (tui/audit.go)
-			if sum := partnerSummary(m.s, m.s.width, m.s.height-lipgloss.Height(body)-5); sum != "" {
-				body += "\n\n" + sum
-			}
-		}
+		vp := m.helpPage(keys)
+		body, keys = m.helpView(vp), m.helpKeys(vp)
 	} else if failed {
 		body = m.loadFailedPanel()
 	} else {
@@ -394,4 +389,22 @@ func (m Model) footer(keys help.KeyMap) string {
 		list = append(list[:drop], list[drop+1:]...)
 	}
 	return h.ShortHelpView(list)
+}
+
+// screenKeys are the keys of what is on screen, for the help line and `?`: the active
+// screen's, the failed-load panel's, plus `!` while there is an error to show.
+func (m *Model) screenKeys() help.KeyMap {
+	var keys help.KeyMap = m.active()
+	if m.loadFailed() {
+		keys = m.loadFailedKeys()
+	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
+		// Only while there is an error: every screen's line would otherwise carry it for
+		// "loaded 30 tickets"; ! works all the same, and a cut message says so.
+		last := m.s.keys.LastError
+		if !m.errorIsNewest() {
+			last.SetHelp(last.Help().Key, "last message")
+		}
+		keys = withLastError{keys, last}
+	}
+	return keys
 }

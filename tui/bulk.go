@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -162,9 +163,14 @@ type bulkScreen struct {
 	undoing  bool
 	batchID  string // the last batch submitted (undo offers it)
 	undone   bool
-	pending  int // changes of a batch offered from the journal
-	width    int
-	height   int
+	pending  int  // changes of a batch offered from the journal
+	canUndo  bool // the last batch changed a ticket, so an undo has something to set back
+	// offered is the batch's changes not undone yet, newest first, and preview what undoing
+	// each would set back (the undo prompt's body).
+	offered []model.JournalEntry
+	preview []undoPreview
+	width   int
+	height  int
 }
 
 func newBulkScreen(s *session, q *queueScreen, noColor bool) *bulkScreen {
@@ -232,9 +238,12 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 	case bulkRunning:
 		return []key.Binding{stop}
 	case bulkDone:
+		if !b.canUndo || b.undone {
+			return []key.Binding{k.Down, k.Back, k.Quit} // nothing here for u to undo
+		}
 		return []key.Binding{k.Down, k.Undo, k.Back, k.Quit}
 	case bulkUndoConfirm:
-		return []key.Binding{k.Confirm, b.bk.keep}
+		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "undo the batch")), b.page.PageDown, b.bk.keep}
 	}
 	return []key.Binding{k.Down, toggle, all, submit, k.Back}
 }
@@ -295,7 +304,7 @@ func (b *bulkScreen) startRemovals(rows []bulkRow) {
 func (b *bulkScreen) reset(what string) {
 	b.what, b.rows, b.cursor, b.phase = what, nil, 0, bulkReview
 	b.done, b.total, b.stopping, b.undoing, b.pending = 0, 0, false, false, 0
-	b.off = 0
+	b.off, b.canUndo, b.offered, b.preview = 0, false, nil, nil
 }
 
 // included counts the rows that will be submitted.
@@ -344,8 +353,15 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return nil
 	case bulkUndoConfirm:
-		if key.Matches(msg, k.Confirm) {
+		switch {
+		case key.Matches(msg, k.Confirm):
 			return b.startUndo()
+		case key.Matches(msg, b.page.PageDown, k.Down):
+			b.scroll(max(b.bodyHeight()-1, 1))
+			return nil
+		case key.Matches(msg, b.page.PageUp, k.Up):
+			b.scroll(-max(b.bodyHeight()-1, 1))
+			return nil
 		}
 		b.phase = bulkDone
 		b.render()
@@ -367,7 +383,12 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		b.s.emit(showQueueMsg{status: b.what + " cancelled: nothing was sent"})
 	case b.phase == bulkDone && key.Matches(msg, k.Undo):
-		b.offerUndo()
+		if cmd := b.offerUndo(); cmd != nil {
+			return cmd
+		}
+		if b.batchID != "" && !b.undone && !b.canUndo {
+			b.s.emit(statusMsg{text: nothingInBatch})
+		}
 	case key.Matches(msg, b.page.PageDown):
 		b.scroll(b.bodyHeight())
 	case key.Matches(msg, b.page.PageUp):
@@ -436,25 +457,36 @@ func (b *bulkScreen) submit() tea.Cmd {
 	return waitStream(ch)
 }
 
-// offerUndo asks before undoing the last batch (u after a bulk fix).
-func (b *bulkScreen) offerUndo() bool {
-	if b.batchID == "" || b.undone || b.phase == bulkRunning {
-		return false
+// nothingInBatch says why a batch offers no undo.
+const nothingInBatch = "nothing in this batch can be undone: it only removed memberships, which are never restored (the handbook's rule)"
+
+// offerUndo asks before undoing the last batch of this session (u after a bulk fix): it
+// reads the batch's changes from the journal, then offerBatch shows what each undo sets
+// back. nil when there is no batch an undo could change anything of.
+func (b *bulkScreen) offerUndo() tea.Cmd {
+	if b.batchID == "" || b.undone || b.phase == bulkRunning || !b.canUndo {
+		return nil
 	}
-	b.phase = bulkUndoConfirm
-	b.render()
-	return true
+	j, id := b.s.journal, b.batchID
+	return func() tea.Msg {
+		entries, err := apply.BatchChanges(j, id)
+		if err != nil {
+			return statusMsg{text: "undo: " + err.Error()}
+		}
+		return offerBatchUndoMsg{id: id, entries: entries}
+	}
 }
 
 // offerBatchUndoMsg: the journal's last change belongs to a batch (perhaps of an earlier
 // session), so u offers to undo the whole batch.
 type offerBatchUndoMsg struct {
-	id string
-	n  int // its changes not undone yet
+	id      string
+	entries []model.JournalEntry // its changes not undone yet, oldest first
 }
 
-// undoLastCmd is u: when the journal's last change belongs to a batch it offers the batch's
-// undo, else it prepares the undo of that one change (prepareUndoCmd).
+// undoLastCmd is u: when the journal's last change belongs to a batch of which something
+// can be set back it offers the batch's undo, else it prepares the undo of one change
+// (prepareUndoCmd).
 func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 	single := prepareUndoCmd(c, j, rules, 0)
 	return func() tea.Msg {
@@ -462,19 +494,109 @@ func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 			if ch, err := j.Changes(); err == nil && len(ch) > 0 && ch[len(ch)-1].Batch != "" {
 				id := ch[len(ch)-1].Batch
 				entries, _ := apply.BatchChanges(j, id)
-				return offerBatchUndoMsg{id: id, n: len(entries)}
+				if slices.ContainsFunc(entries, model.JournalEntry.Revertible) {
+					return offerBatchUndoMsg{id: id, entries: entries}
+				}
 			}
 		}
 		return single()
 	}
 }
 
-// offerBatch asks before undoing a batch known only from the journal.
-func (b *bulkScreen) offerBatch(id string, n int) {
-	b.reset("bulk fix")
-	b.batchID, b.undone, b.pending = id, false, n
+// offerBatch asks before undoing a batch, showing per ticket what the undo sets back.
+func (b *bulkScreen) offerBatch(id string, entries []model.JournalEntry) {
+	if id != b.batchID || len(b.rows) == 0 {
+		b.reset("bulk fix")
+		b.pending = len(entries) // offered from the journal: no rows of this session
+	}
+	b.batchID, b.undone = id, false
+	b.offered = make([]model.JournalEntry, 0, len(entries))
+	for i := len(entries) - 1; i >= 0; i-- { // newest first, as UndoBatch goes
+		b.offered = append(b.offered, entries[i])
+	}
+	b.preview = b.undoPreviews(b.offered)
 	b.phase = bulkUndoConfirm
+	b.off = 0
 	b.render()
+}
+
+// undoPreview is what undoing one journaled change would do, for the batch-undo prompt.
+type undoPreview struct {
+	title string
+	lines []string
+	kind  apply.BatchStatus // BatchApplied: reverted; BatchKept; BatchRefused: not undone
+}
+
+// undoPreviews plans each change's undo against the ticket as the change left it (the
+// session's copy for what the change did not touch), naming people and organizations from
+// the session. Zendesk is asked again, ticket by ticket, when the undo runs.
+func (b *bulkScreen) undoPreviews(entries []model.JournalEntry) []undoPreview {
+	out := make([]undoPreview, 0, len(entries))
+	for _, e := range entries {
+		p := undoPreview{title: "#" + itoa(e.TicketID), kind: apply.BatchApplied}
+		if t, ok := b.s.tickets[e.TicketID]; ok {
+			p.title += " " + text.Line(t.Subject)
+		}
+		if e.TicketID == 0 {
+			p.title = "membership removal"
+		}
+		var removed []string
+		for _, m := range e.RemovedMemberships {
+			removed = append(removed, fmt.Sprintf("stays removed: the membership of %s in %s", b.s.userLabel(m.UserID), b.s.orgLabel(m.OrganizationID)))
+		}
+		if !e.Revertible() {
+			p.kind = apply.BatchKept
+			p.lines = removed
+			if len(p.lines) == 0 {
+				p.lines = []string{"nothing to set back: only an internal note was added"}
+			}
+			out = append(out, p)
+			continue
+		}
+		plan, err := model.PlanUndo(b.s.rules, e, b.asLeft(e), b.s.dir)
+		switch {
+		case errors.Is(err, model.ErrUndoKept):
+			p.kind = apply.BatchKept
+			p.lines = append([]string{"kept: " + err.Error()}, removed...)
+		case err != nil:
+			p.kind = apply.BatchRefused
+			p.lines = []string{"not undone: " + err.Error()}
+		default:
+			for _, d := range plan.Diff {
+				p.lines = append(p.lines, d.Field+": "+orNone(d.Before)+" → "+orNone(d.After))
+			}
+			for _, k := range plan.Kept {
+				p.lines = append(p.lines, "kept: "+k)
+			}
+			p.lines = append(p.lines, removed...)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// asLeft is the ticket as change e left it: the session's copy, with the values e wrote.
+func (b *bulkScreen) asLeft(e model.JournalEntry) model.Ticket {
+	cur := model.Ticket{ID: e.TicketID}
+	if t, ok := b.s.tickets[e.TicketID]; ok {
+		cur = t
+	}
+	cur.UpdatedAt = e.UpdatedAt
+	if e.After.RequesterID != 0 {
+		cur.RequesterID = e.After.RequesterID
+	}
+	if e.After.OrganizationID != e.Before.OrganizationID {
+		cur.OrganizationID = e.After.OrganizationID
+	}
+	fields := make(map[int64]model.FieldValue, len(cur.Fields)+len(e.After.CustomFields))
+	for id, v := range cur.Fields {
+		fields[id] = v
+	}
+	for id, v := range e.After.CustomFields {
+		fields[id] = model.FieldValue{Kind: model.FieldString, Text: v}
+	}
+	cur.Fields = fields
+	return cur
 }
 
 // startUndo reverts the batch (apply.UndoBatch), each ticket checked for changes.
@@ -527,6 +649,7 @@ func (b *bulkScreen) applyResult(r apply.BatchResult) {
 			r.Reason += "; judged again: " + findingWords(ev)
 		}
 	}
+	r.Reason = b.nameRemovals(r.Reason)
 	for i := range b.rows {
 		row := &b.rows[i]
 		if row.included && row.result == nil && (row.ticketID == r.TicketID || row.ticketID == 0 && r.TicketID == 0) {
@@ -536,6 +659,22 @@ func (b *bulkScreen) applyResult(r apply.BatchResult) {
 	}
 	b.q.update(changed)
 	b.q.refresh()
+}
+
+// nameRemovals puts the user and organization in place of the membership ids apply writes
+// ("membership 5000000104 removed" → "removed the membership of liam.novak@adatum.com in
+// Coho Digital"), from the batch's own items, which know every removal they asked for.
+func (b *bulkScreen) nameRemovals(reason string) string {
+	for _, row := range b.rows {
+		for _, m := range row.item.Removals {
+			who := fmt.Sprintf("the membership of %s in %s", b.s.userLabel(m.UserID), b.s.orgLabel(m.OrganizationID))
+			id := itoa(m.MembershipID)
+			reason = strings.ReplaceAll(reason, "membership "+id+" removed", "removed "+who)
+			reason = strings.ReplaceAll(reason, "remove membership "+id, "remove "+who)
+			reason = strings.ReplaceAll(reason, "removing membership "+id, "removing "+who)
+		}
+	}
+	return reason
 }
 
 // forgetMemberships drops removed memberships from the session (a reload adds what Zendesk
@@ -606,6 +745,12 @@ func (b *bulkScreen) finish(msg batchDoneMsg) {
 		status = verb + ": " + msg.err.Error()
 	}
 	if !b.undoing {
+		b.canUndo = false
+		for _, r := range b.rows {
+			if r.result != nil && r.result.Status == apply.BatchApplied && !r.item.Update.IsEmpty() {
+				b.canUndo = true
+			}
+		}
 		var applied []int64
 		for _, r := range msg.results {
 			if r.Status == apply.BatchApplied {
@@ -659,6 +804,16 @@ func (b *bulkScreen) render() {
 	w := max(b.width, 20)
 	b.lines = b.lines[:0]
 	b.heads = b.heads[:0]
+	if b.phase == bulkUndoConfirm {
+		for _, p := range b.preview {
+			b.lines = append(b.lines, ansi.Truncate("  "+p.title, w, "…"))
+			for _, l := range p.lines {
+				b.lines = append(b.lines, wrapLines(l, w, "      ", statusStyle(st, p.kind))...)
+			}
+		}
+		b.off = max(min(b.off, len(b.lines)-b.bodyHeight()), 0)
+		return
+	}
 	group := "\x00"
 	for i, r := range b.rows {
 		if r.group != group {
@@ -843,7 +998,7 @@ func (b *bulkScreen) View() string {
 				seen = r.group
 			}
 		}
-		title = fmt.Sprintf("Review %s: %d of %d included · %d kinds of change", b.what, b.included(), len(b.rows), groups)
+		title = fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), groups, plural(groups, "kind", "kinds"))
 	case bulkRunning:
 		verb := "Submitting"
 		if b.undoing {
@@ -860,17 +1015,12 @@ func (b *bulkScreen) View() string {
 		title = "Result of the " + b.what
 		if b.undoing {
 			title = "Result of the undo"
-		} else if b.batchID != "" && !b.undone {
+		} else if b.batchID != "" && !b.undone && b.canUndo {
 			title += " · u undoes the whole batch"
 		}
 	case bulkUndoConfirm:
-		n := b.pending
-		for _, r := range b.rows {
-			if r.result != nil && r.result.Status == apply.BatchApplied {
-				n++
-			}
-		}
-		title = fmt.Sprintf("Undo the whole batch (%s, %d %s)? Each ticket is checked for later changes; removed Select memberships stay removed. y: undo · any other key: keep",
+		n := len(b.offered)
+		title = fmt.Sprintf("Undo the whole batch (%s, %d %s)? Each ticket is checked again for later changes; nothing that would tie a customer and a Select partner is set back. y: undo · pgdn/pgup: scroll · any other key: keep",
 			b.batchID, n, plural(n, "change", "changes"))
 	}
 	if b.phase == bulkUndoConfirm {

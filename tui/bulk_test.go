@@ -59,8 +59,9 @@ func TestBulkFixFiveTicketsOneConflict(t *testing.T) {
 		t.Fatalf("the batch has %d journal entries (%v), want 4", len(entries), err)
 	}
 
+	// Trial finding 11: the prompt shows what each undo sets back, with names.
 	h.keys("u")
-	h.waitFor(t, "Undo the whole batch", "4 changes")
+	h.waitFor(t, "Undo the whole batch", "4 changes", "#4001", "Organization Email (partners): jane@acme.com → jane@acme.cmo")
 	h.keys("y")
 	h.waitFor(t, "undo of the bulk fix: 4 reverted")
 	for _, id := range []int64{4001, 4002, 4004, 4005} {
@@ -115,12 +116,16 @@ func TestAuditScreenRemovesChosenMembership(t *testing.T) {
 	if !ok || last.Batch == "" || len(last.RemovedMemberships) != 1 {
 		t.Errorf("journal entry %+v", last)
 	}
+	// Trial finding 11: the result names who left which organization, and offers no undo
+	// (removed memberships are never restored).
 	h.keys("u")
-	h.waitFor(t, "Undo the whole batch")
-	h.keys("y")
-	h.waitFor(t, "1 kept")
+	h.waitFor(t, "nothing in this batch can be undone")
 	if inCoho() {
 		t.Error("undo restored a customer's membership in a Select org")
+	}
+	if v := h.view(t); !strings.Contains(v, "applied: removed the membership of liam.novak@adatum.com in Coho Digital") ||
+		strings.Contains(v, "u undo") || strings.Contains(v, "membership 5") || strings.Contains(v, "Undo the whole batch") {
+		t.Errorf("the result offers an undo or names the membership by id:\n%s", v)
 	}
 }
 
@@ -190,4 +195,32 @@ func TestAuditScreenShowsErrorAndRetries(t *testing.T) {
 	h.waitFor(t, "4 break the Select rule")
 	h.keys("enter") // nothing chosen: the membership under the cursor
 	h.waitFor(t, "Review audit removal: 1 of 1 included", "ben.carter@wingtipbank.com in Relecloud")
+}
+
+// Trial finding 11 (#4031): the batch-undo prompt says, before anything is sent, that the
+// customer's ticket keeps its organization rather than going back under the Select org
+// Coho Digital, and the undo keeps it; a one-group review says "1 kind of change".
+func TestBatchUndoPromptKeepsSelectOrganizationAway(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4031")
+	h.keys("enter")
+	h.waitFor(t, "filter: 4031")
+	h.keys("x")
+	h.waitFor(t, "1 marked")
+	h.keys("F")
+	h.waitFor(t, "Review bulk fix: 1 of 1 included · 1 kind of change")
+	h.keys("y")
+	h.waitFor(t, "bulk fix: 1 applied")
+	fixed, _ := h.srv.Ticket(4031)
+	h.keys("u")
+	h.waitFor(t, "Undo the whole batch", "1 change)", "#4031", "Organization stays Fabrikam Manufacturing", "Coho Digital")
+	h.keys("y")
+	h.waitFor(t, "undo of the bulk fix: 1 kept")
+	if got, _ := h.srv.Ticket(4031); got.OrganizationID != fixed.OrganizationID {
+		t.Errorf("#4031 organization %d after the undo, want %d kept", got.OrganizationID, fixed.OrganizationID)
+	}
+	if v := h.view(t); strings.Contains(v, "422") || strings.Contains(v, "360100000105") {
+		t.Errorf("the undo shows a raw error:\n%s", v)
+	}
 }

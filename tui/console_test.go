@@ -47,6 +47,12 @@ type harness struct {
 
 func start(t *testing.T, w, h int) *harness {
 	t.Helper()
+	return startOpts(t, w, h, nil)
+}
+
+// startOpts is start with options changed by mod (nil: none) before the console starts.
+func startOpts(t *testing.T, w, h int, mod func(*tui.Options)) *harness {
+	t.Helper()
 	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithAPIToken(demoEmail, demoToken))
 	t.Cleanup(srv.Close)
 	cfg := config.Demo(srv.URL())
@@ -62,11 +68,15 @@ func start(t *testing.T, w, h int) *harness {
 		t.Fatal(err)
 	}
 	hs := &harness{srv: srv, rules: cfg.Rules(), journal: j, openedCh: make(chan string, 8)}
-	m := tui.New(tui.Options{
+	opts := tui.Options{
 		Client: client, Rules: cfg.Rules(), Journal: j, NoColor: true,
 		Now:     func() time.Time { return fixedNow },
 		OpenURL: func(u string) error { hs.openedCh <- u; return nil },
-	})
+	}
+	if mod != nil {
+		mod(&opts)
+	}
+	m := tui.New(opts)
 	hs.tm = teatest.NewTestModel(t, m, teatest.WithInitialTermSize(w, h))
 	hs.waitFor(t, "loaded 30 tickets")
 	return hs
@@ -202,8 +212,8 @@ func TestScreensGolden(t *testing.T) {
 			h.keys("enter")
 			if size[1] >= 40 {
 				h.waitFor(t, "Org Email", "internal note") // the conversation is on screen at this height
-			} else {
-				h.waitFor(t, "Org Email")
+			} else { // the conversation, below, loaded: the more-below count includes it
+				h.waitFor(t, "Org Email", "16 more lines below")
 			}
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
@@ -554,4 +564,41 @@ func TestJournalPickUndo(t *testing.T) {
 		t.Errorf("the undo's note should name %q, not its id:\n%s", org.Name, note)
 	}
 	h.view(t)
+}
+
+// Trial finding 15: in the journal (U), G/End and g/Home move, and esc from an undo review
+// opened there returns to the journal, not the queue.
+func TestJournalKeysAndEscBack(t *testing.T) {
+	h := start(t, 100, 30)
+	h.openFix(t, 4004)
+	h.keys("space", "space") // organization, internal note
+	h.submit(t, 4004, "Submitted")
+	for i := range 3 {
+		if err := h.journal.Append(model.JournalEntry{Time: fixedNow.Add(time.Duration(i+1) * time.Hour), TicketID: int64(4016 + i),
+			RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.keys("esc", "U")
+	h.waitFor(t, "pick a change to undo", "ticket #4018", "ticket #4004")
+	h.keys("G", "enter") // the oldest: the fix of #4004
+	h.waitFor(t, "y/enter revert", "Organization")
+	h.keys("esc")
+	h.waitFor(t, "pick a change to undo", "undo cancelled")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyHome})
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyEnd})
+	h.keys("enter")
+	h.waitFor(t, "y/enter revert")
+	h.keys("esc")
+	h.waitFor(t, "pick a change to undo")
+	h.keys("g")
+	v := h.view(t)
+	if !strings.Contains(v, "pick a change to undo") {
+		t.Fatalf("esc from the undo review left the journal:\n%s", v)
+	}
+	for _, l := range strings.Split(v, "\n") {
+		if strings.Contains(l, "> ") && !strings.Contains(l, "ticket #4018") {
+			t.Errorf("g did not go to the top, cursor on: %q", l)
+		}
+	}
 }

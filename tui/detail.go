@@ -41,7 +41,7 @@ func (d *detailScreen) render() {
 	d.vp.SetContent(renderTicket(d.s, d.ticketID, d.vp.Width))
 }
 
-// Update handles the detail's keys (back, fix, browser); the rest scrolls the viewport.
+// Update handles the detail's keys (back, fix, browser, copy URL); the rest scrolls the viewport.
 func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 	if km, ok := msg.(tea.KeyMsg); ok {
 		k := d.s.keys
@@ -54,6 +54,9 @@ func (d *detailScreen) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		case key.Matches(km, k.Browser):
 			d.s.emit(openTicketMsg{id: d.ticketID})
+			return nil
+		case key.Matches(km, k.CopyURL):
+			d.s.emit(copyURLMsg{id: d.ticketID})
 			return nil
 		case key.Matches(km, k.Top):
 			d.vp.GotoTop()
@@ -90,7 +93,7 @@ func (d *detailScreen) ShortHelp() []key.Binding {
 // FullHelp is the detail's `?` help.
 func (d *detailScreen) FullHelp() [][]key.Binding {
 	k := d.s.keys
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {k.Fix, k.Browser}, {k.Back, k.Help, k.Quit}}
+	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom, k.PageDown, k.PageUp, k.Wheel}, {k.Fix, k.Browser, k.CopyURL}, {k.Back, k.Help, k.Quit}}
 }
 
 // renderTicket is the detail text of a ticket, wrapped to width.

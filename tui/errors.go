@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"

@@ -42,6 +42,9 @@ type KeyMap struct {
 	ScrollUp     key.Binding
 	ScrollDown   key.Binding
 	LastError    key.Binding // the last error, whole
+	// Wheel is the mouse wheel (tea.MouseMsg's String is "wheel up" / "wheel down"), for
+	// the help of the screens that scroll with it.
+	Wheel key.Binding
 }
 
 // DefaultKeyMap returns the bindings of product.md.
@@ -89,6 +92,7 @@ func DefaultKeyMap() KeyMap {
 		ScrollDown:   key.NewBinding(key.WithKeys("j", "down", "pgdown", "ctrl+d"), key.WithHelp("↓/j", "more")),
 		LastError:    key.NewBinding(key.WithKeys("!"), key.WithHelp("!", "last error")),
 		UndoPick:     key.NewBinding(key.WithKeys("U"), key.WithHelp("U", "undo from the journal")),
+		Wheel:        key.NewBinding(key.WithKeys("wheel up", "wheel down"), key.WithHelp("wheel", "scroll")),
 	}
 }
 

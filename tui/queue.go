@@ -482,7 +482,7 @@ func (q *queueScreen) ShortHelp() []key.Binding {
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
 	return [][]key.Binding{
-		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp},
+		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp, k.Wheel},
 		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Browser, k.CopyURL, k.Undo, k.UndoPick},
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload, k.Mark, k.BulkFix, k.Audit},
 		{k.Help, k.Quit},

@@ -129,6 +129,10 @@ func (r *reviewScreen) ShortHelp() []key.Binding {
 // FullHelp is the review's `?` help.
 func (r *reviewScreen) FullHelp() [][]key.Binding {
 	confirm, back, cancel, up, down, done, undo := r.bindings()
+	// The full help lists scrolling wherever it works, whatever the position (the marker
+	// under the diff says what is below).
+	up.SetEnabled(r.phase != submitting)
+	down.SetEnabled(r.phase != submitting)
 	return [][]key.Binding{{confirm, back, cancel}, {up, down}, {done, undo, r.s.keys.Help, r.s.keys.Quit}}
 }
 

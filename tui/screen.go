@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
 	tea "github.com/charmbracelet/bubbletea"
@@ -146,9 +147,8 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case statusMsg:
 		m.status = msg.text
 	case undoMsg:
-		if m.bulk.offerUndo() { // u after a bulk fix offers to undo the whole batch
-			m.current = screenBulk
-			return nil
+		if cmd := m.bulk.offerUndo(); cmd != nil { // u after a bulk fix offers to undo the whole batch
+			return cmd
 		}
 		m.status = "preparing undo…"
 		return undoLastCmd(m.s.client, m.s.journal, m.s.rules)
@@ -157,7 +157,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return listJournalCmd(m.s.journal)
 	case offerBatchUndoMsg:
 		m.status = ""
-		m.bulk.offerBatch(msg.id, msg.n)
+		m.bulk.offerBatch(msg.id, msg.entries)
 		m.current = screenBulk
 	case openTicketMsg:
 		return m.openTicket(msg.id)
@@ -190,6 +190,9 @@ func (m *Model) openTicket(id int64) tea.Cmd {
 	}
 	return func() tea.Msg {
 		if err := open(url); err != nil {
+			if strings.Contains(err.Error(), url) { // the opener named it already
+				return openedMsg{err: err}
+			}
 			return openedMsg{err: fmt.Errorf("%w (the ticket is at %s)", err, url)}
 		}
 		return openedMsg{}

@@ -104,6 +104,8 @@ type journalScreen struct {
 	problems []string
 	cursor   int
 	height   int
+	// reviewing: the undo review on screen was opened from this list, so esc returns here.
+	reviewing bool
 }
 
 func newJournalScreen(s *session) *journalScreen { return &journalScreen{s: s} }
@@ -131,6 +133,10 @@ func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
 		js.cursor = min(js.cursor+1, max(len(js.entries)-1, 0))
 	case key.Matches(k, keys.Up):
 		js.cursor = max(js.cursor-1, 0)
+	case key.Matches(k, keys.Top):
+		js.cursor = 0
+	case key.Matches(k, keys.Bottom):
+		js.cursor = max(len(js.entries)-1, 0)
 	case key.Matches(k, keys.Open) && len(js.entries) > 0:
 		e := js.entries[js.cursor]
 		if !e.Revertible() {
@@ -170,7 +176,7 @@ func (js *journalScreen) View() string {
 
 func (js *journalScreen) ShortHelp() []key.Binding {
 	k := js.s.keys
-	return []key.Binding{k.Down, k.Up, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "undo this change")), k.Back}
+	return []key.Binding{k.Down, k.Up, k.Top, k.Bottom, key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "undo this change")), k.Back}
 }
 
 func (js *journalScreen) FullHelp() [][]key.Binding { return [][]key.Binding{js.ShortHelp()} }

@@ -197,6 +197,10 @@ func (w *wizardScreen) ShortHelp() []key.Binding {
 // FullHelp is the wizard's `?` help.
 func (w *wizardScreen) FullHelp() [][]key.Binding {
 	accept, skip, edit, all, prev, other, up, down, keep, done, cancel, back := w.bindings()
+	// The full help lists scrolling wherever it works, whatever the position (the marker
+	// under the step says what is below).
+	up.SetEnabled(w.editing == editNone)
+	down.SetEnabled(w.editing == editNone)
 	return [][]key.Binding{{accept, skip, edit, all}, {prev, other, up, down}, {keep, done, cancel}, {back, w.s.keys.Help, w.s.keys.Quit}}
 }
 

@@ -51,40 +51,13 @@ func (c *Client) Audit(ctx context.Context) (model.AuditResult, error) {
 	}
 
 	// The Select orgs' members.
-	var mu sync.Mutex
-	users := map[int64]model.User{}
-	var members []model.Membership
-	err = parallel(ctx, len(selectIDs)*2, func(ctx context.Context, i int) error {
-		id := selectIDs[i/2]
-		if i%2 == 0 {
-			return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/organization_memberships.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
-				mu.Lock()
-				defer mu.Unlock()
-				for j := range env.OrganizationMemberships {
-					m := env.OrganizationMemberships[j].model()
-					if m.OrganizationID == 0 {
-						m.OrganizationID = id
-					}
-					if m.UserID != 0 {
-						members = append(members, m)
-					}
-				}
-				return nil
-			})
-		}
-		return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/users.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
-			mu.Lock()
-			defer mu.Unlock()
-			for j := range env.Users {
-				if u := env.Users[j].model(); u.ID != 0 {
-					users[u.ID] = u
-				}
-			}
-			return nil
-		})
-	})
+	members, memberUsers, err := c.orgMembers(ctx, selectIDs)
 	if err != nil {
 		return res, err
+	}
+	users := make(map[int64]model.User, len(memberUsers))
+	for _, u := range memberUsers {
+		users[u.ID] = u
 	}
 	var missing []int64
 	for _, m := range members {
@@ -114,6 +87,7 @@ func (c *Client) Audit(ctx context.Context) (model.AuditResult, error) {
 		}
 	}
 	slices.Sort(selectUsers)
+	var mu sync.Mutex
 	err = parallel(ctx, len(selectUsers), func(ctx context.Context, i int) error {
 		ms, err := c.userMemberships(ctx, selectUsers[i])
 		mu.Lock()

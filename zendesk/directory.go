@@ -101,36 +101,7 @@ func (l *loader) loadDirectory(ctx context.Context) error {
 	l.dirOrgs = orgs
 	l.mu.Unlock()
 
-	var mu sync.Mutex
-	var users []model.User
-	var members []model.Membership
-	err = parallel(ctx, len(selectIDs)*2, func(ctx context.Context, i int) error {
-		id := selectIDs[i/2]
-		if i%2 == 0 {
-			return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/organization_memberships.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
-				mu.Lock()
-				defer mu.Unlock()
-				for j := range env.OrganizationMemberships {
-					m := env.OrganizationMemberships[j].model()
-					if m.UserID != 0 && m.OrganizationID == 0 {
-						m.OrganizationID = id
-					}
-					members = append(members, m)
-				}
-				return nil
-			})
-		}
-		return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/users.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
-			mu.Lock()
-			defer mu.Unlock()
-			for j := range env.Users {
-				if env.Users[j].ID != 0 {
-					users = append(users, env.Users[j].model())
-				}
-			}
-			return nil
-		})
-	})
+	members, users, err := c.orgMembers(ctx, selectIDs)
 	if err != nil {
 		return err
 	}
@@ -142,4 +113,52 @@ func (l *loader) loadDirectory(ctx context.Context) error {
 	l.dirMemberships = members
 	l.mu.Unlock()
 	return nil
+}
+
+// orgMembers reads the memberships and the users of each organization in ids (the Select
+// organizations: the partner side, small however large the instance is), two cursor
+// lists per organization, in parallel. Memberships without a user id are dropped; a
+// membership without an organization id gets the one it was listed under. Users come
+// once each, in no particular order. Errors are the first list's that failed.
+func (c *Client) orgMembers(ctx context.Context, ids []int64) ([]model.Membership, []model.User, error) {
+	var mu sync.Mutex
+	byID := map[int64]model.User{}
+	var members []model.Membership
+	err := parallel(ctx, len(ids)*2, func(ctx context.Context, i int) error {
+		id := ids[i/2]
+		if i%2 == 0 {
+			return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/organization_memberships.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
+				mu.Lock()
+				defer mu.Unlock()
+				for j := range env.OrganizationMemberships {
+					m := env.OrganizationMemberships[j].model()
+					if m.OrganizationID == 0 {
+						m.OrganizationID = id
+					}
+					if m.UserID != 0 {
+						members = append(members, m)
+					}
+				}
+				return nil
+			})
+		}
+		return c.eachPage(ctx, fmt.Sprintf("/organizations/%d/users.json?page%%5Bsize%%5D=%d", id, pageSize), func(env *envelope) error {
+			mu.Lock()
+			defer mu.Unlock()
+			for j := range env.Users {
+				if u := env.Users[j].model(); u.ID != 0 {
+					byID[u.ID] = u
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	users := make([]model.User, 0, len(byID))
+	for _, u := range byID {
+		users = append(users, u)
+	}
+	return members, users, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"strings"
 
 	"github.com/atotto/clipboard"
@@ -12,6 +13,7 @@ import (
 	"github.com/cli/browser"
 	"github.com/muesli/termenv"
 
+	"github.com/partner-triage/partner-triage/auth"
 	"github.com/partner-triage/partner-triage/journal"
 	"github.com/partner-triage/partner-triage/tui"
 )
@@ -93,7 +95,7 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		Journal:  j,
 		Logf:     e.logf,
 		Notice:   notice,
-		OpenURL:  browser.OpenURL,
+		OpenURL:  ticketOpener(getenv),
 		CopyText: copyText,
 		Refresh:  e.cfg.Queue.Refresh,
 		Retries:  e.retries,
@@ -111,6 +113,21 @@ func runConsole(args []string, stdout, stderr io.Writer, getenv func(string) str
 		return fail(stderr, "", exitFindings, err, e.creds.Secrets())
 	}
 	return exitOK
+}
+
+// ticketOpener opens a ticket's URL in the browser: $BROWSER when set, else the
+// platform's opener (auth.BrowserOpener, as auth login does). Where there is neither,
+// the error says so in words and names the URL, instead of exec's
+// `"xdg-open,x-www-browser,www-browser,wslview": executable file not found`.
+func ticketOpener(getenv func(string) string) func(string) error {
+	open := auth.BrowserOpener(getenv("BROWSER"), io.Discard)
+	return func(u string) error {
+		err := open(u)
+		if errors.Is(err, exec.ErrNotFound) {
+			return fmt.Errorf("no browser found (set $BROWSER); the ticket is at %s", u)
+		}
+		return err
+	}
 }
 
 // interruptedNotice reports a submit the journal shows begun and never finished (the

@@ -223,7 +223,8 @@ func configurationSection(getenv func(string) string) string {
     defaults to the support instance's ids shown here:
 
         zendesk:
-          url: https://example.zendesk.com  # or  subdomain: example
+          url: https://example.zendesk.com  # the instance, or instead:
+          # subdomain: example
           email: agent@example.com          # needed for ZENDESK_API_TOKEN
           oauth_client_id: partner_triage   # the OAuth client for auth login
           oauth_redirect_url: http://127.0.0.1:8976/callback

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 
 	"github.com/partner-triage/partner-triage/apply"
@@ -44,6 +45,12 @@ func runUndo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	jpath, err := journal.DefaultPath(getenv)
 	if err != nil {
 		return fail(stderr, "undo", exitUsage, err, nil)
+	}
+	if _, err := os.Stat(jpath); *list && errors.Is(err, os.ErrNotExist) {
+		// Nothing was ever journaled: say so without opening it (no directory, no lock file
+		// left behind by a command that only reads).
+		fmt.Fprintf(stdout, "The journal %s has no change left to undo.\n", jpath)
+		return exitOK
 	}
 	j, err := journal.Open(jpath)
 	if err != nil {

@@ -261,3 +261,16 @@ func TestUndoRefusesOrganizationTheRequesterIsNotIn(t *testing.T) {
 		t.Errorf("the undo wrote to #4030 (organization %d)", got.OrganizationID)
 	}
 }
+
+// Trial finding 15: `undo --list` "sends nothing and needs no configuration", yet it left
+// partner-triage/journal.jsonl.lock behind when nothing was ever journaled.
+func TestUndoListLeavesNothingBehind(t *testing.T) {
+	state := t.TempDir()
+	r := runWith(t, map[string]string{"XDG_STATE_HOME": state}, "undo", "--list")
+	if r.code != exitOK || !strings.Contains(r.stdout, "no change left to undo") {
+		t.Fatalf("--list: exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
+	}
+	if left, _ := os.ReadDir(state); len(left) != 0 {
+		t.Errorf("--list left %v in the state directory", left)
+	}
+}
