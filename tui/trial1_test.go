@@ -56,7 +56,7 @@ func TestResultOffersNoUndoForRemovedMembership(t *testing.T) {
 	h.keys("?")
 	h.waitFor(t, "Keys", "? or esc closes")
 	h.keys("?", "u")
-	h.waitFor(t, "Nothing to undo")
+	h.waitFor(t, "nothing to undo: removed memberships are never restored")
 	v := h.view(t)
 	if strings.Contains(v, "undo it") || strings.Contains(v, "Undo change") || strings.Contains(v, "#4004") {
 		t.Errorf("the result of a membership removal offers or opens an undo:\n%s", v)
