@@ -166,3 +166,44 @@ func TestLongMessageShortenedSensibly(t *testing.T) {
 		t.Errorf("status bar at 50 columns: %q", bar)
 	}
 }
+
+// Every way back to re-planning keeps the edited note: a new Organization Email (asked of
+// Zendesk) and the other reading (t).
+func TestEditedNoteSurvivesEveryReplan(t *testing.T) {
+	editNote := func(t *testing.T, h *harness, noteStep string) {
+		t.Helper()
+		h.waitFor(t, "▸ "+noteStep)
+		h.keys("e")
+		h.waitFor(t, "ctrl+s keep the note")
+		h.tm.Type(" MYLINE")
+		h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+		h.waitFor(t, "MYLINE", "Edited by hand")
+	}
+	t.Run("organization email", func(t *testing.T) {
+		h := start(t, 80, 24)
+		h.openFix(t, 4001) // email, requester, organization, CC, note
+		h.keys("space", "space", "space", "space")
+		editNote(t, h, "5. Internal note")
+		h.keys("k", "k", "k", "k")
+		h.waitFor(t, "▸ 1. Organization Email")
+		h.keys("e")
+		h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+		h.tm.Type("j.doe@acme.com")
+		h.keys("enter")
+		h.waitFor(t, "j.doe@acme.com")
+		h.keys("enter")
+		h.waitFor(t, "Review #4001", "MYLINE")
+		h.view(t)
+	})
+	t.Run("other reading", func(t *testing.T) {
+		h := start(t, 80, 24)
+		h.openFixWhen(t, 4035, "⚠")
+		h.keys("space", "space", "space")
+		editNote(t, h, "4. Internal note")
+		h.keys("t")
+		h.waitFor(t, "other reading; t goes back")
+		h.keys("enter")
+		h.waitFor(t, "Review #4035", "MYLINE")
+		h.view(t)
+	})
+}
