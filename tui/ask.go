@@ -31,10 +31,13 @@ type askScreen struct {
 	s        *session
 	template string // templates.ask_submitter ("" → model.DefaultAskSubmitter)
 	ticketID int64
-	reply    textarea.Model
-	pending  bool
-	width    int
-	height   int
+	// loaded is the ticket as it was when a was pressed: its updated_at is the safe_update
+	// stamp, so a change made meanwhile is refused (409), never silently sent over.
+	loaded  model.Ticket
+	reply   textarea.Model
+	pending bool
+	width   int
+	height  int
 }
 
 func newAskScreen(s *session, template string) *askScreen {
@@ -81,7 +84,7 @@ func (a *askScreen) start(id int64) tea.Cmd {
 			break
 		}
 	}
-	a.ticketID, a.pending = id, t.Status != "pending"
+	a.ticketID, a.loaded, a.pending = id, t, t.Status != "pending"
 	a.reply.SetValue(model.RenderAsk(a.template, name, id))
 	a.reply.CursorStart()
 	a.layout()
@@ -90,7 +93,7 @@ func (a *askScreen) start(id int64) tea.Cmd {
 
 // update is the ticket update the editor's choices make.
 func (a *askScreen) update() model.TicketUpdate {
-	return model.AskUpdate(a.s.tickets[a.ticketID], strings.TrimSpace(a.reply.Value()), a.pending)
+	return model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
 }
 
 func (a *askScreen) SetSize(width, height int) {

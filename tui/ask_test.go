@@ -7,6 +7,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/partner-triage/partner-triage/apply"
+	"github.com/partner-triage/partner-triage/zendesk/zendesktest"
 )
 
 // a on the unknown demo ticket #4012: the editor is filled from the default template, the
@@ -104,6 +105,30 @@ func TestUndoAskWithdrawsQuestion(t *testing.T) {
 	cs := h.srv.Comments(4012)
 	if last := cs[len(cs)-1]; last.Public || !strings.Contains(last.Body, "Question withdrawn") {
 		t.Errorf("last comment = %+v, want an internal note withdrawing the question", last)
+	}
+	h.view(t)
+}
+
+// The question is sent with the updated_at read when a was pressed: a ticket changed in
+// Zendesk meanwhile is refused by safe_update (nothing sent), never answered blindly.
+func TestAskRefusedWhenTicketChangedMeanwhile(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4012")
+	h.keys("enter", "a")
+	h.waitFor(t, "Ask the submitter #4012")
+	h.srv.UpdateTicketDirect(4012, func(tk *zendesktest.Ticket) { tk.Status = "hold" })
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	h.waitFor(t, "Review #4012")
+	h.keys("y")
+	h.waitFor(t, "nothing was overwritten")
+	for _, c := range h.srv.Comments(4012) {
+		if c.Public && strings.Contains(c.Body, "NFR licences") {
+			t.Errorf("the question was sent over a ticket changed meanwhile: %+v", c)
+		}
+	}
+	if tk, _ := h.srv.Ticket(4012); tk.Status != "hold" {
+		t.Errorf("status = %q, want hold (the other agent's change kept)", tk.Status)
 	}
 	h.view(t)
 }

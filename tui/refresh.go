@@ -124,11 +124,19 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 	if n := len(fresh) + len(changed) + len(msg.changes.Left); n > 0 {
 		m.status = fmt.Sprintf("refreshed: %d new, %d changed, %d gone", len(fresh), len(changed), len(msg.changes.Left))
 	}
-	if after, ok := m.s.tickets[open]; hadOpen && ok && slices.Contains(changed, open) {
+	if after, ok := m.s.tickets[open]; hadOpen && ok && slices.Contains(changed, open) && m.asking() {
+		m.lastErr = fmt.Sprintf("#%d changed in Zendesk while you were writing the question (%s): sending would be refused; esc, then a to start again",
+			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; "))
+	} else if hadOpen && ok && slices.Contains(changed, open) {
 		m.lastErr = fmt.Sprintf("#%d changed in Zendesk while you were fixing it (%s): this plan would be refused; esc, then f to plan again",
 			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; "))
 	}
 	return tea.Batch(cmds...)
+}
+
+// asking: the screen is the question's editor or its review.
+func (m *Model) asking() bool {
+	return m.current == screenAsk || m.current == screenReview && m.review.ask
 }
 
 // openFix is the ticket of the fix wizard or review on screen (0 when none).
@@ -136,6 +144,8 @@ func (m *Model) openFix() int64 {
 	switch m.current {
 	case screenWizard:
 		return m.wizard.ticketID
+	case screenAsk:
+		return m.ask.ticketID
 	case screenReview:
 		if m.review.phase == reviewing {
 			return m.review.plan.TicketID
