@@ -453,13 +453,18 @@ func (q *queueScreen) View() string {
 	switch {
 	case q.filtering:
 		filterLine = q.filter.View()
+		if q.filterErr != "" { // beside what is typed, never instead of it
+			filterLine += "  " + st.Error.Render(q.filterErr)
+		}
+	case q.filter.Value() != "" && q.filterErr != "":
+		// What was typed, then why it cannot match (before the count, which a narrow
+		// terminal cuts first).
+		filterLine = st.Muted.Render("filter: "+q.filter.Value()) + "  " + st.Error.Render(q.filterErr) +
+			st.Muted.Render(fmt.Sprintf("  (%d of %d · esc clears)", len(q.visible), q.total))
 	case q.filter.Value() != "":
 		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
 		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
-	}
-	if q.filterErr != "" { // beside what was typed, never instead of it
-		filterLine += "  " + st.Error.Render(q.filterErr)
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))

@@ -36,7 +36,7 @@ func TestKindFilterMatchesOneKindExactly(t *testing.T) {
 	h.waitFor(t, "filter: kind:ask", "(2 of 30")
 	for _, w := range []string{"c", "s", "mi", "missing"} {
 		h.filter("kind:" + w)
-		h.waitFor(t, "filter: kind:"+w, `unknown kind "`+w+`"`, "(0 of 30")
+		h.waitFor(t, "filter: kind:"+w+`  unknown kind "`+w+`"`)
 	}
 	h.filter("kind:mis")
 	h.waitFor(t, "(9 of 30")
@@ -62,7 +62,7 @@ func TestScenarioFilterMatchesOneScenarioExactly(t *testing.T) {
 	}
 	for _, w := range []string{"bogus", "part", "p"} {
 		h.filter("scenario:" + w)
-		h.waitFor(t, "filter: scenario:"+w, `unknown scenario "`+w+`"`, "(0 of 30")
+		h.waitFor(t, "filter: scenario:"+w+`  unknown scenario "`+w+`"`)
 	}
 	h.filter("scenario:partner kind:none")
 	h.waitFor(t, "(2 of 30")
@@ -80,11 +80,14 @@ func TestFilterErrorBesideTypedWords(t *testing.T) {
 	h.tm.Type("kind:bo")
 	h.waitFor(t, "/kind:bo", `unknown kind "bo"`)
 	h.keys("enter")
-	h.waitFor(t, "filter: kind:bo", `unknown kind "bo"`)
+	h.waitFor(t, `filter: kind:bo  unknown kind "bo"`)
 	v := h.view(t)
 	first := strings.SplitN(v, "\n", 2)[0]
-	if !strings.Contains(first, "kind:bo") || !strings.Contains(first, `unknown kind "bo"`) {
-		t.Errorf("filter line = %q, want the typed words and the error", first)
+	if !strings.HasPrefix(first, `filter: kind:bo  unknown kind "bo" (kinds: mismatch unknown select cc ask none)`) {
+		t.Errorf("filter line = %q, want the typed words and the whole error beside them", first)
+	}
+	if !strings.Contains(v, "no ticket matches the filter") {
+		t.Errorf("an unknown kind: word keeps tickets:\n%s", v)
 	}
 }
 
