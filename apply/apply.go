@@ -180,7 +180,11 @@ func Summary(e model.JournalEntry) string {
 		what = append(what, "CCs")
 	}
 	if n := len(e.RemovedMemberships); n > 0 {
-		what = append(what, fmt.Sprintf("%d membership(s) removed", n))
+		word := "memberships"
+		if n == 1 {
+			word = "membership"
+		}
+		what = append(what, fmt.Sprintf("%d %s removed", n, word))
 	}
 	where := fmt.Sprintf("ticket #%d", e.TicketID)
 	if e.TicketID == 0 {
@@ -218,7 +222,11 @@ func PrepareUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfi
 	case !found && id != 0:
 		return PreparedUndo{}, &RefusedError{Err: fmt.Errorf("undo: the journal has no change %d left (already undone, or never completed); see `partner-triage undo --list`", id)}
 	case !found && len(entries) > 0:
-		return PreparedUndo{}, fmt.Errorf("%w (the %d change(s) left only removed memberships, which are never restored: restoring one would break the handbook's rule)", ErrNothingToUndo, len(entries))
+		left := fmt.Sprintf("the %d changes left only removed memberships", len(entries))
+		if len(entries) == 1 {
+			left = "the change left only removed a membership"
+		}
+		return PreparedUndo{}, fmt.Errorf("%w (%s: removed memberships are never restored, as restoring one would break the handbook's rule)", ErrNothingToUndo, left)
 	case !found:
 		return PreparedUndo{}, ErrNothingToUndo
 	}

@@ -54,6 +54,8 @@ type Model struct {
 	refreshing bool      // a live refresh is on its way
 	dataAt     time.Time // when the data was last loaded or refreshed (the agent's clock)
 
+	order messageOrder // which of status and lastErr is newer (status.go)
+
 	// interrupted: a signal asked the console to stop (signal.go); interruptNote says what
 	// became of a submit in flight.
 	interrupted   bool
@@ -136,14 +138,22 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, tea.Batch(cmds...)
 	}
-	cmds := []tea.Cmd{m.handle(msg)}
+	cmds := []tea.Cmd{m.handleNoting(msg)}
 	// Depth first: what handling one message emits comes before the messages after it, so
 	// keys replayed in a row (people.go) reach the screen the previous key opened.
 	for p := m.s.takePending(); len(p) > 0; {
-		cmds = append(cmds, m.handle(p[0]))
+		cmds = append(cmds, m.handleNoting(p[0]))
 		p = append(m.s.takePending(), p[1:]...)
 	}
 	return m, tea.Batch(cmds...)
+}
+
+// handleNoting handles a message and notes which status-bar message it set last.
+func (m *Model) handleNoting(msg tea.Msg) tea.Cmd {
+	status, lastErr := m.status, m.lastErr
+	cmd := m.handle(msg)
+	m.noteMessages(status, lastErr)
+	return cmd
 }
 
 // handle gives a message to its one owner: the root for the queue stream, submits and
@@ -290,7 +300,7 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 			m.helpScroll(m.screenKeys(), msg)
 		}
 		return nil
-	case key.Matches(msg, k.LastError) && m.lastErr != "":
+	case key.Matches(msg, k.LastError):
 		return m.navigate(showErrorMsg{})
 	}
 	return m.active().Update(msg)
@@ -388,7 +398,13 @@ func (m *Model) screenKeys() help.KeyMap {
 	if m.loadFailed() {
 		keys = m.loadFailedKeys()
 	} else if m.lastErr != "" && !m.active().CapturesKeys() && m.current != screenError {
-		keys = withLastError{keys, m.s.keys.LastError}
+		// Only while there is an error: every screen's line would otherwise carry it for
+		// "loaded 30 tickets"; ! works all the same, and a cut message says so.
+		last := m.s.keys.LastError
+		if !m.errorIsNewest() {
+			last.SetHelp(last.Help().Key, "last message")
+		}
+		keys = withLastError{keys, last}
 	}
 	return keys
 }

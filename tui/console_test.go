@@ -212,8 +212,8 @@ func TestScreensGolden(t *testing.T) {
 			h.keys("enter")
 			if size[1] >= 40 {
 				h.waitFor(t, "Org Email", "internal note") // the conversation is on screen at this height
-			} else {
-				h.waitFor(t, "Org Email")
+			} else { // the conversation, below, loaded: the more-below count includes it
+				h.waitFor(t, "Org Email", "16 more lines below")
 			}
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})

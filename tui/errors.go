@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"github.com/charmbracelet/x/ansi"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -124,16 +123,6 @@ type keyList []key.Binding
 
 func (l keyList) ShortHelp() []key.Binding  { return l }
 func (l keyList) FullHelp() [][]key.Binding { return [][]key.Binding{l} }
-
-// errorHint is the status bar's error: as much as fits, then how to see the rest.
-func errorHint(msg string, width int) string {
-	line := "error: " + msg
-	if ansi.StringWidth(line) <= width { // cells, not runes
-		return line
-	}
-	const more = " (! shows all)"
-	return truncate(line, max(width-len(more), 8)) + more
-}
 
 // withLastError adds `!` to a screen's help while there is an error to show.
 type withLastError struct {

@@ -171,9 +171,9 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			r.s.emit(undoEntryMsg{id: r.result.undoID})
 		case r.phase == submitted && key.Matches(msg, r.s.keys.Undo):
 			// Not the journal's newest change instead: that may be another ticket's.
-			say := r.undoNote()
-			if say == "" {
-				say = "Nothing to undo here."
+			say := "nothing to undo here"
+			if len(r.result.Removed) > 0 {
+				say = "nothing to undo: removed memberships are never restored"
 			}
 			r.s.emit(statusMsg{text: say})
 		}

@@ -113,8 +113,13 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case resumeFixMsg:
 		m.current = screenWizard
 	case showErrorMsg:
-		if m.lastErr != "" && m.current != screenError {
-			m.errs.show("Last error", m.lastErr, m.current)
+		title, body := m.lastMessage()
+		switch {
+		case m.current == screenError:
+		case title == "":
+			m.status = "no message to show: nothing has been reported yet"
+		default:
+			m.errs.show(title, body, m.current)
 			m.current = screenError
 		}
 	case returnToMsg:

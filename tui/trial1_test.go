@@ -56,7 +56,7 @@ func TestResultOffersNoUndoForRemovedMembership(t *testing.T) {
 	h.keys("?")
 	h.waitFor(t, "Keys", "? or esc closes")
 	h.keys("?", "u")
-	h.waitFor(t, "Nothing to undo")
+	h.waitFor(t, "nothing to undo: removed memberships are never restored")
 	v := h.view(t)
 	if strings.Contains(v, "undo it") || strings.Contains(v, "Undo change") || strings.Contains(v, "#4004") {
 		t.Errorf("the result of a membership removal offers or opens an undo:\n%s", v)
@@ -124,4 +124,86 @@ func TestWizardWarningAndFooterAt80(t *testing.T) {
 	if !strings.Contains(foot, "? help") || strings.Contains(foot, "…") || ansi.StringWidth(foot) > 80 {
 		t.Errorf("footer at 80 columns: %q", foot)
 	}
+}
+
+// Trial 1, item 9: an error from u with nothing to undo does not stick over what the agent
+// did next: the newer message replaces it on the status bar, whole at 80 columns, and `!`
+// opens that message whole, with the earlier error under it.
+func TestNewerMessageReplacesStaleError(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc")
+	h.openFix(t, 4004)
+	h.keys("esc")
+	h.waitFor(t, "fix abandoned: nothing was sent")
+	h.keys("!")
+	h.waitFor(t, "Last message", "Earlier error", "nothing to undo")
+	h.keys("esc")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	if bar := lines[len(lines)-2]; !strings.Contains(bar, "fix abandoned: nothing was sent") || strings.Contains(bar, "error") {
+		t.Errorf("status bar after a newer message: %q", bar)
+	}
+}
+
+// At 80 columns a message is shown whole where the queue's source and counts make room;
+// too long for a narrower terminal, it keeps its start and says how to read it whole.
+func TestLongMessageShortenedSensibly(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc")
+	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 24})
+	h.waitFor(t, "error: nothing to undo", "(! shows all)")
+	h.tm.Send(tea.WindowSizeMsg{Width: 80, Height: 24})
+	h.waitFor(t, "error: nothing to undo: the journal has no change left that can be reverted")
+	h.tm.Send(tea.WindowSizeMsg{Width: 50, Height: 24})
+	h.waitFor(t, "(! shows all)")
+	v := h.view(t)
+	lines := strings.Split(v, "\n")
+	if bar := lines[len(lines)-2]; !strings.HasPrefix(bar, "error: nothing to undo") || ansi.StringWidth(bar) > 50 {
+		t.Errorf("status bar at 50 columns: %q", bar)
+	}
+}
+
+// Every way back to re-planning keeps the edited note: a new Organization Email (asked of
+// Zendesk) and the other reading (t).
+func TestEditedNoteSurvivesEveryReplan(t *testing.T) {
+	editNote := func(t *testing.T, h *harness, noteStep string) {
+		t.Helper()
+		h.waitFor(t, "▸ "+noteStep)
+		h.keys("e")
+		h.waitFor(t, "ctrl+s keep the note")
+		h.tm.Type(" MYLINE")
+		h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+		h.waitFor(t, "MYLINE", "Edited by hand")
+	}
+	t.Run("organization email", func(t *testing.T) {
+		h := start(t, 80, 24)
+		h.openFix(t, 4001) // email, requester, organization, CC, note
+		h.keys("space", "space", "space", "space")
+		editNote(t, h, "5. Internal note")
+		h.keys("k", "k", "k", "k")
+		h.waitFor(t, "▸ 1. Organization Email")
+		h.keys("e")
+		h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlU})
+		h.tm.Type("j.doe@acme.com")
+		h.keys("enter")
+		h.waitFor(t, "j.doe@acme.com")
+		h.keys("enter")
+		h.waitFor(t, "Review #4001", "MYLINE")
+		h.view(t)
+	})
+	t.Run("other reading", func(t *testing.T) {
+		h := start(t, 80, 24)
+		h.openFixWhen(t, 4035, "⚠")
+		h.keys("space", "space", "space")
+		editNote(t, h, "4. Internal note")
+		h.keys("t")
+		h.waitFor(t, "other reading; t goes back")
+		h.keys("enter")
+		h.waitFor(t, "Review #4035", "MYLINE")
+		h.view(t)
+	})
 }

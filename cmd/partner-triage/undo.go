@@ -108,8 +108,11 @@ func runUndo(args []string, stdout, stderr io.Writer, getenv func(string) string
 	for _, k := range p.Plan.Kept {
 		fmt.Fprintf(stdout, "  kept: %s\n", oneLine(k))
 	}
-	if len(p.Plan.KeptRemovals) > 0 {
-		fmt.Fprintf(stdout, "  %d removed membership(s) stay removed (restoring them would break the Select rule)\n", len(p.Plan.KeptRemovals))
+	switch n := len(p.Plan.KeptRemovals); {
+	case n == 1:
+		fmt.Fprintln(stdout, "  1 removed membership stays removed (restoring it would break the Select rule)")
+	case n > 1:
+		fmt.Fprintf(stdout, "  %d removed memberships stay removed (restoring them would break the Select rule)\n", n)
 	}
 	if *dryRun {
 		fmt.Fprintln(stdout, "Dry run: nothing was sent.")
