@@ -35,7 +35,8 @@ func (d *detailScreen) show(id int64) {
 }
 
 func (d *detailScreen) render() {
-	if d.ticketID == 0 {
+	if d.ticketID == 0 { // the queue (or its filter) has no ticket to preview
+		d.vp.SetContent(d.s.styles.Muted.Render("No ticket selected."))
 		return
 	}
 	d.vp.SetContent(renderTicket(d.s, d.ticketID, d.vp.Width))

@@ -47,7 +47,7 @@ type queueScreen struct {
 	cols          columns
 	filter        textinput.Model
 	filtering     bool
-	filterErr     string // why the filter cannot match (an unknown kind:)
+	filterErr     string // why the filter cannot match (an unknown kind: or scenario: word)
 	order         sortOrder
 
 	entries []*queueEntry         // every queue ticket, sorted; nil when stale
@@ -254,60 +254,6 @@ func (q *queueScreen) refresh() {
 	q.moveTo(max(cursor, 0))
 }
 
-// filterTerm is one word of the filter: kind:…, scenario:… or free text.
-type filterTerm struct {
-	field string // "kind", "scenario" or "" for the whole row
-	word  string
-}
-
-// parseFilter splits the filter into words and checks kind: words against the kinds and
-// badges the queue knows ("" when every word is valid).
-func parseFilter(s string) ([]filterTerm, string) {
-	var terms []filterTerm
-	var bad []string
-	for _, w := range strings.Fields(strings.ToLower(s)) {
-		switch {
-		case strings.HasPrefix(w, "kind:"):
-			k := strings.TrimPrefix(w, "kind:")
-			if !slices.ContainsFunc(kindWords, func(kw string) bool { return strings.Contains(kw, k) }) {
-				bad = append(bad, k)
-			}
-			terms = append(terms, filterTerm{"kind", k})
-		case strings.HasPrefix(w, "scenario:"):
-			terms = append(terms, filterTerm{"scenario", strings.TrimPrefix(w, "scenario:")})
-		default:
-			terms = append(terms, filterTerm{"", w})
-		}
-	}
-	if len(bad) > 0 {
-		return terms, fmt.Sprintf("unknown kind %q (kinds: mismatch unknown select cc ask none)", strings.Join(bad, " "))
-	}
-	return terms, ""
-}
-
-// matches reports whether every term matches the entry: "kind:cc" and "scenario:select"
-// look only at the finding kinds and the scenario, "kind:none" keeps clean tickets, any
-// other word is looked for in the whole row text.
-func (e *queueEntry) matches(terms []filterTerm) bool {
-	for _, t := range terms {
-		var ok bool
-		switch {
-		case t.field == "kind" && t.word == "none":
-			ok = e.kinds == ""
-		case t.field == "kind":
-			ok = strings.Contains(e.kinds, t.word)
-		case t.field == "scenario":
-			ok = strings.Contains(e.scenario, t.word)
-		default:
-			ok = strings.Contains(e.hay, t.word)
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
 // selected is the ticket under the cursor (0 when the list is empty).
 func (q *queueScreen) selected() int64 {
 	if q.cursor < 0 || q.cursor >= len(q.visible) || q.entries == nil {
@@ -493,15 +439,10 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 
 // Legend explains the filter words and the badges, for the `?` help of the queue.
 func (q *queueScreen) Legend() string {
-	lines := []string{
-		"Filter: words match anywhere in the row; kind:mismatch kind:unknown",
-		"  kind:select kind:cc (or the full kind names), kind:ask, kind:none (clean);",
-		"  scenario:customer partner select services unknown",
-		"Badges: ✗ an error · ! warnings only · ? ask the submitter · ✓ clean",
-		"  mismatch/mis requester and organization · unknown/unk customer email",
-		"  select/sel Select partner association · cc partner CC missing",
+	lines := append(filterLegend(q.width),
+		"Findings: ✗ an error · ! warnings only · ? ask the submitter · ✓ clean",
 		"Rows: + new · • changed since the console showed them",
-	}
+	)
 	for i, l := range lines {
 		lines[i] = fit(l, q.width)
 	}
@@ -514,16 +455,18 @@ func (q *queueScreen) View() string {
 	switch {
 	case q.filtering:
 		filterLine = q.filter.View()
+		if q.filterErr != "" { // beside what is typed, never instead of it
+			filterLine += "  " + st.Error.Render(q.filterErr)
+		}
+	case q.filter.Value() != "" && q.filterErr != "":
+		// What was typed, then why it cannot match (before the count, which a narrow
+		// terminal cuts first).
+		filterLine = st.Muted.Render("filter: "+q.filter.Value()) + "  " + st.Error.Render(q.filterErr) +
+			st.Muted.Render(fmt.Sprintf("  (%d of %d · esc clears)", len(q.visible), q.total))
 	case q.filter.Value() != "":
 		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
 		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
-	}
-	switch {
-	case q.filterErr != "" && q.filtering:
-		filterLine += "  " + st.Error.Render(q.filterErr)
-	case q.filterErr != "":
-		filterLine = st.Error.Render("filter: " + q.filterErr)
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))

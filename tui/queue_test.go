@@ -43,7 +43,10 @@ func TestUnknownKindFilterSaysSo(t *testing.T) {
 	if _, msg := parseFilter("kind:selct"); !strings.Contains(msg, `"selct"`) {
 		t.Errorf("kind:selct gives %q, want a message naming it", msg)
 	}
-	for _, ok := range []string{"kind:sel", "kind:ask", "kind:none", "kind:partner_cc_missing", "text scenario:x"} {
+	if _, msg := parseFilter("scenario:x"); !strings.Contains(msg, `unknown scenario "x"`) {
+		t.Errorf("scenario:x gives %q, want a message naming it", msg)
+	}
+	for _, ok := range []string{"kind:sel", "kind:ask", "kind:none", "kind:partner_cc_missing", "text scenario:partner"} {
 		if _, msg := parseFilter(ok); msg != "" {
 			t.Errorf("%s gives %q, want no complaint", ok, msg)
 		}

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,21 +12,30 @@ import (
 	"github.com/partner-triage/partner-triage/text"
 )
 
-// badges names finding kinds in the queue's findings column: the long form when the column
-// has room for every kind of a ticket, else the short one (`?` shows the legend).
-var badges = map[model.FindingKind][2]string{
-	model.KindRequesterOrgMismatch:     {"mismatch", "mis"},
-	model.KindCustomerEmailUnknown:     {"unknown", "unk"},
-	model.KindSelectPartnerAssociation: {"select", "sel"},
-	model.KindPartnerCCMissing:         {"cc", "cc"},
+// findingBadges names the finding kinds in the queue's findings column, in the order the
+// `?` legend lists them: the long form when the column has room for every kind of a
+// ticket, else the short one. The `kind:` filter words come from this table.
+var findingBadges = []struct {
+	kind        model.FindingKind
+	long, short string
+}{
+	{model.KindRequesterOrgMismatch, "mismatch", "mis"},
+	{model.KindCustomerEmailUnknown, "unknown", "unk"},
+	{model.KindSelectPartnerAssociation, "select", "sel"},
+	{model.KindPartnerCCMissing, "cc", "cc"},
 }
+
+// badges is findingBadges by kind: [0] the long form, [1] the short one.
+var badges = func() map[model.FindingKind][2]string {
+	m := make(map[model.FindingKind][2]string, len(findingBadges))
+	for _, b := range findingBadges {
+		m[b.kind] = [2]string{b.long, b.short}
+	}
+	return m
+}()
 
 // askBadge marks a ticket of the unknown scenario: not clean, the submitter must be asked.
 const askBadge = "? ask"
-
-// kindWords are the words a `kind:` filter accepts (a prefix of one of them is enough).
-var kindWords = []string{"requester_org_mismatch", "customer_email_unknown", "select_partner_association",
-	"partner_cc_missing", "mismatch", "unknown", "select", "cc", "ask", "none"}
 
 // badge renders the findings column in at most width cells: "✗ mismatch unknown" when a
 // finding is an error, "! cc" for warnings only, "? ask" for a ticket to ask about, "✓"
@@ -72,11 +82,11 @@ const markFor = 5 * time.Minute
 // sorting never recompute labels or verdicts.
 type queueEntry struct {
 	id       int64
-	line     string // the whole row, padded to the list width (plain text)
-	hay      string // lower-cased text the filter matches
-	kinds    string // finding kinds and badges, for kind:… filters
-	scenario string
-	rank     int // model.QueueRank
+	line     string   // the whole row, padded to the list width (plain text)
+	hay      string   // lower-cased text the filter matches
+	kinds    []string // the finding kinds (model.FindingKind) and kindAsk, for kind:… filters
+	scenario string   // model.Scenario, for scenario:… filters
+	rank     int      // model.QueueRank
 	flagged  bool
 	created  time.Time
 	mark     rowMark
@@ -178,17 +188,25 @@ func fit(s string, w int) string {
 	return s
 }
 
-// scenarioShort keeps the scenario column narrow.
+// scenarioWords are the scenarios with the short word the scenario column shows, in the
+// order the `?` legend lists them. The `scenario:` filter words come from this table.
+var scenarioWords = []struct {
+	scenario model.Scenario
+	short    string
+}{
+	{model.ScenarioCustomerAccount, "customer"},
+	{model.ScenarioPartnerAccount, "partner"},
+	{model.ScenarioSelectPartner, "select"},
+	{model.ScenarioServicesEngagement, "services"},
+	{model.ScenarioUnknown, "unknown"},
+}
+
+// scenarioShort keeps the scenario column narrow ("unknown" for a scenario not in the table).
 func scenarioShort(sc model.Scenario) string {
-	switch sc {
-	case model.ScenarioServicesEngagement:
-		return "services"
-	case model.ScenarioCustomerAccount:
-		return "customer"
-	case model.ScenarioPartnerAccount:
-		return "partner"
-	case model.ScenarioSelectPartner:
-		return "select"
+	for _, w := range scenarioWords {
+		if w.scenario == sc {
+			return w.short
+		}
 	}
 	return "unknown"
 }
@@ -196,22 +214,23 @@ func scenarioShort(sc model.Scenario) string {
 // prepareEntry builds the row of one ticket for the current columns.
 func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time.Time) queueEntry {
 	req, org := q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID)
-	var kinds strings.Builder
-	for _, f := range ev.Findings {
-		kinds.WriteString(string(f.Kind))
-		kinds.WriteByte(' ')
-		kinds.WriteString(badges[f.Kind][0])
-		kinds.WriteByte(' ')
-	}
-	if ev.NeedsAsking() {
-		kinds.WriteString("ask ")
-	}
 	e := queueEntry{
 		id: t.ID, rank: model.QueueRank(ev), created: t.CreatedAt, flagged: len(ev.Findings) > 0,
-		kinds: kinds.String(), scenario: string(ev.Scenario),
+		scenario: string(ev.Scenario),
+	}
+	var kinds strings.Builder // the kinds' names and badges, for free-text words
+	for _, f := range ev.Findings {
+		if !slices.Contains(e.kinds, string(f.Kind)) {
+			e.kinds = append(e.kinds, string(f.Kind))
+		}
+		kinds.WriteString(string(f.Kind) + " " + badges[f.Kind][0] + " ")
+	}
+	if ev.NeedsAsking() {
+		e.kinds = append(e.kinds, kindAsk)
+		kinds.WriteString("ask ")
 	}
 	var hay strings.Builder
-	for _, s := range []string{"#" + itoa(t.ID), t.Subject, t.Status, req, org, string(ev.Scenario), ev.OrgEmail, e.kinds} {
+	for _, s := range []string{"#" + itoa(t.ID), t.Subject, t.Status, req, org, string(ev.Scenario), ev.OrgEmail, kinds.String()} {
 		hay.WriteString(s)
 		hay.WriteByte(' ')
 	}
