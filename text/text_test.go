@@ -86,7 +86,13 @@ func TestFitEmailKeepsDomain(t *testing.T) {
 		{"short@x.io", 18, "short@x.io"},
 		{"zoë.brandt.the.second@例え.jp", 14, "zoë…nd@例え.jp"},
 		{"user #361000000777 (not found)", 16, "#361000000777 (…"},
-		{"someone@a-very-long-domain-name.example.com", 12, "someon…e.com"},
+		{"someone@a-very-long-domain-name.example.com", 12, "…example.com"},
+		// Columns of 17-18 cells (the queue at 120 columns with the preview): the domain
+		// stays whole even when at most one character of the local part fits.
+		{"grace.liu@tailspintoys.com", 18, "…@tailspintoys.com"},
+		{"ben.carter@wingtipbank.com", 18, "b…@wingtipbank.com"},
+		{"aoife.byrne@lucernecloud.com", 18, "…@lucernecloud.com"},
+		{"aoife.byrne@lucernecloud.com", 12, "…necloud.com"},
 		{"x@y.z", 0, "…"},
 	} {
 		got := FitEmail(tc.in, tc.w)
