@@ -419,3 +419,16 @@ func TestKeyBurstIsSeveralKeys(t *testing.T) {
 	h.keys("enter")
 	h.waitFor(t, "#4004  ", "Org Email") // the fourth row: 4001, 4002, 4003, 4004
 }
+
+// While the filter line takes the keys, the footer offers only what works there: every
+// other key (f, q, ?, j) types into the filter.
+func TestFilterFooterListsOnlyFilterKeys(t *testing.T) {
+	h := start(t, 100, 30)
+	h.keys("/", "z")
+	h.waitFor(t, "enter done", "esc clear filter")
+	h.keys("enter")
+	v := h.view(t)
+	if !strings.Contains(v, "f fix") {
+		t.Errorf("after enter the queue's keys are back:\n%s", v)
+	}
+}

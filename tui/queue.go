@@ -423,12 +423,18 @@ func (q *queueScreen) CapturesKeys() bool { return q.filtering }
 // ShortHelp is the queue's help line.
 func (q *queueScreen) ShortHelp() []key.Binding {
 	k := q.s.keys
+	if q.filtering { // every other key types into the filter
+		return []key.Binding{k.InputDone, k.ClearFilter, k.Interrupt}
+	}
 	return []key.Binding{k.Down, k.NextFlagged, k.Open, k.Fix, askBinding(q.s, q.selected()), k.Filter, k.Help, k.Quit}
 }
 
 // FullHelp is the queue's `?` help.
 func (q *queueScreen) FullHelp() [][]key.Binding {
 	k := q.s.keys
+	if q.filtering {
+		return [][]key.Binding{q.ShortHelp()}
+	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp, k.Wheel},
 		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, askBinding(q.s, q.selected()), k.Browser, k.CopyURL, k.Undo, k.UndoPick},
