@@ -24,6 +24,7 @@ type Model struct {
 	s       *session
 	opts    Options
 	current screenID
+	fixFrom screenID // where the open fix was started, for esc
 	screens [numScreens]screen
 	queue   *queueScreen
 	detail  *detailScreen

@@ -432,3 +432,22 @@ func TestFilterFooterListsOnlyFilterKeys(t *testing.T) {
 		t.Errorf("after enter the queue's keys are back:\n%s", v)
 	}
 }
+
+// esc leaves the wizard for the screen the fix was started from: the queue, or the detail.
+func TestEscFromWizardReturnsWhereTheFixStarted(t *testing.T) {
+	h := start(t, 100, 30)
+	h.keys("f")
+	h.waitFor(t, "Fix #4001")
+	h.keys("esc")
+	h.waitFor(t, "fix abandoned: nothing was sent")
+	h.keys("enter") // on the queue, enter opens the detail; on the detail it would do nothing
+	h.waitFor(t, "#4001  ", "Org Email")
+	h.keys("f")
+	h.waitFor(t, "Fix #4001")
+	h.keys("esc")
+	h.keys("esc") // from the detail, esc goes back to the queue
+	v := h.view(t)
+	if !strings.Contains(v, "sorted findings first") {
+		t.Errorf("two esc after a fix started on the detail did not reach the queue:\n%s", v)
+	}
+}

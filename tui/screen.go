@@ -61,6 +61,9 @@ type (
 		id     int64
 		status string
 	}
+	// abandonFixMsg leaves the wizard without sending anything, back to the screen the fix
+	// was started from (the queue or the ticket's detail).
+	abandonFixMsg struct{ id int64 }
 	// startFixMsg opens the fix wizard for a ticket.
 	startFixMsg struct{ id int64 }
 	// resumeFixMsg goes back from the review to the wizard, every choice kept.
@@ -86,6 +89,13 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if msg.status != "" {
 			m.status = msg.status
 		}
+	case abandonFixMsg:
+		const said = "fix abandoned: nothing was sent"
+		if m.fixFrom == screenQueue {
+			m.current, m.status = screenQueue, said
+			return nil
+		}
+		return m.handle(showDetailMsg{id: msg.id, status: said})
 	case showDetailMsg:
 		m.detail.show(msg.id)
 		m.current = screenDetail
@@ -125,6 +135,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		}
 		if _, ok := m.s.tickets[msg.id]; ok && msg.id != 0 {
 			m.wizard.start(msg.id)
+			m.fixFrom = m.current
 			m.current, m.status = screenWizard, "" // no stale "fix cancelled" during the next fix
 			return m.lookupBeforeFix(msg.id)       // people.go: the plan waits for Zendesk's answer
 		}

@@ -230,7 +230,7 @@ func (w *wizardScreen) Update(msg tea.Msg) tea.Cmd {
 	case w.asking != "" && !key.Matches(km, back):
 		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
 	case key.Matches(km, back):
-		w.s.emit(showDetailMsg{id: w.ticketID, status: "fix abandoned: nothing was sent"})
+		w.s.emit(abandonFixMsg{id: w.ticketID})
 	case key.Matches(km, accept):
 		w.decide(true)
 	case key.Matches(km, skip):
