@@ -27,11 +27,23 @@ import (
 //
 // A Select-domain user who belongs to no Select org is not seen (Zendesk adds users to the
 // organization of their email domain, so this takes a deliberate move). Errors are this
-// package's typed errors; nothing is written.
+// package's typed errors; nothing is written. Config.LoadTimeout (--timeout) bounds the whole
+// audit, as it bounds a queue load.
 func (c *Client) Audit(ctx context.Context) (model.AuditResult, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	var res model.AuditResult
+	err := c.withLoadTimeout(ctx, func(ctx context.Context) error {
+		var err error
+		res, err = c.audit(ctx)
+		return err
+	})
+	return res, err
+}
+
+// audit is Audit without the time limit.
+func (c *Client) audit(ctx context.Context) (model.AuditResult, error) {
 	cfg := c.cfg.Rules
 	var res model.AuditResult
 	dir := model.NewDirectory()

@@ -48,6 +48,21 @@ func TestLoadTimeoutBoundsTheLoad(t *testing.T) {
 	}
 }
 
+// --timeout bounds the audit as it bounds a queue load: a hanging organization search ends
+// with an error that names the limit.
+func TestLoadTimeoutBoundsTheAudit(t *testing.T) {
+	s, c, _ := emu(t, zt.Demo(), func(cfg *Config) {
+		cfg.RequestTimeout = time.Hour
+		cfg.MaxWait = time.Hour
+		cfg.LoadTimeout = 300 * time.Millisecond
+	})
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/search/export", Delay: time.Hour, Times: -1})
+	_, err := c.Audit(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "--timeout") || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want one naming --timeout", err)
+	}
+}
+
 // A Retry-After beyond the wait budget gives up at once; one near 2^63 s neither overflows into
 // a 1 s retry nor waits.
 func TestHugeRetryAfterGivesUpAtOnce(t *testing.T) {

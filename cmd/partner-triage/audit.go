@@ -94,7 +94,7 @@ func runAudit(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	return exitOK
 }
 
-const auditUsage = "Usage: partner-triage audit [--config FILE] [--demo] [--format table|json] [--debug FILE]\n" +
+const auditUsage = "Usage: partner-triage audit [--config FILE] [--demo] [--format table|json] [--debug FILE] [--timeout D]\n" +
 	"Run 'partner-triage audit --help' for details.\n"
 
 const auditHelp = `NAME
@@ -103,7 +103,7 @@ const auditHelp = `NAME
 
 SYNOPSIS
     partner-triage audit [--config FILE] [--demo] [--format table|json]
-                         [--debug FILE]
+                         [--debug FILE] [--timeout D]
 
 DESCRIPTION
     The handbook says: "Never associate a customer to a Select Partner's
@@ -156,6 +156,10 @@ OPTIONS
     --debug FILE
         Append a log of requests, retries and decisions to FILE (never a
         credential).
+    --timeout D
+        Give up after D (e.g. 90s, 5m; default: no limit), for the audit
+        and for the queue load, and say so. Each request also has its own
+        deadline.
     -h, --help
         Show this help and exit.
 
