@@ -8,7 +8,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -99,14 +98,8 @@ func (c *Client) audit(ctx context.Context) (model.AuditResult, error) {
 		}
 	}
 	slices.Sort(selectUsers)
-	var mu sync.Mutex
-	err = parallel(ctx, len(selectUsers), func(ctx context.Context, i int) error {
-		ms, err := c.userMemberships(ctx, selectUsers[i])
-		mu.Lock()
-		members = append(members, ms...)
-		mu.Unlock()
-		return err
-	})
+	ms, err := c.usersMemberships(ctx, selectUsers)
+	members = append(members, ms...)
 	if err != nil {
 		return res, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -101,6 +102,21 @@ func (c *Client) userMemberships(ctx context.Context, userID int64) ([]model.Mem
 			}
 		}
 		return nil
+	})
+	return out, err
+}
+
+// usersMemberships lists the memberships of every user in ids (one cursor list each, in
+// parallel), in no particular order. The error is the first list's that failed.
+func (c *Client) usersMemberships(ctx context.Context, ids []int64) ([]model.Membership, error) {
+	var mu sync.Mutex
+	var out []model.Membership
+	err := parallel(ctx, len(ids), func(ctx context.Context, i int) error {
+		ms, err := c.userMemberships(ctx, ids[i])
+		mu.Lock()
+		out = append(out, ms...)
+		mu.Unlock()
+		return err
 	})
 	return out, err
 }

@@ -181,14 +181,7 @@ func (c *Client) LookupPeople(ctx context.Context, emails []string) (model.Queue
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
 
-	var memberships []model.Membership
-	err = parallel(ctx, len(ids), func(ctx context.Context, i int) error {
-		ms, err := c.userMemberships(ctx, ids[i])
-		mu.Lock()
-		memberships = append(memberships, ms...)
-		mu.Unlock()
-		return err
-	})
+	memberships, err := c.usersMemberships(ctx, ids)
 	if err != nil {
 		return model.QueuePage{}, err
 	}
