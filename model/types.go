@@ -101,6 +101,12 @@ type QueuePage struct {
 	// Loaded is how many queue tickets have been delivered so far (this page included);
 	// Total is the source's count when known, else -1.
 	Loaded, Total int
+	// Pending marks a page delivered as soon as it was listed, before the people,
+	// organizations and memberships that judge its tickets were looked up: its tickets (and
+	// the users and organizations the list sideloaded) are final, their verdicts are not
+	// known yet. The same tickets come again, resolved, in the next page without Pending.
+	// A console shows them as being checked; a report skips pending pages.
+	Pending bool
 }
 
 // RuleConfig is the part of the configuration the rules need. Every id and name comes
