@@ -24,7 +24,7 @@ type loader struct {
 	flights     map[lookupKey]*flight
 	memberships map[int64][]model.Membership // by user: every membership, for users looked up ('m')
 	owner       map[string]int64             // address → the user an exact look-up found, 0 for nobody ('e')
-	suggestDir  *model.Directory // see orgDirectory
+	suggestDir  *model.Directory             // see orgDirectory
 
 	// Filled by loadDirectory, delivered with the first page.
 	dirOrgs        []model.Organization
