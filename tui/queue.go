@@ -492,8 +492,12 @@ func (q *queueScreen) View() string {
 	case q.filter.Value() != "":
 		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
-		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s · %d with findings · %d to ask · sorted %s",
-			q.total, q.uncheckedNote(" · "), q.flagged, q.asking, q.order))
+		const counts = " · %d with findings · %d to ask · sorted %s"
+		if note := q.uncheckedNote(" · "); note != "" { // only while tickets have no verdict
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s"+counts, q.total, note, q.flagged, q.asking, q.order))
+		} else {
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets"+counts, q.total, q.flagged, q.asking, q.order))
+		}
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))
