@@ -493,10 +493,13 @@ func (q *queueScreen) View() string {
 		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
 		const counts = " · %d with findings · %d to ask · sorted %s"
-		if note := q.uncheckedNote(" · "); note != "" { // only while tickets have no verdict
-			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s"+counts, q.total, note, q.flagged, q.asking, q.order))
-		} else {
+		switch note := q.uncheckedNote(" · "); {
+		case note == "":
 			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets"+counts, q.total, q.flagged, q.asking, q.order))
+		case q.judged() == 0: // "0 with findings" would read as a verdict
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s · sorted %s", q.total, note, q.order))
+		default:
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s"+counts, q.total, note, q.flagged, q.asking, q.order))
 		}
 	}
 	var b strings.Builder
@@ -564,8 +567,14 @@ func (q *queueScreen) uncheckedNote(sep string) string {
 // counts is the queue's tally for the status bar: tickets, those with findings, and those
 // without a verdict yet (never counted as flagged or clean).
 func (q *queueScreen) counts() string {
+	if q.judged() == 0 && q.total > 0 { // "0 flagged" would read as a verdict
+		return fmt.Sprintf("%d tickets", q.total) + q.uncheckedNote(", ")
+	}
 	return fmt.Sprintf("%d tickets, %d flagged", q.total, q.flagged) + q.uncheckedNote(", ")
 }
+
+// judged is the number of queue tickets with a verdict.
+func (q *queueScreen) judged() int { return q.total - q.checking - q.stopped }
 
 // fitStyled pads or cuts a line that may carry styles (w is its width in cells) to n cells.
 func fitStyled(s string, w, n int) string {

@@ -127,9 +127,9 @@ func (s *session) stillChecking(id int64) string {
 	case !ok:
 		return ""
 	case c.stopped:
-		return fmt.Sprintf("#%d was not checked (the queue load stopped before its look-ups): r reloads the queue", id)
+		return fmt.Sprintf("#%d was not checked (the load stopped): r reloads the queue", id)
 	}
-	return fmt.Sprintf("#%d is still being checked (requester, organization and memberships): a moment", id)
+	return fmt.Sprintf("#%d is still being checked: wait for its findings", id)
 }
 
 // stopChecking marks every ticket still being checked as not checked (the load ended) and
