@@ -90,4 +90,3 @@ func TestNoPendingPageByDefault(t *testing.T) {
 		}
 	}
 }
-
