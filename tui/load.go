@@ -37,6 +37,9 @@ func (m *Model) startLoad() tea.Cmd {
 		// load brings them again.
 		m.queue.update(dropped)
 		m.queue.refresh()
+		if m.current == screenDetail {
+			m.detail.render()
+		}
 	}
 	m.refreshing = false // a refresh of the previous load is dropped when it answers
 	ctx, cancel := context.WithCancel(context.Background())
