@@ -3,11 +3,15 @@ package tui
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/muesli/termenv"
 
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/model"
@@ -191,6 +195,29 @@ func TestJudgedTicketArrivingPendingLosesItsVerdict(t *testing.T) {
 		}
 		if i > 0 && m.queue.entries[i-1].rank > rankChecking || i+1 < len(m.queue.entries) && m.queue.entries[i+1].rank < rankChecking {
 			t.Errorf("#%d being checked sorts at %d, not between the tickets to ask about and the clean ones", id, i)
+		}
+	}
+}
+
+// The "… checking" cell is drawn muted (grey) in colour and plain under NO_COLOR; the
+// selected row stays one plain line under the selection's reverse video.
+func TestCheckingCellStyle(t *testing.T) {
+	lipgloss.SetColorProfile(termenv.TrueColor)
+	defer lipgloss.SetColorProfile(termenv.Ascii)
+	for _, noColor := range []bool{false, true} {
+		m, _, pending := demoPages(t, 80, 24)
+		m.s.styles = DefaultStyles(noColor)
+		m.queue.invalidate()
+		m = step(m, pageMsg{load: m.load, page: pending})
+		var second string // a row not under the cursor
+		for _, l := range strings.Split(m.queue.View(), "\n") {
+			if strings.Contains(l, "4002") {
+				second = l
+			}
+		}
+		colour := regexp.MustCompile(`\x1b\[[0-9;]*3[0-8][;m]`).MatchString(second)
+		if noColor == colour || !strings.Contains(ansi.Strip(second), checkingBadge) {
+			t.Errorf("NO_COLOR=%v: row %q (colour %v)", noColor, second, colour)
 		}
 	}
 }
