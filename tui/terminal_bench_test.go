@@ -69,7 +69,7 @@ func benchTerminalKeystroke(b *testing.B, width, height int) {
 
 	list := newMinimalList(10000)
 	console := colourConsole(b, 10000, width, height)
-	consoleMarker := consoleMarkers(console)
+	consoleMarker := consoleMarkers(b, console)
 
 	progs := []*ptyProgram{
 		startOnPty(b, "minimal", list, width, height, list.marker),
@@ -150,19 +150,25 @@ func colourConsole(b *testing.B, n, width, height int) Model {
 }
 
 // consoleMarkers returns, for a cursor row, bytes that only a frame with that row selected
-// holds: the selected row's style followed by its ticket id.
-func consoleMarkers(m Model) func(cursor int) string {
+// holds: the selected row's style followed by its ticket id. They are worked out for rows
+// 0 to 100 (the rows the keys reach) before the program runs, which then owns the model.
+func consoleMarkers(b *testing.B, m Model) func(cursor int) string {
 	q := m.queue
-	return func(cursor int) string {
+	if len(q.visible) <= 100 {
+		b.Fatalf("%d rows, want over 100", len(q.visible))
+	}
+	markers := make([]string, 101)
+	for cursor := range markers {
 		row := q.visible[cursor]
 		full := q.selectedStyle.Render(row.line)
 		id := strconv.FormatInt(row.id, 10)
 		i := strings.Index(full, id)
 		if i < 0 || !strings.HasPrefix(full[i+len(id):], " ") {
-			panic(fmt.Sprintf("row %d does not show its id %s followed by a space: %q", cursor, id, full))
+			b.Fatalf("row %d does not show its id %s followed by a space: %q", cursor, id, full)
 		}
-		return full[:i+len(id)+1]
+		markers[cursor] = full[:i+len(id)+1]
 	}
+	return func(cursor int) string { return markers[cursor] }
 }
 
 // termConsole is the console as the program runs it, without Init's queue load: the
