@@ -240,6 +240,12 @@ func PrepareUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfi
 	if err != nil {
 		return PreparedUndo{}, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
 	}
+	return planEntry(ctx, c, rules, e, page)
+}
+
+// planEntry plans the revert of e against page, the ticket as just read from Zendesk; a
+// refusal is a *RefusedError.
+func planEntry(ctx context.Context, c Client, rules model.RuleConfig, e model.JournalEntry, page model.QueuePage) (PreparedUndo, error) {
 	current, _ := ticketIn(page, e.TicketID)
 	dir := model.NewDirectory()
 	dir.Merge(page)
@@ -249,6 +255,74 @@ func PrepareUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfi
 		return PreparedUndo{Entry: e, Page: &page}, &RefusedError{Err: err}
 	}
 	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
+}
+
+// CheckUndo says why an undo of e would be refused against page, the ticket as Zendesk has
+// it now (nil: it would be allowed), with the same reading as PrepareUndo, so a result
+// screen offers u only where u would work.
+func CheckUndo(ctx context.Context, c Client, rules model.RuleConfig, e model.JournalEntry, page model.QueuePage) error {
+	if !e.Revertible() {
+		return &RefusedError{Err: fmt.Errorf("undo: the change to ticket #%d changed nothing that can be reverted", e.TicketID)}
+	}
+	_, err := planEntry(ctx, c, rules, e, page)
+	return err
+}
+
+// PassedUndo is a change PrepareNewestUndo went past, and why its undo is refused.
+type PassedUndo struct {
+	Entry  model.JournalEntry
+	Reason string
+}
+
+// newestUndoTries bounds how many refused changes PrepareNewestUndo reads before it gives up
+// (each costs a ticket read); the journal list (U) reaches the rest.
+const newestUndoTries = 10
+
+// PrepareNewestUndo plans the revert of the newest change that an undo can revert now, for
+// a console that shows the revert before sending it: a change whose undo is refused (the
+// handbook's rule keeps everything it did, or the ticket moved on since) does not block the
+// ones before it. passed lists the newer changes it went past, newest first, with why. When
+// none can be undone the error is a *RefusedError naming the newest change's reason.
+func PrepareNewestUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfig) (p PreparedUndo, passed []PassedUndo, err error) {
+	entries, err := Entries(j)
+	if err != nil {
+		return PreparedUndo{}, nil, err
+	}
+	var firstRefusal error
+	for _, e := range entries {
+		if !e.Revertible() {
+			continue
+		}
+		if len(passed) == newestUndoTries {
+			return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d newest changes that touched a ticket can be undone; the newest: %w — press U to pick an older one from the journal", len(passed), firstRefusal)}
+		}
+		page, err := c.ReloadTicket(ctx, e.TicketID)
+		if err != nil {
+			return PreparedUndo{}, passed, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
+		}
+		p, err := planEntry(ctx, c, rules, e, page)
+		var refused *RefusedError
+		switch {
+		case errors.As(err, &refused):
+			if firstRefusal == nil {
+				firstRefusal = err
+			}
+			passed = append(passed, PassedUndo{Entry: e, Reason: err.Error()})
+			continue
+		case err != nil:
+			return PreparedUndo{}, passed, err
+		}
+		return p, passed, nil
+	}
+	switch {
+	case firstRefusal != nil && len(passed) == 1:
+		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("no change in the journal can be undone: %w", firstRefusal)}
+	case firstRefusal != nil:
+		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d changes in the journal that touched a ticket can be undone; the newest: %w", len(passed), firstRefusal)}
+	}
+	// Nothing revertible at all: PrepareUndo says why, in its words.
+	p, err = PrepareUndo(ctx, c, j, rules, 0)
+	return p, nil, err
 }
 
 // nameMissing reads the people and organizations the entry names that the reload did not

@@ -1,0 +1,47 @@
+package tui_test
+
+import (
+	"strings"
+	"testing"
+)
+
+// A fix whose undo the handbook's rule always refuses (a Select ticket moved from the
+// customer organization to the Select partner's: setting it back would tie them again)
+// is not offered u on its result, which says why instead.
+func TestResultOffersNoUndoTheRuleRefuses(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.waitFor(t, "Review #4019")
+	h.keys("y")
+	h.waitFor(t, "Submitted", "Nothing to undo", "would put Select partner")
+	h.keys("u")
+	h.waitFor(t, "nothing to undo: Organization stays")
+	v := h.view(t)
+	if strings.Contains(v, "u undo it") {
+		t.Errorf("the result offers an undo the rule refuses:\n%s", v)
+	}
+}
+
+// u on the queue goes past a change whose undo is refused to the newest one it can revert,
+// and says which newer change it went past and why.
+func TestUndoGoesPastRefusedChange(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4004)
+	h.keys("enter")
+	h.submit(t, 4004, "Submitted")
+	h.keys("esc", "esc") // the result, the filter
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.submit(t, 4019, "Submitted")
+	h.keys("esc", "u")
+	h.waitFor(t, "Undo change", "Not the newest change", "(ticket #4019)")
+	h.keys("y")
+	h.waitFor(t, "Reverted")
+	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {
+		t.Errorf("u did not revert the fix of 4004: organization %d", got.OrganizationID)
+	}
+	h.keys("esc", "u")
+	h.waitFor(t, "Undo refused", "no change in the journal can be undone")
+	h.view(t)
+}
