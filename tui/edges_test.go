@@ -45,3 +45,35 @@ func TestUndoGoesPastRefusedChange(t *testing.T) {
 	h.waitFor(t, "Undo refused", "no change in the journal can be undone")
 	h.view(t)
 }
+
+// statusBar is the frame's status bar (the line above the help line).
+func statusBar(frame string) string {
+	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
+	if len(lines) < 2 {
+		return ""
+	}
+	return lines[len(lines)-2]
+}
+
+// An undo refusal, once read and followed by newer actions (marking a ticket, the journal
+// list), never comes back to the status bar, where it hid "1 marked" at 80×24; ! still
+// shows it.
+func TestOldErrorDoesNotComeBack(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.submit(t, 4019, "Submitted")
+	h.keys("esc", "esc", "u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc", "x")
+	h.waitFor(t, "1 marked")
+	h.keys("U")
+	h.waitFor(t, "Journal — pick a change to undo")
+	h.keys("esc", "!")
+	h.waitFor(t, "Earlier error", "no change in the journal can be undone")
+	h.keys("esc")
+	v := h.view(t)
+	if bar := statusBar(v); strings.Contains(bar, "error") || !strings.Contains(bar, "1 marked") {
+		t.Errorf("status bar after marking and the journal = %q, want 1 marked and no old error", bar)
+	}
+}

@@ -199,7 +199,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		}
 	case copiedMsg:
 		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+			m.setErr(fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url))
 		} else {
 			m.status = "copied " + msg.url
 		}
