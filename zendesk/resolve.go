@@ -5,19 +5,52 @@ package zendesk
 
 import (
 	"context"
-	"sync"
 
 	"github.com/partner-triage/partner-triage/model"
 )
 
-// pagePlan is what one page must look up.
+// pagePlan is what one page must look up, and the look-ups it waits for.
 type pagePlan struct {
 	raw      rawPage
 	tickets  []model.Ticket // queue tickets only
 	needUser []int64        // users the tickets reference
-	fetchU   []int64        // … of which this page fetches
-	fetchO   []int64        // organizations this page fetches
+	rounds   [3]lookups     // 0: users and organizations by id; 1: default orgs, memberships, addresses; 2: their orgs
+	members  []int64        // users whose memberships the page delivers
+	emails   []string       // addresses whose owner the page delivers
 }
+
+// lookups is one round of a page's look-ups: those it makes and those of other pages it
+// waits for. A look-up is made once per load, by the first page that needs it (want).
+type lookups struct {
+	users, orgs, members []int64
+	emails               []string
+	// The flights the page makes, in the order of users, orgs, members and emails.
+	userF, orgF, memberF, emailF []*flight
+	waits                        []*flight // other pages' look-ups, still in flight when taken
+}
+
+// add records that the page needs k: made here or awaited (another page's, still in flight).
+// l.mu held.
+func (r *lookups) add(l *loader, k lookupKey) {
+	f, mine := l.want(k)
+	switch {
+	case !mine:
+		if !f.landed {
+			r.waits = append(r.waits, f)
+		}
+	case k.kind == 'u':
+		r.users, r.userF = append(r.users, k.id), append(r.userF, f)
+	case k.kind == 'o':
+		r.orgs, r.orgF = append(r.orgs, k.id), append(r.orgF, f)
+	case k.kind == 'm':
+		r.members, r.memberF = append(r.members, k.id), append(r.memberF, f)
+	case k.kind == 'e':
+		r.emails, r.emailF = append(r.emails, k.s), append(r.emailF, f)
+	}
+}
+
+// mine is every flight the round makes.
+func (r *lookups) mine() [][]*flight { return [][]*flight{r.userF, r.orgF, r.memberF, r.emailF} }
 
 // ticketPeople are the users a ticket references that the rules read.
 func ticketPeople(t model.Ticket) []int64 {
@@ -28,15 +61,21 @@ func ticketPeople(t model.Ticket) []int64 {
 	return ids
 }
 
-// plan runs in page order: it records the page's sideloads and claims its look-ups.
-func (l *loader) plan(raw rawPage) *pagePlan {
-	p := &pagePlan{raw: raw}
-	rules := l.c.cfg.Rules
+// queueTickets keeps the page's queue tickets (model.InQueue).
+func (l *loader) queueTickets(raw rawPage) []model.Ticket {
+	var out []model.Ticket
 	for _, t := range raw.tickets {
-		if model.InQueue(rules, t) {
-			p.tickets = append(p.tickets, t)
+		if model.InQueue(l.c.cfg.Rules, t) {
+			out = append(out, t)
 		}
 	}
+	return out
+}
+
+// plan runs in page order: it records the page's sideloads and takes its first round of
+// look-ups (users and organizations the sideloads lacked).
+func (l *loader) plan(raw rawPage) *pagePlan {
+	p := &pagePlan{raw: raw, tickets: l.queueTickets(raw)}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, u := range raw.users {
@@ -49,6 +88,7 @@ func (l *loader) plan(raw rawPage) *pagePlan {
 	}
 	seen := map[int64]bool{}
 	seenOrg := map[int64]bool{}
+	r := &p.rounds[0]
 	for _, t := range p.tickets {
 		for _, id := range ticketPeople(t) {
 			if id == 0 || seen[id] {
@@ -56,18 +96,99 @@ func (l *loader) plan(raw rawPage) *pagePlan {
 			}
 			seen[id] = true
 			p.needUser = append(p.needUser, id)
-			if _, ok := l.users[id]; !ok && claim(l.userClaim, id, raw.index) {
-				p.fetchU = append(p.fetchU, id)
+			if _, ok := l.users[id]; !ok {
+				r.add(l, lookupKey{kind: 'u', id: id})
 			}
 		}
 		if id := t.OrganizationID; id != 0 && !seenOrg[id] {
 			seenOrg[id] = true
-			if _, ok := l.orgs[id]; !ok && claim(l.orgClaim, id, raw.index) {
-				p.fetchO = append(p.fetchO, id)
+			if _, ok := l.orgs[id]; !ok {
+				r.add(l, lookupKey{kind: 'o', id: id})
 			}
 		}
 	}
 	return p
+}
+
+// planSecond takes the second round: default organizations of the page's users not yet
+// known, the memberships of Select-domain requesters and submitters (a Select user's
+// membership in a customer org is visible only from the user's side), and the owners of
+// Organization Email addresses naming no known user. l.mu held.
+func (l *loader) planSecond(p *pagePlan) {
+	r := &p.rounds[1]
+	for _, id := range p.needUser {
+		if u, ok := l.users[id]; ok && u.OrganizationID != 0 {
+			if _, ok := l.orgs[u.OrganizationID]; !ok {
+				r.add(l, lookupKey{kind: 'o', id: u.OrganizationID})
+			}
+		}
+	}
+	seen := map[int64]bool{}
+	for _, t := range p.tickets {
+		for _, id := range [2]int64{t.RequesterID, t.SubmitterID} {
+			if u, ok := l.users[id]; ok && !seen[id] && l.selectDomains[model.Domain(u.Email)] {
+				seen[id] = true
+				p.members = append(p.members, id)
+				r.add(l, lookupKey{kind: 'm', id: id})
+			}
+		}
+	}
+	f := l.c.cfg.Rules.OrgEmailField
+	if f == 0 {
+		return
+	}
+	seenE := map[string]bool{}
+	wantOwner := func(e string) {
+		if seenE[e] {
+			return
+		}
+		seenE[e] = true
+		p.emails = append(p.emails, e)
+		if _, ok := l.byEmail[e]; !ok {
+			r.add(l, lookupKey{kind: 'e', s: e})
+		}
+	}
+	for _, t := range p.tickets {
+		e := model.NormalizeEmail(t.Field(f))
+		if e == "" || l.partnerDomain[model.Domain(e)] {
+			continue // the rules only resolve org(E) for customer addresses
+		}
+		wantOwner(e)
+		// A suggestion tie is broken by which candidate address is an existing user: one
+		// look-up per candidate, only for the few addresses on no customer domain.
+		for _, cand := range model.SuggestionTies(l.c.cfg.Rules, e, l.orgDirectory()) {
+			wantOwner(cand)
+		}
+	}
+}
+
+// planThird takes the organizations the found people and memberships point at, when the
+// listing missed them (created during the load): rarely any. l.mu held.
+func (l *loader) planThird(p *pagePlan) {
+	r := &p.rounds[2]
+	want := func(oid int64) {
+		if _, ok := l.orgs[oid]; oid != 0 && !ok {
+			r.add(l, lookupKey{kind: 'o', id: oid})
+		}
+	}
+	for _, e := range p.emails {
+		if u, ok := l.users[l.ownerOf(e)]; ok {
+			want(u.OrganizationID)
+		}
+	}
+	for _, id := range p.members {
+		for _, m := range l.memberships[id] {
+			want(m.OrganizationID)
+		}
+	}
+}
+
+// ownerOf is the user who owns address e as far as the load knows (0: nobody). l.mu held.
+func (l *loader) ownerOf(e string) int64 {
+	if id := l.owner[e]; id != 0 {
+		return id
+	}
+	return l.byEmail[e]
 }
 
 // resolvedPage is a page with everything it needs.
@@ -80,159 +201,116 @@ type resolvedPage struct {
 	total       int
 }
 
-// resolve fetches what the plan claimed: missing users and orgs (show_many), then the
-// memberships of Select-domain users and the users named by Organization Email values.
-func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error) {
-	c := l.c
-	idx := p.raw.index
-	out := &resolvedPage{index: idx, tickets: p.tickets, total: p.raw.total}
-	var mu sync.Mutex
-	var fetchedUsers []model.User
-	var fetchedOrgs []model.Organization
-
-	userBatches := batches(p.fetchU, pageSize)
-	orgBatches := batches(p.fetchO, pageSize)
-	err := parallel(ctx, len(userBatches)+len(orgBatches), func(ctx context.Context, i int) error {
-		if i < len(userBatches) {
-			us, err := c.showManyUsers(ctx, userBatches[i])
-			mu.Lock()
-			fetchedUsers = append(fetchedUsers, us...)
-			mu.Unlock()
-			return err
+// resolve makes the page's look-ups in three rounds (each round's in parallel, and after
+// the other pages' look-ups it needs have landed), then gathers what the page delivers.
+func (l *loader) resolve(ctx context.Context, p *pagePlan) (out *resolvedPage, err error) {
+	defer func() {
+		// Look-ups this page took but never made (it failed or was cancelled) fail for the
+		// pages awaiting them too, so none waits forever.
+		if err == nil {
+			return
 		}
-		os, err := c.showManyOrgs(ctx, orgBatches[i-len(userBatches)])
-		mu.Lock()
-		fetchedOrgs = append(fetchedOrgs, os...)
-		mu.Unlock()
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Second round: default orgs of fetched users not yet known, Select-domain users'
-	// memberships, and Organization Email addresses naming no known user.
-	l.mu.Lock()
-	for _, u := range fetchedUsers {
-		l.knowUser(u)
-	}
-	for _, o := range fetchedOrgs {
-		l.orgs[o.ID] = o
-	}
-	var moreOrgs, memberOf []int64
-	var lookups []string
-	for _, id := range p.needUser {
-		u, ok := l.users[id]
-		if !ok {
-			continue
-		}
-		if oid := u.OrganizationID; oid != 0 {
-			if _, ok := l.orgs[oid]; !ok && claim(l.orgClaim, oid, idx) {
-				moreOrgs = append(moreOrgs, oid)
-			}
-		}
-	}
-	// A Select user's membership in a customer org is visible only from the user's side;
-	// the rules ask about requesters and submitters.
-	for _, t := range p.tickets {
-		for _, id := range [2]int64{t.RequesterID, t.SubmitterID} {
-			if u, ok := l.users[id]; ok && l.selectDomains[model.Domain(u.Email)] && claim(l.memberClaim, id, idx) {
-				memberOf = append(memberOf, id)
-			}
-		}
-	}
-	if f := c.cfg.Rules.OrgEmailField; f != 0 {
-		for _, t := range p.tickets {
-			e := model.NormalizeEmail(t.Field(f))
-			if e == "" || l.partnerDomain[model.Domain(e)] {
-				continue // the rules only resolve org(E) for customer addresses
-			}
-			if _, ok := l.byEmail[e]; !ok && claim(l.emailClaim, e, idx) {
-				lookups = append(lookups, e)
-			}
-			// A suggestion tie is broken by which candidate address is an existing user: one
-			// look-up per candidate, only for the few addresses on no customer domain.
-			for _, cand := range model.SuggestionTies(c.cfg.Rules, e, l.orgDirectory()) {
-				if _, ok := l.byEmail[cand]; !ok && claim(l.emailClaim, cand, idx) {
-					lookups = append(lookups, cand)
+		l.mu.Lock()
+		for i := range p.rounds {
+			for _, fs := range p.rounds[i].mine() {
+				for _, f := range fs {
+					l.land(f, err)
 				}
 			}
 		}
-	}
-	l.mu.Unlock()
-
-	var found []model.User
-	orgBatches = batches(moreOrgs, pageSize)
-	n1, n2 := len(orgBatches), len(memberOf)
-	err = parallel(ctx, n1+n2+len(lookups), func(ctx context.Context, i int) error {
-		switch {
-		case i < n1:
-			os, err := c.showManyOrgs(ctx, orgBatches[i])
-			mu.Lock()
-			fetchedOrgs = append(fetchedOrgs, os...)
-			mu.Unlock()
-			return err
-		case i < n1+n2:
-			ms, err := c.userMemberships(ctx, memberOf[i-n1])
-			mu.Lock()
-			out.memberships = append(out.memberships, ms...)
-			mu.Unlock()
-			return err
-		default:
-			u, ok, err := c.findUserForLoad(ctx, lookups[i-n1-n2])
-			if ok {
-				mu.Lock()
-				found = append(found, u)
-				mu.Unlock()
-			}
-			return err
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-
-	// Organizations the new people and memberships point at, when the listing missed them
-	// (created during the load): one more show_many, rarely needed.
-	l.mu.Lock()
-	for _, o := range fetchedOrgs {
-		l.orgs[o.ID] = o
-	}
-	for _, u := range found {
-		l.knowUser(u)
-	}
-	var lastOrgs []int64
-	addOrg := func(oid int64) {
-		if oid == 0 {
-			return
-		}
-		if _, ok := l.orgs[oid]; !ok && claim(l.orgClaim, oid, idx) {
-			lastOrgs = append(lastOrgs, oid)
-		}
-	}
-	for _, u := range found {
-		addOrg(u.OrganizationID)
-	}
-	for _, m := range out.memberships {
-		addOrg(m.OrganizationID)
-	}
-	l.mu.Unlock()
-	if len(lastOrgs) > 0 {
-		for _, b := range batches(lastOrgs, pageSize) {
-			os, err := c.showManyOrgs(ctx, b)
-			if err != nil {
-				return nil, err
-			}
-			fetchedOrgs = append(fetchedOrgs, os...)
-		}
-		l.mu.Lock()
-		for _, o := range fetchedOrgs {
-			l.orgs[o.ID] = o
-		}
 		l.mu.Unlock()
+	}()
+	for i := range p.rounds {
+		switch i {
+		case 1:
+			l.mu.Lock()
+			l.planSecond(p)
+			l.mu.Unlock()
+		case 2:
+			l.mu.Lock()
+			l.planThird(p)
+			l.mu.Unlock()
+		}
+		if err := l.lookUp(ctx, &p.rounds[i]); err != nil {
+			return nil, err
+		}
+		if err := await(ctx, p.rounds[i].waits); err != nil {
+			return nil, err
+		}
 	}
+	return l.gather(p), nil
+}
 
-	// The page's people and organizations, as known now.
+// lookUp makes one round's look-ups in parallel: show_many batches of ≤100 users and
+// organizations, one membership list per user, one exact search per address. Each lands
+// its flights once its answer is stored.
+func (l *loader) lookUp(ctx context.Context, r *lookups) error {
+	c := l.c
+	var jobs []func(context.Context) error
+	for i, b := range batches(r.users, pageSize) {
+		fs := r.userF[i*pageSize : i*pageSize+len(b)]
+		jobs = append(jobs, func(ctx context.Context) error {
+			us, err := c.showManyUsers(ctx, b)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			for _, u := range us {
+				l.knowUser(u)
+			}
+			for _, f := range fs {
+				l.land(f, err)
+			}
+			return err
+		})
+	}
+	for i, b := range batches(r.orgs, pageSize) {
+		fs := r.orgF[i*pageSize : i*pageSize+len(b)]
+		jobs = append(jobs, func(ctx context.Context) error {
+			os, err := c.showManyOrgs(ctx, b)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			for _, o := range os {
+				l.orgs[o.ID] = o
+			}
+			for _, f := range fs {
+				l.land(f, err)
+			}
+			return err
+		})
+	}
+	for i, id := range r.members {
+		f := r.memberF[i]
+		jobs = append(jobs, func(ctx context.Context) error {
+			ms, err := c.userMemberships(ctx, id)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if err == nil {
+				l.memberships[id] = ms
+			}
+			l.land(f, err)
+			return err
+		})
+	}
+	for i, e := range r.emails {
+		f := r.emailF[i]
+		jobs = append(jobs, func(ctx context.Context) error {
+			u, ok, err := c.findUserForLoad(ctx, e)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			if ok {
+				l.knowUser(u) // with the identities the look-up found
+				l.owner[e] = u.ID
+			}
+			l.land(f, err)
+			return err
+		})
+	}
+	return parallel(ctx, len(jobs), func(ctx context.Context, i int) error { return jobs[i](ctx) })
+}
+
+// gather is the page's tickets with the people, organizations and memberships that judge
+// them, as known now (every look-up it needed has landed).
+func (l *loader) gather(p *pagePlan) *resolvedPage {
+	out := &resolvedPage{index: p.raw.index, tickets: p.tickets, total: p.raw.total}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, id := range p.needUser {
@@ -240,7 +318,14 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 			out.users = append(out.users, u)
 		}
 	}
-	out.users = append(out.users, found...)
+	for _, e := range p.emails {
+		if u, ok := l.users[l.ownerOf(e)]; ok {
+			out.users = append(out.users, u)
+		}
+	}
+	for _, id := range p.members {
+		out.memberships = append(out.memberships, l.memberships[id]...)
+	}
 	orgSeen := map[int64]bool{}
 	addPageOrg := func(id int64) {
 		if id == 0 || orgSeen[id] {
@@ -260,7 +345,7 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (*resolvedPage, error
 	for _, m := range out.memberships {
 		addPageOrg(m.OrganizationID)
 	}
-	return out, nil
+	return out
 }
 
 // deliver builds the QueuePage, leaving out what earlier pages delivered.
