@@ -1,6 +1,7 @@
 package tui_test
 
 import (
+	"github.com/partner-triage/partner-triage/model"
 	"strings"
 	"testing"
 )
@@ -76,4 +77,18 @@ func TestOldErrorDoesNotComeBack(t *testing.T) {
 	if bar := statusBar(v); strings.Contains(bar, "error") || !strings.Contains(bar, "1 marked") {
 		t.Errorf("status bar after marking and the journal = %q, want 1 marked and no old error", bar)
 	}
+}
+
+// enter on a journal entry with nothing to undo says why on the status line.
+func TestJournalEnterOnNothingToUndoSaysWhy(t *testing.T) {
+	h := start(t, 120, 30)
+	if err := h.journal.Append(model.JournalEntry{Time: fixedNow, TicketID: 4016,
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+		t.Fatal(err)
+	}
+	h.keys("U")
+	h.waitFor(t, "pick a change to undo", "ticket #4016")
+	h.keys("enter")
+	h.waitFor(t, "only removed a membership")
+	h.view(t)
 }

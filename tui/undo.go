@@ -151,6 +151,13 @@ func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Open) && len(js.entries) > 0:
 		e := js.entries[js.cursor]
 		if !e.Revertible() {
+			// Say why, in the rule's words (model.PlanUndo refuses before reading the ticket).
+			_, err := model.PlanUndo(js.s.rules, e, model.Ticket{ID: e.TicketID}, nil)
+			say := fmt.Sprintf("change %d: nothing to undo", e.ID)
+			if err != nil {
+				say = fmt.Sprintf("change %d: %s", e.ID, strings.TrimPrefix(err.Error(), "undo: "))
+			}
+			js.s.emit(statusMsg{text: say})
 			return nil
 		}
 		return prepareUndoCmd(js.s.client, js.s.journal, js.s.rules, e.ID)
