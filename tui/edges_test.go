@@ -1,9 +1,10 @@
 package tui_test
 
 import (
-	"github.com/partner-triage/partner-triage/model"
 	"strings"
 	"testing"
+
+	"github.com/partner-triage/partner-triage/model"
 )
 
 // A fix whose undo the handbook's rule always refuses (a Select ticket moved from the
