@@ -130,6 +130,7 @@ type bulkRow struct {
 	diff     []model.DiffLine
 	item     apply.BatchItem
 	refused  string // why it cannot be submitted ("" when it can)
+	nothing  bool   // the ticket needs nothing (refused says "nothing to change"): not a kind of change
 	manual   []string
 	warnings []string
 	included bool
@@ -230,7 +231,8 @@ func (b *bulkScreen) keys() (toggle, all, submit, stop key.Binding) {
 	return b.bk.toggle, b.bk.all, b.bk.submit, b.bk.stop
 }
 
-// ShortHelp is the bulk screen's help line.
+// ShortHelp is the bulk screen's help line, in the order the agent uses the keys: what
+// comes next first (submit on the review, u on a result that can be undone).
 func (b *bulkScreen) ShortHelp() []key.Binding {
 	k := b.s.keys
 	toggle, all, submit, stop := b.keys()
@@ -239,21 +241,35 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 		return []key.Binding{stop}
 	case bulkDone:
 		if !b.canUndo || b.undone {
-			return []key.Binding{k.Down, k.Back, k.Quit} // nothing here for u to undo
+			return []key.Binding{k.Back, k.Down, k.Quit} // nothing here for u to undo
 		}
-		return []key.Binding{k.Down, k.Undo, k.Back, k.Quit}
+		return []key.Binding{k.Back, k.Undo, k.Down, k.Quit}
 	case bulkUndoConfirm:
 		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "undo the batch")), b.page.PageDown, b.bk.keep}
 	}
-	return []key.Binding{k.Down, toggle, all, submit, k.Back}
+	return []key.Binding{submit, toggle, all, k.Down, k.Back}
 }
 
-// FullHelp is the bulk screen's `?` help.
+// FullHelp is the bulk screen's `?` help: the keys of the phase on screen, the next step
+// first, then moving and paging.
 func (b *bulkScreen) FullHelp() [][]key.Binding {
 	k := b.s.keys
 	toggle, all, submit, stop := b.keys()
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {b.page.PageDown, b.page.PageUp, b.page.HalfPageDown, b.page.HalfPageUp},
-		{toggle, all, submit}, {stop, k.Undo, k.Back, k.Quit}}
+	move := []key.Binding{k.Up, k.Down, k.Top, k.Bottom}
+	pages := []key.Binding{b.page.PageDown, b.page.PageUp, b.page.HalfPageDown, b.page.HalfPageUp}
+	switch b.phase {
+	case bulkRunning:
+		return [][]key.Binding{{stop}}
+	case bulkDone:
+		first := []key.Binding{k.Back}
+		if b.canUndo && !b.undone {
+			first = append(first, k.Undo)
+		}
+		return [][]key.Binding{append(first, k.Quit), move, pages}
+	case bulkUndoConfirm:
+		return [][]key.Binding{b.ShortHelp(), {b.page.PageUp}}
+	}
+	return [][]key.Binding{{submit, toggle, all, k.Back}, move, pages}
 }
 
 // startBulk plans every marked ticket (model.PlanBulk, grouped by shape) for review.
@@ -280,7 +296,7 @@ func (b *bulkScreen) startBulk(ids []int64) {
 			case bp.Plan.Refused != "":
 				row.refused = bp.Plan.Refused
 			case upd.IsEmpty() && len(rms) == 0:
-				row.refused = "nothing to change"
+				row.refused, row.nothing = "nothing to change", true
 				if len(bp.Plan.Manual) > 0 {
 					row.refused += ": " + bp.Plan.Manual[0]
 				}
@@ -984,21 +1000,38 @@ func statusStyle(st Styles, s apply.BatchStatus) lipgloss.Style {
 	return st.Error
 }
 
+// reviewTitle sums the review up: what is included, how many kinds of change, and apart
+// from them the tickets that need nothing and the ones refused (neither is a change).
+func (b *bulkScreen) reviewTitle() string {
+	kinds := map[string]bool{}
+	nothing, refused := 0, 0
+	for _, r := range b.rows {
+		switch {
+		case r.nothing:
+			nothing++
+		case r.refused != "":
+			refused++
+		default:
+			kinds[r.group] = true
+		}
+	}
+	t := fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), len(kinds), plural(len(kinds), "kind", "kinds"))
+	if nothing > 0 {
+		t += fmt.Sprintf(" · %d %s nothing", nothing, plural(nothing, "ticket needs", "tickets need"))
+	}
+	if refused > 0 {
+		t += fmt.Sprintf(" · %d refused", refused)
+	}
+	return t
+}
+
 // View draws the title, the rows and, while running, the progress bar.
 func (b *bulkScreen) View() string {
 	st := b.s.styles
 	var title string
 	switch b.phase {
 	case bulkReview:
-		groups := 0
-		seen := ""
-		for _, r := range b.rows {
-			if r.group != seen {
-				groups++
-				seen = r.group
-			}
-		}
-		title = fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), groups, plural(groups, "kind", "kinds"))
+		title = b.reviewTitle()
 	case bulkRunning:
 		verb := "Submitting"
 		if b.undoing {

@@ -93,3 +93,40 @@ func TestJournalEnterOnNothingToUndoSaysWhy(t *testing.T) {
 	h.waitFor(t, "only removed a membership")
 	h.view(t)
 }
+
+// The bulk review's footer starts with the key the agent presses next (submit), `?` lists
+// no key of another phase (stop, u), and a ticket that needs nothing is counted apart from
+// the kinds of change.
+func TestBulkReviewSubmitFirstAndNothingApart(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("x", "j", "x", "G", "x", "F") // 4001, 4002 and the clean 4036
+	h.waitFor(t, "Review bulk fix: 2 of 3 included · 2 kinds of change · 1 ticket needs nothing")
+	h.keys("?")
+	h.waitFor(t, "Keys")
+	h.keys("esc")
+	frame := h.view(t)
+	lines := strings.Split(strings.TrimRight(frame, "\n"), "\n")
+	if footer := strings.TrimSpace(lines[len(lines)-1]); !strings.HasPrefix(footer, "y submit") {
+		t.Errorf("footer = %q, want the submit key first", footer)
+	}
+}
+
+// `?` on the bulk review lists the review's keys, submit first, and not the keys of a
+// running batch (stop) or of its result (u).
+func TestBulkReviewHelpListsOnlyReviewKeys(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("x", "j", "x", "F")
+	h.waitFor(t, "Review bulk fix: 2 of 2 included")
+	h.keys("?")
+	h.waitFor(t, "Keys")
+	help := h.view(t)
+	sub, leave := strings.Index(help, "submit"), strings.Index(help, "leave out")
+	if sub < 0 || leave < 0 || sub > leave {
+		t.Errorf("help does not list submit before leave out:\n%s", help)
+	}
+	for _, other := range []string{"stop after this ticket", "undo"} {
+		if strings.Contains(help, other) {
+			t.Errorf("help on the review lists %q, a key of another phase:\n%s", other, help)
+		}
+	}
+}
