@@ -69,7 +69,8 @@ type Outcome struct {
 // applied can be undone. A 409 whose reload shows the ticket unchanged (Zendesk's transient
 // "Database collision") is sent once more.
 func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
-	removals []model.MembershipRemoval, before model.Ticket, now time.Time) Outcome {
+	removals []model.MembershipRemoval, before model.Ticket, now time.Time, opts ...Option) Outcome {
+	o := options(opts)
 	res := Outcome{TicketID: upd.TicketID}
 	intent := journalEntry(before, upd, removals, model.Ticket{}, now)
 	if j != nil {
@@ -96,7 +97,7 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	}
 	var after model.Ticket
 	if res.Err == nil && !upd.IsEmpty() {
-		after = res.update(ctx, c, upd, before, "ticket update")
+		after = res.update(ctx, c, upd, before, "ticket update", o.fieldName)
 	}
 	if j != nil {
 		var err error
@@ -129,6 +130,27 @@ type PreparedUndo struct {
 	Plan  model.UndoPlan
 	// Page is the ticket as Zendesk has it now (also when the undo is refused).
 	Page *model.QueuePage
+	// rules name the custom fields in what Undo reports (set by PrepareUndo).
+	rules *model.RuleConfig
+}
+
+// Option changes how Submit and RunBatch report what they did.
+type Option func(*settings)
+
+type settings struct{ fieldName func(id int64) string }
+
+// FieldNames names custom fields in the outcome's words as the configuration does
+// ("Organization Email (partners)"), never by bare id.
+func FieldNames(rules model.RuleConfig) Option {
+	return func(s *settings) { s.fieldName = func(id int64) string { return model.FieldName(rules, id) } }
+}
+
+func options(opts []Option) settings {
+	s := settings{fieldName: func(id int64) string { return model.FieldName(model.RuleConfig{}, id) }}
+	for _, o := range opts {
+		o(&s)
+	}
+	return s
 }
 
 // ErrNothingToUndo: the journal holds no change left that an undo could revert.
@@ -252,9 +274,9 @@ func planEntry(ctx context.Context, c Client, rules model.RuleConfig, e model.Jo
 	nameMissing(ctx, c, dir, e)
 	plan, err := model.PlanUndo(rules, e, current, dir)
 	if err != nil {
-		return PreparedUndo{Entry: e, Page: &page}, &RefusedError{Err: err}
+		return PreparedUndo{Entry: e, Page: &page, rules: &rules}, &RefusedError{Err: err}
 	}
-	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
+	return PreparedUndo{Entry: e, Plan: plan, Page: &page, rules: &rules}, nil
 }
 
 // CheckUndo says why an undo of e would be refused against page, the ticket as Zendesk has
@@ -392,7 +414,11 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 		if p.Page != nil {
 			current, _ = ticketIn(*p.Page, p.Entry.TicketID)
 		}
-		res.update(ctx, c, p.Plan.Update, current, "ticket revert")
+		var opts []Option
+		if p.rules != nil {
+			opts = append(opts, FieldNames(*p.rules))
+		}
+		res.update(ctx, c, p.Plan.Update, current, "ticket revert", options(opts).fieldName)
 	}
 	if res.Err == nil && j != nil {
 		if err := j.MarkUndone(p.Entry); err != nil {
@@ -406,7 +432,8 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 // update sends one ticket update and records, in words, whether it was applied. It returns
 // the ticket as Zendesk has it after the write (zero when nothing was applied or nobody can
 // tell). before is the ticket as the plan saw it, to tell which values the update changes.
-func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, before model.Ticket, what string) model.Ticket {
+func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, before model.Ticket, what string,
+	fieldName func(int64) string) model.Ticket {
 	after, err := c.UpdateTicket(ctx, upd)
 	retried := ""
 	if errors.Is(err, model.ErrConflict) {
@@ -428,7 +455,7 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		}
 	}
 	if err == nil {
-		res.Applied = append(res.Applied, what+": "+describeUpdate(upd)+retried)
+		res.Applied = append(res.Applied, what+": "+describeUpdate(upd, fieldName)+retried)
 		return after
 	}
 	if errors.Is(err, model.ErrNotSent) {
@@ -450,7 +477,7 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		res.NotApplied = append(res.NotApplied, what+" (outcome unknown: Zendesk's answer was lost)")
 		return model.Ticket{}
 	}
-	took, missed := Verify(upd, before, cur, page.Users)
+	took, missed := verify(upd, before, cur, page.Users, fieldName)
 	switch {
 	case len(missed) == 0 && len(took) > 0:
 		res.Applied = append(res.Applied, fmt.Sprintf("%s: %s — confirmed by reading the ticket back (Zendesk's answer was: %v)",
@@ -484,6 +511,11 @@ func ticketIn(p model.QueuePage, id int64) (model.Ticket, bool) {
 // be read back from the ticket: a ticket update is one transaction in Zendesk, so the note
 // went when anything else did, or — for a note alone — when updated_at moved past the stamp.
 func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User) (applied, missing []string) {
+	return verify(upd, before, cur, users, options(nil).fieldName)
+}
+
+// verify is Verify naming custom fields with fieldName.
+func verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User, fieldName func(int64) string) (applied, missing []string) {
 	check := func(what string, ok bool) {
 		if ok {
 			applied = append(applied, what)
@@ -505,7 +537,7 @@ func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User
 	}
 	sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
 	for _, id := range ids {
-		check(fmt.Sprintf("field %d", id), strings.TrimSpace(cur.Field(id)) == strings.TrimSpace(upd.CustomFields[id]))
+		check(fieldName(id), strings.TrimSpace(cur.Field(id)) == strings.TrimSpace(upd.CustomFields[id]))
 	}
 	switch {
 	case upd.RequesterID != 0:
@@ -575,10 +607,15 @@ func (res *Outcome) reload(ctx context.Context, c Client) {
 }
 
 // describeUpdate lists, in words, what a ticket update changes.
-func describeUpdate(u model.TicketUpdate) string {
+func describeUpdate(u model.TicketUpdate, fieldName func(int64) string) string {
 	var parts []string
-	if len(u.CustomFields) > 0 {
-		parts = append(parts, "custom fields")
+	ids := make([]int64, 0, len(u.CustomFields))
+	for id := range u.CustomFields {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
+	for _, id := range ids {
+		parts = append(parts, fieldName(id))
 	}
 	if u.RequesterID != 0 || u.NewRequester != nil {
 		parts = append(parts, "requester")

@@ -360,3 +360,22 @@ func TestSubmitPartlyApplied(t *testing.T) {
 		t.Errorf("undo %+v, want only the field set back", p.Plan.Update)
 	}
 }
+
+// What a submit reports names custom fields as the configuration does, never by bare id,
+// also when Zendesk's answer was lost and the ticket was read back.
+func TestOutcomeNamesConfiguredFields(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	before := model.Ticket{ID: 7, RequesterID: 1, UpdatedAt: t0,
+		Fields: map[int64]model.FieldValue{77: {Text: "jane@acme.cmo"}}}
+	org := int64(500)
+	upd := model.TicketUpdate{TicketID: 7, UpdatedStamp: t0, OrganizationID: &org,
+		CustomFields: map[int64]string{77: "jane@acme.com"}, Note: "fix"}
+	cur := before
+	cur.UpdatedAt = t0.Add(time.Minute)
+	cur.Fields = map[int64]model.FieldValue{77: {Text: "jane@acme.com"}}
+	c := &fakeClient{updateErr: errors.New("PUT /tickets/7: 502 Bad Gateway"), readBack: cur}
+	out := apply.Submit(context.Background(), c, nil, upd, nil, before, now, apply.FieldNames(model.RuleConfig{OrgEmailField: 77}))
+	if a := strings.Join(out.Applied, ";"); !strings.Contains(a, "Organization Email (partners)") || strings.Contains(a, "77") {
+		t.Errorf("applied %q, want the field named Organization Email (partners)", a)
+	}
+}

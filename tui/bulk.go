@@ -459,14 +459,14 @@ func (b *bulkScreen) submit() tea.Cmd {
 	b.stop = make(chan struct{})
 	ch := make(chan tea.Msg, len(items)+1)
 	b.stream = ch
-	run, client, j, id, stop, now := b.run, b.s.client, b.s.journal, b.batchID, b.stop, b.s.now
+	run, client, j, id, stop, now, rules := b.run, b.s.client, b.s.journal, b.batchID, b.stop, b.s.now, b.s.rules
 	go func() {
 		defer close(ch)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(items))*submitTimeout)
 		defer cancel()
 		res := apply.RunBatch(ctx, client, j, id, items, apply.Pacing{}, now, stop, func(done int, r apply.BatchResult) {
 			ch <- batchStepMsg{run: run, done: done, r: r}
-		})
+		}, apply.FieldNames(rules))
 		ch <- batchDoneMsg{run: run, results: res}
 	}()
 	b.render()

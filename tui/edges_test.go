@@ -130,3 +130,21 @@ func TestBulkReviewHelpListsOnlyReviewKeys(t *testing.T) {
 		}
 	}
 }
+
+// The result of a batch undo names the custom field it set back as the configuration does
+// (Organization Email (partners)), never by id or as "custom fields".
+func TestBatchUndoNamesTheField(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("x", "F") // 4001: Organization Email, requester, organization
+	h.waitFor(t, "Review bulk fix: 1 of 1")
+	h.keys("y")
+	h.waitFor(t, "u undoes the whole batch")
+	h.keys("u")
+	h.waitFor(t, "Undo the whole batch")
+	h.keys("y")
+	h.waitFor(t, "undo of the bulk fix: 1 reverted")
+	v := h.view(t)
+	if !strings.Contains(v, "ticket revert: Organization Email (partners), requester") || strings.Contains(v, "custom field") {
+		t.Errorf("batch undo result does not name the field:\n%s", v)
+	}
+}

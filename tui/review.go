@@ -504,7 +504,7 @@ func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.Mem
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		out := apply.Submit(ctx, c, j, upd, removals, before, now)
+		out := apply.Submit(ctx, c, j, upd, removals, before, now, apply.FieldNames(rules))
 		msg := submitDoneMsg{Outcome: out}
 		e, ok := revertibleEntry(j, out, now)
 		switch {
