@@ -110,10 +110,19 @@ type Queue struct {
 	ViewID  int64
 	Search  string
 	Refresh time.Duration
+	// PageConcurrency is how many list pages of a view are read at once after the first
+	// (queue.page_concurrency, 1–MaxPageConcurrency, default DefaultPageConcurrency); the
+	// load still slows to one at a time as X-Rate-Limit-Remaining runs low.
+	PageConcurrency int
 }
 
-// DefaultRefresh is queue.refresh's default (product.md).
-const DefaultRefresh = 2 * time.Minute
+const (
+	// DefaultRefresh is queue.refresh's default (product.md).
+	DefaultRefresh = 2 * time.Minute
+	// DefaultPageConcurrency and MaxPageConcurrency bound queue.page_concurrency.
+	DefaultPageConcurrency = 8
+	MaxPageConcurrency     = 16
+)
 
 // Defaults returns the configuration every key defaults to (product.md). It has no
 // Zendesk instance and no queue, so it is not usable on its own.
@@ -125,7 +134,7 @@ func Defaults() Config {
 			SelectPartner: []int64{DefaultSelectPartnerForm},
 		},
 		Fields:    Fields{OrgEmail: DefaultOrgEmailField, CCRequest: DefaultCCRequestField},
-		Queue:     Queue{Refresh: DefaultRefresh},
+		Queue:     Queue{Refresh: DefaultRefresh, PageConcurrency: DefaultPageConcurrency},
 		Templates: Templates{AskSubmitter: model.DefaultAskSubmitter},
 		Organizations: Organizations{
 			TrackField:   DefaultTrackField,

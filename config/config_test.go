@@ -105,7 +105,7 @@ queue:
 		!reflect.DeepEqual(cfg.Organizations.OpenValues, []string{"Open"}) {
 		t.Errorf("organizations = %+v", cfg.Organizations)
 	}
-	if cfg.Queue != (Queue{Search: "type:ticket status<solved", Refresh: DefaultRefresh}) {
+	if cfg.Queue != (Queue{Search: "type:ticket status<solved", Refresh: DefaultRefresh, PageConcurrency: DefaultPageConcurrency}) {
 		t.Errorf("queue = %+v", cfg.Queue)
 	}
 	if got := cfg.QueueSource(); got != `search "type:ticket status<solved"` {
@@ -454,5 +454,36 @@ func TestQueueRefresh(t *testing.T) {
 	cfg, err := Parse("c.yaml", []byte("zendesk:\n  url: https://x.zendesk.com\nqueue:\n  view_id: 1\n"))
 	if err != nil || cfg.Queue.Refresh != DefaultRefresh {
 		t.Errorf("default refresh %v, %v; want %v", cfg.Queue.Refresh, err, DefaultRefresh)
+	}
+}
+
+// queue.page_concurrency (issue 15: the parallel list pages are configurable) takes 1–16.
+func TestQueuePageConcurrency(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  int
+		err   bool
+	}{
+		{"1", 1, false},
+		{"4", 4, false},
+		{"16", 16, false},
+		{"0", 0, true},
+		{"17", 0, true},
+		{"-2", 0, true},
+		{"fast", 0, true},
+		{"2.5", 0, true},
+		{"[4]", 0, true},
+	} {
+		cfg, err := Parse("c.yaml", []byte("zendesk:\n  url: https://x.zendesk.com\nqueue:\n  view_id: 1\n  page_concurrency: "+tc.value+"\n"))
+		switch {
+		case tc.err && (err == nil || !strings.Contains(err.Error(), "c.yaml:5: queue.page_concurrency: want a whole number from 1")):
+			t.Errorf("page_concurrency %s: err %v, want one naming the line, the key and what to write", tc.value, err)
+		case !tc.err && (err != nil || cfg.Queue.PageConcurrency != tc.want):
+			t.Errorf("page_concurrency %s: %v, %v; want %d", tc.value, cfg.Queue.PageConcurrency, err, tc.want)
+		}
+	}
+	cfg, err := Parse("c.yaml", []byte("zendesk:\n  url: https://x.zendesk.com\nqueue:\n  view_id: 1\n"))
+	if err != nil || cfg.Queue.PageConcurrency != DefaultPageConcurrency {
+		t.Errorf("default page_concurrency %v, %v; want %d", cfg.Queue.PageConcurrency, err, DefaultPageConcurrency)
 	}
 }

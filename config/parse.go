@@ -298,7 +298,7 @@ var sectionKeys = map[string][]string{
 	"forms":         {"open_partner", "select_partner"},
 	"fields":        {"org_email", "cc_request"},
 	"organizations": {"track_field", "select_values", "open_values"},
-	"queue":         {"view_id", "search", "refresh"},
+	"queue":         {"view_id", "search", "refresh", "page_concurrency"},
 }
 
 // Keys lists every key a config file may hold, as dotted paths ("zendesk.url",
@@ -805,6 +805,21 @@ func (p *parser) refresh(e entry) (time.Duration, error) {
 	return d, nil
 }
 
+// pageConcurrency reads queue.page_concurrency: how many list pages of a view are read at
+// once, 1 to MaxPageConcurrency.
+func (p *parser) pageConcurrency(e entry) (int, error) {
+	want := fmt.Sprintf("a whole number from 1 (one page at a time) to %d", MaxPageConcurrency)
+	if e.vn.Kind != yaml.ScalarNode || isNull(e.vn) {
+		return 0, p.err(e.vn, e.path, "want %s, got %s", want, describe(e.vn))
+	}
+	v := strings.TrimSpace(e.vn.Value)
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > MaxPageConcurrency {
+		return 0, p.err(e.vn, e.path, "want %s, got %s", want, quoteShort(v))
+	}
+	return n, nil
+}
+
 func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
 	es, err := p.entries(m, "queue", sectionKeys["queue"])
 	if err != nil {
@@ -834,6 +849,12 @@ func (p *parser) queue(sec entry, m *yaml.Node, cfg *Config) error {
 				return err
 			}
 			cfg.Queue.Refresh = d
+		case "page_concurrency":
+			n, err := p.pageConcurrency(*e)
+			if err != nil {
+				return err
+			}
+			cfg.Queue.PageConcurrency = n
 		}
 	}
 	switch {

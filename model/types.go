@@ -104,8 +104,9 @@ type QueuePage struct {
 	// Pending marks a page delivered as soon as it was listed, before the people,
 	// organizations and memberships that judge its tickets were looked up: its tickets (and
 	// the users and organizations the list sideloaded) are final, their verdicts are not
-	// known yet. The same tickets come again, resolved, in the next page without Pending.
-	// A console shows them as being checked; a report skips pending pages.
+	// known yet. The same tickets come again, resolved, in a later page of the same load
+	// (usually the next); a pending ticket no later page brings left the queue during the
+	// load. A console shows them as being checked; a report skips pending pages.
 	Pending bool
 }
 

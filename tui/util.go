@@ -29,7 +29,8 @@ func age(now, t time.Time) string {
 // space become one space, and a word wider than the line is broken, after a hyphen where
 // it has one (x/ansi measures wide, combining and emoji characters as the terminal draws
 // them). A word that fits is never broken after its hyphen: x/ansi would split
-// it-admin@fabrikam.com into what reads as two addresses.
+// it-admin@fabrikam.com into what reads as two addresses; an address wider than the line
+// breaks before its '@'.
 func wrapText(s string, width int) string {
 	width = max(width, 1)
 	hold := !strings.ContainsRune(s, hyphenStandIn)
@@ -37,8 +38,16 @@ func wrapText(s string, width int) string {
 	for i, para := range paras {
 		words := strings.Fields(para)
 		for j, w := range words {
-			if hold && ansi.StringWidth(w) <= width {
+			fits := ansi.StringWidth(w) <= width
+			at := strings.LastIndexByte(w, '@')
+			if hold && (fits || at > 0) {
 				words[j] = strings.ReplaceAll(w, "-", string(hyphenStandIn))
+			}
+			if at = strings.LastIndexByte(words[j], '@'); !fits && at > 0 {
+				// An address wider than the line breaks before its '@' only (then, if the
+				// domain alone is wider still, where the line ends): never at a hyphen or
+				// a dot inside the domain, which reads as a different address.
+				words[j] = words[j][:at] + "\n" + words[j][at:]
 			}
 		}
 		para = ansi.Wrap(strings.Join(words, " "), width, "")

@@ -55,6 +55,10 @@ type Config struct {
 	// (default 8; 1 walks the view page by page). It backs off to one at a time while
 	// X-Rate-Limit-Remaining is under a tenth of X-Rate-Limit.
 	PageConcurrency int
+	// ListedFirst delivers the first list page twice: Pending (model.QueuePage.Pending) as
+	// soon as it is listed, so a console shows rows one round trip in, then resolved. Off, a
+	// load delivers only resolved pages (what a report wants).
+	ListedFirst bool
 	// OnRetry, when set, is told each time a request is about to be retried (429, 5xx,
 	// timeouts), e.g. to show "retrying … (429, waiting 12s)". It runs on the request's
 	// goroutine and must not block.

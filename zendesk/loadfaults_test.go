@@ -196,3 +196,16 @@ func TestExportFallsBackToSmallerPagesOnTimeout(t *testing.T) {
 		t.Errorf("the fallback is not logged")
 	}
 }
+
+// A look-up that fails fails every page waiting for it: the load ends with the error (pages
+// share look-ups in flight, so a lost landing would hang the load instead).
+func TestFailedSharedLookUpEndsTheLoad(t *testing.T) {
+	s, c, _ := emu(t, zt.Synthetic(3000, 42), nil)
+	s.Inject(zt.Fault{Method: "GET", PathPrefix: "/users/", Status: 403, Body: `{"error":"Forbidden","description":"You do not have access"}`, Times: -1})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a hang fails the test, not the suite
+	defer cancel()
+	err := c.LoadQueue(ctx, func(model.QueuePage) {})
+	if err == nil || ctx.Err() != nil || !strings.Contains(err.Error(), "403") {
+		t.Fatalf("LoadQueue = %v (context: %v), want the look-up's 403", err, ctx.Err())
+	}
+}

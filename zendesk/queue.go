@@ -20,8 +20,10 @@ import (
 // ≤100 ids, memberships of the Select-domain users on the page, and an exact-email look-up
 // for Organization Email values naming no known user.
 //
-// A view's pages after the first are fetched in parallel (see listView) while the first is
-// resolved; pages are resolved concurrently but delivered in order. The first page also
+// With Config.ListedFirst the first page is delivered twice: Pending (model.QueuePage.Pending)
+// as soon as it is listed, with the list's sideloads, then resolved. A view's pages after the first are fetched in
+// parallel (see listView) while the first is resolved; pages are resolved concurrently but
+// delivered in order. The first page also
 // carries every organization and the Select orgs' users and memberships. Each user,
 // organization and membership is delivered once; each ticket once, even when the view
 // changes during the load. Config.LoadTimeout bounds the whole load.
@@ -79,24 +81,45 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		})
 	})
 
-	if err := <-dirDone; err != nil {
-		return err
-	}
+	// The directory is waited for by the first page's plan, not before: with ListedFirst the
+	// first page is delivered Pending as soon as it is listed (its rows show one round trip
+	// in), then again resolved.
+	waitDir := sync.OnceValue(func() error {
+		select {
+		case err := <-dirDone:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	})
 
-	// Plan each page in order (claims of look-ups go to the earliest page that needs them),
-	// resolve pages concurrently, deliver in order.
-	type pending struct {
-		done chan struct{}
-		page *resolvedPage
-		err  error
-	}
+	// Plan each page in order (the first page that needs a look-up makes it), resolve pages
+	// concurrently, deliver in order.
 	ordered := make(chan *pending, 6)
 	listed, announced := 0, -1 // records listed; the source's count (read after ordered closes)
 	wg.Go(func() {
 		defer close(ordered)
+		push := func(p *pending) bool {
+			select {
+			case ordered <- p:
+				return true
+			case <-ctx.Done():
+				return false
+			}
+		}
+		early := c.cfg.ListedFirst
 		for raw := range pages {
 			p := &pending{done: make(chan struct{})}
 			raw = c.decodePage(raw)
+			if raw.listedOnly {
+				if early && raw.err == nil {
+					early = false
+					if ts := l.queueTickets(raw); len(ts) > 0 && !push(listedPage(ts, raw)) {
+						return
+					}
+				}
+				continue
+			}
 			listed += raw.records
 			if raw.results {
 				announced = raw.total // a view's count may change under a load: see listView
@@ -104,16 +127,23 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 			if raw.err != nil {
 				p.err = raw.err
 				close(p.done)
-				select {
-				case ordered <- p:
-				case <-ctx.Done():
+				push(p)
+				return
+			}
+			if early {
+				early = false
+				if ts := l.queueTickets(raw); len(ts) > 0 && !push(listedPage(ts, raw)) {
+					return
 				}
+			}
+			if err := waitDir(); err != nil {
+				p.err = err
+				close(p.done)
+				push(p)
 				return
 			}
 			plan := l.plan(raw)
-			select {
-			case ordered <- p:
-			case <-ctx.Done():
+			if !push(p) {
 				return
 			}
 			wg.Go(func() {
@@ -138,6 +168,11 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		if p.err != nil {
 			return p.err
 		}
+		if p.listed != nil {
+			p.listed.Loaded = len(p.listed.Tickets)
+			onPage(*p.listed)
+			continue
+		}
 		qp := l.deliver(p.page, first)
 		loaded += len(qp.Tickets)
 		qp.Loaded = loaded
@@ -152,6 +187,9 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	if err := <-fetchDone; err != nil {
 		return err
 	}
+	if err := waitDir(); err != nil {
+		return err // the list ended before the directory could be waited for (no page)
+	}
 	if announced >= 0 && listed < announced {
 		// A list that ends before its own count lost records on the way (a page that
 		// contradicts the count): report it rather than show a shorter queue.
@@ -161,6 +199,25 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 	c.logf("queue %s: %d tickets in %d pages, %d requests so far, %s", c.Source(), loaded, pagesSeen,
 		c.RequestCount(), time.Since(started).Round(time.Millisecond))
 	return ctx.Err()
+}
+
+// listedPage is the pending delivery of a first page's queue tickets (see Config.ListedFirst).
+// Its pending.done is closed: nothing to resolve.
+func listedPage(ts []model.Ticket, raw rawPage) *pending {
+	done := make(chan struct{})
+	close(done)
+	return &pending{done: done, listed: &model.QueuePage{
+		Tickets: ts, Users: raw.users, Organizations: raw.orgs, Pending: true, Total: raw.total,
+	}}
+}
+
+// pending is one delivery in order: a page being resolved (page, once done closes), a page
+// shown pending (listed), or the error that ends the load.
+type pending struct {
+	done   chan struct{}
+	page   *resolvedPage
+	listed *model.QueuePage
+	err    error
 }
 
 // sourcePath is the queue source's list path, for error messages.
@@ -184,4 +241,7 @@ type rawPage struct {
 	total   int            // the source's count, -1 when unknown
 	records int            // results on the page (before the queue filter), to hold against total
 	skip    map[int64]bool // tickets an earlier page delivered: left out of this one
+	// listedOnly: tickets listed again by the pages that follow (a search's first page before
+	// its export), only to be shown pending.
+	listedOnly bool
 }

@@ -81,6 +81,10 @@ func (c *Client) listQueue(ctx context.Context, firstShown <-chan struct{}, emit
 		}
 	}
 	c.logf("search counts %d results (>1000): using /search/export", count)
+	// The first results are shown (pending) while export lists them all again.
+	if err := emit(rawPage{index: -1, path: path, data: data, results: true, total: count, listedOnly: true}); err != nil {
+		return err
+	}
 	return c.exportSearch(ctx, q, count, nil, emit, &idx)
 }
 

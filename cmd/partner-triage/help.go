@@ -242,6 +242,7 @@ func configurationSection(getenv func(string) string) string {
           view_id: 360077000001             # a view, or instead a search:
           # search: 'type:ticket status<solved'
           refresh: 2m                       # re-read what changed (0: off)
+          page_concurrency: 8               # list pages read at once (1-16)
 
     Give exactly one of zendesk.url and zendesk.subdomain, and exactly one of
     queue.view_id and queue.search. The url must be https (plain http only for

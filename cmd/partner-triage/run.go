@@ -227,16 +227,17 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 	}
 
 	client, err := zendesk.New(zendesk.Config{
-		BaseURL:     e.cfg.APIBase(),
-		Email:       e.creds.Email,
-		APIToken:    e.creds.APIToken,
-		OAuthToken:  e.creds.OAuthToken,
-		Token:       token,
-		ViewID:      e.cfg.Queue.ViewID,
-		Search:      e.cfg.Queue.Search,
-		Rules:       e.cfg.Rules(),
-		Logf:        e.logf,
-		LoadTimeout: o.timeout,
+		BaseURL:         e.cfg.APIBase(),
+		Email:           e.creds.Email,
+		APIToken:        e.creds.APIToken,
+		OAuthToken:      e.creds.OAuthToken,
+		Token:           token,
+		ViewID:          e.cfg.Queue.ViewID,
+		Search:          e.cfg.Queue.Search,
+		Rules:           e.cfg.Rules(),
+		Logf:            e.logf,
+		LoadTimeout:     o.timeout,
+		PageConcurrency: e.cfg.Queue.PageConcurrency,
 		OnRetry: func(ev zendesk.RetryEvent) {
 			select {
 			case e.retries <- ev.String():
