@@ -201,7 +201,9 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			m.setErr(fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url))
 		} else {
-			m.status = "copied " + msg.url
+			// The terminal may ignore OSC 52 without telling: say what was done, and show the
+			// URL so it can be selected by hand.
+			m.status = "sent to the clipboard (OSC 52): " + msg.url
 		}
 	default:
 		return m.active().Update(msg)
