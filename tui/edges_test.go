@@ -1,10 +1,14 @@
 package tui_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	tea "github.com/charmbracelet/bubbletea"
+
 	"github.com/partner-triage/partner-triage/model"
+	"github.com/partner-triage/partner-triage/tui"
 )
 
 // A fix whose undo the handbook's rule always refuses (a Select ticket moved from the
@@ -147,4 +151,58 @@ func TestBatchUndoNamesTheField(t *testing.T) {
 	if !strings.Contains(v, "ticket revert: Organization Email (partners), requester") || strings.Contains(v, "custom field") {
 		t.Errorf("batch undo result does not name the field:\n%s", v)
 	}
+}
+
+// a on a ticket already asked in this session warns and waits for y; any other key sends
+// nothing, y opens the editor again.
+func TestAskTwiceWarnsAndWaitsForY(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4012")
+	h.keys("enter")
+	h.waitFor(t, "a ask the submitter")
+	h.keys("a")
+	h.waitFor(t, "Ask the submitter #4012", "services engagement")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	h.waitFor(t, "Review #4012")
+	h.keys("y")
+	h.waitFor(t, "Submitted", "public reply sent")
+	n := len(h.srv.Comments(4012))
+	h.keys("esc", "a")
+	h.waitFor(t, "already asked in this session", "y ask again")
+	h.keys("n")
+	h.waitFor(t, "#4012 not asked again: nothing was sent")
+	h.keys("a")
+	h.waitFor(t, "already asked in this session")
+	h.keys("y")
+	h.waitFor(t, "status is already pending")
+	h.keys("esc")
+	h.waitFor(t, "question not sent")
+	h.view(t)
+	if got := len(h.srv.Comments(4012)); got != n {
+		t.Errorf("comments on #4012: %d, want %d (nothing sent again)", got, n)
+	}
+}
+
+// a on a ticket whose last public comment is the question (asked by an earlier session)
+// warns too, once the conversation has been read.
+func TestAskWarnsWhenLastPublicCommentIsTheQuestion(t *testing.T) {
+	h := startOpts(t, 120, 40, func(o *tui.Options) {
+		ctx := context.Background()
+		p, err := o.Client.ReloadTicket(ctx, 4012)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := o.Client.UpdateTicket(ctx, model.TicketUpdate{TicketID: 4012, UpdatedStamp: p.Tickets[0].UpdatedAt,
+			PublicReply: model.RenderAsk("", "Aoife Byrne", 4012)}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	h.keys("/")
+	h.tm.Type("4012")
+	h.keys("enter", "enter")
+	h.waitFor(t, "Conversation", "Thank you for ticket #4012")
+	h.keys("a")
+	h.waitFor(t, "the last public comment on #4012 is already the question")
+	h.view(t)
 }

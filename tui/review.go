@@ -62,7 +62,10 @@ type reviewScreen struct {
 	// undo is set when the screen reviews the revert of a journaled change instead of a plan.
 	undo *undoReadyMsg
 	// ask is set when the screen reviews a question to the submitter (tui/ask.go).
-	ask    bool
+	ask bool
+	// asked holds the tickets a question was sent to in this session (`a` warns before
+	// asking one again).
+	asked  map[int64]bool
 	vp     viewport.Model
 	width  int
 	height int
@@ -71,7 +74,7 @@ type reviewScreen struct {
 func newReviewScreen(s *session) *reviewScreen {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
 	s.styles.Spinner(&sp)
-	return &reviewScreen{s: s, spinner: sp, vp: viewport.New(80, 10), width: 80, height: 22}
+	return &reviewScreen{s: s, spinner: sp, vp: viewport.New(80, 10), width: 80, height: 22, asked: map[int64]bool{}}
 }
 
 // CapturesKeys: the review answers its own keys; q and ? keep working.
@@ -280,6 +283,9 @@ func (r reviewScreen) empty() bool { return r.update.IsEmpty() && len(r.removals
 // finish records a submit's outcome (the root merged the reloaded ticket already).
 func (r *reviewScreen) finish(m submitDoneMsg) {
 	r.phase, r.result = submitted, m
+	if r.ask && !m.undo && (len(m.Applied) > 0 || m.Unknown) {
+		r.asked[m.TicketID] = true
+	}
 	r.vp.GotoTop()
 }
 

@@ -121,7 +121,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.current, m.status = screenAsk, ""
-		return m.ask.start(msg.id)
+		return m.ask.start(msg.id, m.review.asked[msg.id])
 	case reviewAskMsg:
 		m.review.showAsk(msg.update)
 		m.current = screenReview
