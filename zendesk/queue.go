@@ -142,14 +142,16 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 				push(p)
 				return
 			}
+			// Resolving starts before the page waits for its turn in ordered: an earlier page
+			// may be waiting for a look-up this page's plan has just taken.
 			plan := l.plan(raw)
-			if !push(p) {
-				return
-			}
 			wg.Go(func() {
 				p.page, p.err = l.resolve(ctx, plan)
 				close(p.done)
 			})
+			if !push(p) {
+				return
+			}
 		}
 	})
 

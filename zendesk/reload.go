@@ -5,7 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"sort"
-	"sync"
+
+	"golang.org/x/sync/errgroup"
 
 	"github.com/partner-triage/partner-triage/model"
 )
@@ -70,8 +71,7 @@ func (c *Client) reloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 		}
 	}
 
-	// Their memberships, and the user named by the Organization Email field.
-	var mu sync.Mutex
+	// Their memberships, and the user named by the Organization Email field, at once.
 	var memberships []model.Membership
 	var found *model.User
 	e := ""
@@ -84,26 +84,21 @@ func (c *Client) reloadTicket(ctx context.Context, id int64) (model.QueuePage, e
 			}
 		}
 	}
-	err := parallel(ctx, len(people)+1, func(ctx context.Context, i int) error {
-		if i == len(people) {
-			if e == "" {
-				return nil
-			}
-			u, ok, err := c.findUserForLoad(ctx, e)
-			if ok {
-				mu.Lock()
-				found = &u
-				mu.Unlock()
-			}
-			return err
-		}
-		ms, err := c.userMemberships(ctx, people[i])
-		mu.Lock()
-		memberships = append(memberships, ms...)
-		mu.Unlock()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) {
+		memberships, err = c.usersMemberships(gctx, people)
 		return err
 	})
-	if err != nil {
+	if e != "" {
+		g.Go(func() error {
+			u, ok, err := c.findUserForLoad(gctx, e)
+			if ok {
+				found = &u
+			}
+			return err
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return model.QueuePage{}, err
 	}
 	if found != nil {
