@@ -206,3 +206,23 @@ func TestAskWarnsWhenLastPublicCommentIsTheQuestion(t *testing.T) {
 	h.waitFor(t, "the last public comment on #4012 is already the question")
 	h.view(t)
 }
+
+// A screen title wider than the terminal (the detail's "#id  subject") is cut with "…",
+// never silently at the edge.
+func TestLongTitleCutWithEllipsis(t *testing.T) {
+	h := start(t, 40, 24)
+	h.keys("/")
+	h.tm.Type("4031")
+	h.keys("enter", "enter")
+	h.waitFor(t, "Status")
+	v := h.view(t)
+	for _, l := range strings.Split(v, "\n") {
+		if strings.HasPrefix(l, "#4031  Kubernetes") {
+			if !strings.HasSuffix(strings.TrimRight(l, " "), "…") {
+				t.Errorf("title cut without …: %q", l)
+			}
+			return
+		}
+	}
+	t.Errorf("no detail title on screen:\n%s", v)
+}

@@ -131,3 +131,23 @@ func shorten(s string, n int) string {
 func truncate(s string, n int) string {
 	return ansi.Truncate(s, max(n, 1), "…") // by terminal cells, never runes
 }
+
+// cutLines cuts every line wider than width cells with "…", so nothing on screen is cut
+// without saying so (a screen that lays a line out wider than the terminal is cut here,
+// never silently by the frame).
+func cutLines(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	cut := false
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i], cut = truncate(l, width), true
+		}
+	}
+	if !cut {
+		return s
+	}
+	return strings.Join(lines, "\n")
+}
