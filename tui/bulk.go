@@ -51,6 +51,11 @@ type (
 		run     int
 		results []apply.BatchResult
 		err     error // UndoBatch could not start (journal)
+		// checked: undoable says whether an undo of the batch would set anything back
+		// against the tickets as reloaded (batchUndoable), and undoWhyNot why not.
+		checked    bool
+		undoable   bool
+		undoWhyNot string
 	}
 )
 
@@ -166,6 +171,8 @@ type bulkScreen struct {
 	undone   bool
 	pending  int  // changes of a batch offered from the journal
 	canUndo  bool // the last batch changed a ticket, so an undo has something to set back
+	// undoWhyNot says why the last batch cannot be undone although it changed tickets.
+	undoWhyNot string
 	// offered is the batch's changes not undone yet, newest first, and preview what undoing
 	// each would set back (the undo prompt's body).
 	offered []model.JournalEntry
@@ -403,7 +410,11 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		if b.batchID != "" && !b.undone && !b.canUndo {
-			b.s.emit(statusMsg{text: nothingInBatch})
+			say := nothingInBatch
+			if b.undoWhyNot != "" {
+				say = "nothing in this batch can be undone: " + b.undoWhyNot
+			}
+			b.s.emit(statusMsg{text: say})
 		}
 	case key.Matches(msg, b.page.PageDown):
 		b.scroll(b.bodyHeight())
@@ -467,10 +478,55 @@ func (b *bulkScreen) submit() tea.Cmd {
 		res := apply.RunBatch(ctx, client, j, id, items, apply.Pacing{}, now, stop, func(done int, r apply.BatchResult) {
 			ch <- batchStepMsg{run: run, done: done, r: r}
 		}, apply.FieldNames(rules))
-		ch <- batchDoneMsg{run: run, results: res}
+		undoable, why := batchUndoable(ctx, client, j, rules, id, res)
+		ch <- batchDoneMsg{run: run, results: res, checked: true, undoable: undoable, undoWhyNot: why}
 	}()
 	b.render()
 	return waitStream(ch)
+}
+
+// batchUndoChecks bounds how many of a batch's changes batchUndoable checks (each may cost
+// a few look-ups); past it the batch is offered and its undo prompt says what each sets back.
+const batchUndoChecks = 20
+
+// batchUndoable reports whether undoing the batch would set anything back, checking its
+// changes against the tickets as the batch reloaded them (apply.CheckUndo, as u would),
+// and else why not (the first refusal). It stops at the first change an undo can revert.
+// Values only: it runs in the batch's goroutine.
+func batchUndoable(ctx context.Context, c Client, j Journal, rules model.RuleConfig, id string, res []apply.BatchResult) (bool, string) {
+	entries, err := apply.BatchChanges(j, id)
+	if err != nil {
+		return true, "" // u reads the journal again and says what is wrong
+	}
+	why := ""
+	checks := 0
+	for _, e := range entries {
+		if !e.Revertible() {
+			continue
+		}
+		var page *model.QueuePage
+		for _, r := range res {
+			if r.TicketID == e.TicketID && r.Status == apply.BatchApplied {
+				page = r.Outcome.Reloaded
+			}
+		}
+		if page == nil || checks == batchUndoChecks {
+			return true, "" // the reload failed (or too many to check): the prompt will tell
+		}
+		checks++
+		err := apply.CheckUndo(ctx, c, rules, e, *page)
+		if err == nil {
+			return true, ""
+		}
+		if why == "" {
+			why = strings.TrimPrefix(err.Error(), fmt.Sprintf("undo of ticket #%d: ", e.TicketID))
+			why = fmt.Sprintf("#%d: %s", e.TicketID, why)
+		}
+	}
+	if why == "" {
+		return true, "" // nothing refused: the rows say what can be undone
+	}
+	return false, why
 }
 
 // nothingInBatch says why a batch offers no undo.
@@ -510,13 +566,39 @@ func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 			if ch, err := j.Changes(); err == nil && len(ch) > 0 && ch[len(ch)-1].Batch != "" {
 				id := ch[len(ch)-1].Batch
 				entries, _ := apply.BatchChanges(j, id)
-				if slices.ContainsFunc(entries, model.JournalEntry.Revertible) {
+				if batchHasUndo(c, rules, entries) {
 					return offerBatchUndoMsg{id: id, entries: entries}
 				}
 			}
 		}
+		// No batch, or nothing of it can be set back: the newest single change that can.
 		return single()
 	}
+}
+
+// batchHasUndo reports whether undoing a batch's entries would set anything back: one of
+// them an undo can revert against the ticket as Zendesk has it now (apply.CheckUndo),
+// newest first, reading at most batchUndoChecks tickets (past that, or when a ticket
+// cannot be read, the batch is offered and its prompt says what each undo does).
+func batchHasUndo(c Client, rules model.RuleConfig, entries []model.JournalEntry) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	checks := 0
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if !e.Revertible() {
+			continue
+		}
+		if checks == batchUndoChecks {
+			return true
+		}
+		checks++
+		page, err := c.ReloadTicket(ctx, e.TicketID)
+		if err != nil || apply.CheckUndo(ctx, c, rules, e, page) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // offerBatch asks before undoing a batch, showing per ticket what the undo sets back.
@@ -761,11 +843,15 @@ func (b *bulkScreen) finish(msg batchDoneMsg) {
 		status = verb + ": " + msg.err.Error()
 	}
 	if !b.undoing {
-		b.canUndo = false
+		b.canUndo, b.undoWhyNot = false, ""
 		for _, r := range b.rows {
 			if r.result != nil && r.result.Status == apply.BatchApplied && !r.item.Update.IsEmpty() {
 				b.canUndo = true
 			}
+		}
+		if b.canUndo && msg.checked && !msg.undoable {
+			// Every change it made is one the handbook's rule keeps: u would set nothing back.
+			b.canUndo, b.undoWhyNot = false, msg.undoWhyNot
 		}
 		var applied []int64
 		for _, r := range msg.results {
@@ -1050,6 +1136,8 @@ func (b *bulkScreen) View() string {
 			title = "Result of the undo"
 		} else if b.batchID != "" && !b.undone && b.canUndo {
 			title += " · u undoes the whole batch"
+		} else if b.batchID != "" && !b.undone && b.undoWhyNot != "" {
+			title += " · nothing in it can be undone (u says why)"
 		}
 	case bulkUndoConfirm:
 		n := len(b.offered)

@@ -226,3 +226,36 @@ func TestLongTitleCutWithEllipsis(t *testing.T) {
 	}
 	t.Errorf("no detail title on screen:\n%s", v)
 }
+
+// A bulk fix whose every change the handbook's rule keeps (#4019 moved to the Select
+// partner's organization) does not offer to undo the batch; u says why.
+func TestBulkResultOffersNoUndoTheRuleRefuses(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("/")
+	h.tm.Type("4019")
+	h.keys("enter", "x", "F")
+	h.waitFor(t, "Review bulk fix: 1 of 1")
+	h.keys("y")
+	h.waitFor(t, "nothing in it can be undone (u says why)")
+	h.keys("u")
+	h.waitFor(t, "nothing in this batch can be undone: #4019")
+	v := h.view(t)
+	if strings.Contains(v, "u undo") {
+		t.Errorf("the bulk result offers an undo the rule refuses:\n%s", v)
+	}
+}
+
+// u on the queue after such a batch does not offer the batch either: it says that no
+// change in the journal can be undone.
+func TestQueueUndoSkipsBatchTheRuleRefuses(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("/")
+	h.tm.Type("4019")
+	h.keys("enter", "x", "F")
+	h.waitFor(t, "Review bulk fix: 1 of 1")
+	h.keys("y")
+	h.waitFor(t, "nothing in it can be undone")
+	h.keys("esc", "u")
+	h.waitFor(t, "Undo refused", "no change in the journal can be undone")
+	h.view(t)
+}
