@@ -10,7 +10,8 @@ import (
 // over HTTP; the console never sees go-zendesk, URLs or credentials.
 type Client interface {
 	// LoadQueue streams the queue: onPage is called once per list page, in order, and the
-	// first call happens before later pages are fetched.
+	// first call happens before later pages are fetched. A page may come first Pending
+	// (model.QueuePage.Pending: no verdict possible yet) and then again resolved.
 	LoadQueue(ctx context.Context, onPage func(model.QueuePage)) error
 	// ReloadTicket returns one ticket with its people, organizations and memberships.
 	ReloadTicket(ctx context.Context, id int64) (model.QueuePage, error)

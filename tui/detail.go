@@ -102,7 +102,7 @@ func (d *detailScreen) FullHelp() [][]key.Binding {
 
 // renderTicket is the detail text of a ticket, wrapped to width.
 func renderTicket(s *session, id int64, width int) string {
-	t, ok := s.tickets[id]
+	t, checking, ok := s.ticketShown(id)
 	if !ok {
 		return s.styles.Muted.Render(fmt.Sprintf("Ticket #%d is no longer in the queue.", id))
 	}
@@ -118,7 +118,10 @@ func renderTicket(s *session, id int64, width int) string {
 			return st.Error.Render("none")
 		}
 		u, ok := s.dir.User(uid)
-		if !ok {
+		switch {
+		case !ok && checking: // not looked up yet
+			return st.Muted.Render(fmt.Sprintf("user #%d", uid))
+		case !ok:
 			return st.Error.Render(fmt.Sprintf("user #%d (not found)", uid))
 		}
 		org := "no organization"
@@ -142,7 +145,7 @@ func renderTicket(s *session, id int64, width int) string {
 	if orgEmail == "" {
 		orgEmail = st.Muted.Render("(empty)")
 	}
-	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail))
+	line("Org Email", orgEmail+s.ownerNote(ev.OrgEmail)) // ev.OrgEmail is "" while checking
 	if cc := strings.TrimSpace(t.Field(s.rules.CCRequestField)); cc != "" {
 		line("CC request", strings.Join(strings.Fields(cc), " ")+s.suspendedAmong(model.ParseCCAddresses(cc)))
 	}
@@ -150,8 +153,14 @@ func renderTicket(s *session, id int64, width int) string {
 		names := make([]string, len(t.EmailCCIDs))
 		for i, id := range t.EmailCCIDs {
 			names[i] = s.userLabel(id)
+			if _, ok := s.dir.User(id); !ok && checking {
+				names[i] = fmt.Sprintf("user #%d", id) // not looked up yet, not "not found"
+			}
 		}
 		line("CCs", strings.Join(names, ", "))
+	}
+	if checking { // no scenario, findings or conversation before the verdict
+		return b.String() + "\n" + checkingNote(s, id, width)
 	}
 	b.WriteString("\n")
 	basis := "support basis unknown: ask the submitter"
@@ -184,6 +193,16 @@ func renderTicket(s *session, id int64, width int) string {
 		b.WriteString("\n" + renderConversation(s, id, width) + "\n")
 	}
 	return strings.TrimRight(b.String(), "\n")
+}
+
+// checkingNote stands for the scenario and findings of a ticket without a verdict: it is
+// being checked, or the load stopped before it was.
+func checkingNote(s *session, id int64, width int) string {
+	msg := "… checking requester, organization and memberships: the findings show when Zendesk has answered."
+	if s.checking[id].stopped {
+		msg = "Not checked: the queue load stopped before this ticket's requester, organization and memberships were looked up, so there are no findings to show. Press r on the queue to reload."
+	}
+	return s.styles.Muted.Render(wrapText(msg, width-2))
 }
 
 // formName names a ticket form by the configured lists.

@@ -32,6 +32,15 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.load++
 	m.loading, m.loaded, m.total = true, 0, -1
+	if dropped := m.s.dropChecking(); len(dropped) > 0 {
+		// Rows without a verdict do not outlive the load that was to judge them: the new
+		// load brings them again.
+		m.queue.update(dropped)
+		m.queue.refresh()
+		if m.current == screenDetail {
+			m.detail.render()
+		}
+	}
 	m.refreshing = false // a refresh of the previous load is dropped when it answers
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
@@ -60,6 +69,19 @@ func waitStream(ch chan tea.Msg) tea.Cmd {
 			return nil
 		}
 		return msg
+	}
+}
+
+// stopChecking marks the tickets the finished load left without a verdict (it failed, or
+// never sent their resolved page) as "not checked", so no row waits for a verdict that
+// will not come.
+func (m *Model) stopChecking() {
+	if ids := m.s.stopChecking(); len(ids) > 0 {
+		m.queue.update(ids)
+		m.queue.refresh()
+		if m.current == screenDetail {
+			m.detail.render()
+		}
 	}
 }
 

@@ -58,6 +58,9 @@ type queueScreen struct {
 	marks   map[int64]queueMark
 
 	total, flagged, asking int // tickets in the queue (before the filter), with findings, to ask about
+	// checking, stopped: tickets without a verdict, still being checked or left unchecked
+	// by a load that stopped (session.checking); counted in total, never in flagged.
+	checking, stopped int
 
 	preview   *detailScreen // nil below previewMinWidth
 	previewID int64
@@ -110,10 +113,16 @@ func (q *queueScreen) invalidate() { q.entries = nil }
 // rebuild prepares every row from the session and sorts them.
 func (q *queueScreen) rebuild() {
 	now := q.s.now()
-	q.entries = make([]*queueEntry, 0, len(q.s.tickets))
-	q.byID = make(map[int64]*queueEntry, len(q.s.tickets))
+	n := len(q.s.tickets) + len(q.s.checking)
+	q.entries = make([]*queueEntry, 0, n)
+	q.byID = make(map[int64]*queueEntry, n)
 	for id, t := range q.s.tickets {
 		e := q.prepareEntry(t, q.s.evals[id], now)
+		q.entries = append(q.entries, &e)
+		q.byID[id] = &e
+	}
+	for id, c := range q.s.checking {
+		e := q.prepareChecking(c, now)
 		q.entries = append(q.entries, &e)
 		q.byID[id] = &e
 	}
@@ -132,13 +141,17 @@ func (q *queueScreen) compare(a, b *queueEntry) int {
 }
 
 func (q *queueScreen) count() {
-	q.total, q.flagged, q.asking = len(q.entries), 0, 0
+	q.total, q.flagged, q.asking, q.checking, q.stopped = len(q.entries), 0, 0, 0, 0
 	for _, e := range q.entries {
-		if e.flagged {
+		switch {
+		case e.flagged:
 			q.flagged++
-		}
-		if e.rank == 2 {
+		case e.rank == rankAsk:
 			q.asking++
+		case e.stopped:
+			q.stopped++
+		case e.checking:
+			q.checking++
 		}
 	}
 }
@@ -167,6 +180,9 @@ func (q *queueScreen) update(ids []int64) {
 		}
 		if t, ok := q.s.tickets[id]; ok {
 			e := q.prepareEntry(t, q.s.evals[id], now)
+			fresh = append(fresh, &e)
+		} else if c, ok := q.s.checking[id]; ok {
+			e := q.prepareChecking(c, now)
 			fresh = append(fresh, &e)
 		}
 	}
@@ -364,7 +380,7 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 			q.s.emit(showDetailMsg{id: id})
 		}
 	case key.Matches(km, k.Fix):
-		q.s.emit(startFixMsg{id: q.selected()})
+		q.s.emit(startFixMsg{id: q.selected()}) // the root refuses a ticket still being checked
 	case key.Matches(km, k.Ask):
 		q.s.emit(startAskMsg{id: q.selected()})
 	case key.Matches(km, k.Reload):
@@ -386,6 +402,10 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 	case key.Matches(km, k.ClearFilter) && len(q.s.marked) > 0:
 		q.clearMarks()
 	case key.Matches(km, k.Mark):
+		if why := q.s.stillChecking(q.selected()); why != "" {
+			q.s.emit(statusMsg{text: why}) // a bulk fix needs a verdict: nothing to mark yet
+			return nil
+		}
 		q.toggleMark(q.selected())
 		q.moveTo(q.cursor + 1)
 	case key.Matches(km, k.BulkFix):
@@ -472,17 +492,28 @@ func (q *queueScreen) View() string {
 	case q.filter.Value() != "":
 		filterLine = st.Muted.Render(fmt.Sprintf("filter: %s  (%d of %d · esc clears)", q.filter.Value(), len(q.visible), q.total))
 	default:
-		filterLine = st.Muted.Render(fmt.Sprintf("%d tickets · %d with findings · %d to ask · sorted %s", q.total, q.flagged, q.asking, q.order))
+		const counts = " · %d with findings · %d to ask · sorted %s"
+		switch note := q.uncheckedNote(" · "); {
+		case note == "":
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets"+counts, q.total, q.flagged, q.asking, q.order))
+		case q.judged() == 0: // "0 with findings" would read as a verdict
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s · sorted %s", q.total, note, q.order))
+		default:
+			filterLine = st.Muted.Render(fmt.Sprintf("%d tickets%s"+counts, q.total, note, q.flagged, q.asking, q.order))
+		}
 	}
 	var b strings.Builder
 	b.WriteString(q.headerStyle.Render(q.cols.header()))
 	for i := q.offset; i < len(q.visible) && i < q.offset+q.rowsH; i++ {
 		b.WriteByte('\n')
-		line := q.visible[i].line
-		if i == q.cursor {
-			b.WriteString(q.selectedStyle.Render(line))
-		} else {
-			b.WriteString(line)
+		e := q.visible[i]
+		switch {
+		case i == q.cursor:
+			b.WriteString(q.selectedStyle.Render(e.line))
+		case e.dim != "":
+			b.WriteString(e.dim)
+		default:
+			b.WriteString(e.line)
 		}
 	}
 	if len(q.visible) == 0 && q.total > 0 {
@@ -516,6 +547,34 @@ func (q *queueScreen) View() string {
 	}
 	return out.String()
 }
+
+// uncheckedNote tells, after sep, how many tickets have no verdict ("" when every ticket
+// has one): "checking 100…" while a load looks them up, "100 not checked" when it stopped.
+func (q *queueScreen) uncheckedNote(sep string) string {
+	var parts []string
+	if q.checking > 0 {
+		parts = append(parts, fmt.Sprintf("checking %d…", q.checking))
+	}
+	if q.stopped > 0 {
+		parts = append(parts, fmt.Sprintf("%d not checked", q.stopped))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return sep + strings.Join(parts, sep)
+}
+
+// counts is the queue's tally for the status bar: tickets, those with findings, and those
+// without a verdict yet (never counted as flagged or clean).
+func (q *queueScreen) counts() string {
+	if q.judged() == 0 && q.total > 0 { // "0 flagged" would read as a verdict
+		return fmt.Sprintf("%d tickets", q.total) + q.uncheckedNote(", ")
+	}
+	return fmt.Sprintf("%d tickets, %d flagged", q.total, q.flagged) + q.uncheckedNote(", ")
+}
+
+// judged is the number of queue tickets with a verdict.
+func (q *queueScreen) judged() int { return q.total - q.checking - q.stopped }
 
 // fitStyled pads or cuts a line that may carry styles (w is its width in cells) to n cells.
 func fitStyled(s string, w, n int) string {

@@ -115,6 +115,8 @@ func (e *queueEntry) matches(terms []filterTerm) bool {
 	for _, t := range terms {
 		var ok bool
 		switch {
+		case t.field != "" && e.checking:
+			ok = false // no verdict yet: no kind, no scenario (not even kind:none)
 		case t.field == "kind" && t.word == kindNone:
 			ok = len(e.kinds) == 0
 		case t.field == "kind":

@@ -86,8 +86,14 @@ type queueEntry struct {
 	hay      string   // lower-cased text the filter matches
 	kinds    []string // the finding kinds (model.FindingKind) and kindAsk, for kind:… filters
 	scenario string   // model.Scenario, for scenario:… filters
-	rank     int      // model.QueueRank
+	rank     int      // the findings-first group: see entryRank
 	flagged  bool
+	// checking: the ticket has no verdict yet (session.checking); stopped: nor will it get
+	// one from this load. Such a row matches no kind: or scenario: filter.
+	checking, stopped bool
+	// dim is the row with its findings cell in the muted style, drawn when the row is not
+	// selected ("" for a judged ticket: line is drawn). line stays plain for the selection.
+	dim      string
 	created  time.Time
 	mark     rowMark
 	markedAt time.Time
@@ -211,11 +217,28 @@ func scenarioShort(sc model.Scenario) string {
 	return "unknown"
 }
 
+// Ranks of the findings-first order: model.QueueRank's groups (errors, warnings, ask,
+// clean, skipped) doubled, so that tickets still being checked go between those to ask
+// about and the clean ones: below every verdict that calls for work, above the clean.
+const (
+	rankAsk      = 2 * 2
+	rankChecking = 2*2 + 1
+)
+
+// entryRank is a judged ticket's findings-first group.
+func entryRank(ev model.Evaluation) int { return 2 * model.QueueRank(ev) }
+
+// The findings cell of a ticket without a verdict.
+const (
+	checkingBadge = "… checking"
+	stoppedBadge  = "not checked"
+)
+
 // prepareEntry builds the row of one ticket for the current columns.
 func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time.Time) queueEntry {
 	req, org := q.s.userLabel(t.RequesterID), q.s.orgLabel(t.OrganizationID)
 	e := queueEntry{
-		id: t.ID, rank: model.QueueRank(ev), created: t.CreatedAt, flagged: len(ev.Findings) > 0,
+		id: t.ID, rank: entryRank(ev), created: t.CreatedAt, flagged: len(ev.Findings) > 0,
 		scenario: string(ev.Scenario),
 	}
 	var kinds strings.Builder // the kinds' names and badges, for free-text words
@@ -239,20 +262,58 @@ func (q *queueScreen) prepareEntry(t model.Ticket, ev model.Evaluation, now time
 		e.mark, e.markedAt = m.kind, m.at
 	}
 	c := q.cols
-	id := " " + itoa(t.ID)
-	switch e.mark {
-	case markNew:
-		id = "+" + itoa(t.ID)
-	case markChanged:
-		id = "•" + itoa(t.ID)
-	}
-	if q.s.marked[t.ID] { // marked for a bulk fix (x): the agent's own mark wins
-		id = "●" + itoa(t.ID)
-	}
+	id := q.idText(t.ID, e.mark)
 	// The session holds inert text only (inertPage): nothing here can move the cursor.
 	e.line = c.join(id, t.Subject, age(now, t.CreatedAt), t.Status, scenarioShort(ev.Scenario),
 		text.FitEmail(req, c.requester), org, badge(ev, c.findings))
 	return e
+}
+
+// prepareChecking builds the row of a ticket without a verdict: what its list page told
+// (id, subject, age, status, and the requester and organization as far as the list's
+// sideloads name them), no scenario, and "… checking" (or "not checked") for findings.
+func (q *queueScreen) prepareChecking(ct checkingTicket, now time.Time) queueEntry {
+	t := ct.t
+	req := q.s.userLabel(t.RequesterID)
+	if _, ok := q.s.dir.User(t.RequesterID); !ok && t.RequesterID != 0 {
+		req = "user #" + itoa(t.RequesterID) // not looked up yet: not "not found"
+	}
+	org := q.s.orgLabel(t.OrganizationID)
+	e := queueEntry{id: t.ID, rank: rankChecking, created: t.CreatedAt, checking: true, stopped: ct.stopped}
+	cell := checkingBadge
+	if ct.stopped {
+		cell = stoppedBadge
+	}
+	e.hay = strings.ToLower(strings.Join([]string{"#" + itoa(t.ID), t.Subject, t.Status, req, org, cell}, " "))
+	if m, ok := q.marks[t.ID]; ok && now.Sub(m.at) < markFor {
+		e.mark, e.markedAt = m.kind, m.at
+	}
+	c := q.cols
+	cols := c
+	cols.findings = 0 // the findings cell is drawn apart, plain and muted
+	head := cols.join(q.idText(t.ID, e.mark), t.Subject, age(now, t.CreatedAt), t.Status, "",
+		text.FitEmail(req, c.requester), org, "")
+	if c.findings > 0 {
+		cell = " " + fit(cell, c.findings) + " "
+		e.line, e.dim = head+cell, head+q.s.styles.Muted.Render(cell)
+	} else {
+		e.line = head
+	}
+	return e
+}
+
+// idText is the id cell: the id after a one-cell mark (+ new, • changed in a live refresh,
+// ● marked for a bulk fix; the agent's own mark wins).
+func (q *queueScreen) idText(id int64, mark rowMark) string {
+	switch {
+	case q.s.marked[id]:
+		return "●" + itoa(id)
+	case mark == markNew:
+		return "+" + itoa(id)
+	case mark == markChanged:
+		return "•" + itoa(id)
+	}
+	return " " + itoa(id)
 }
 
 // less orders entries by the queue's sort order.

@@ -116,6 +116,10 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case previewSettledMsg:
 		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startAskMsg:
+		if why := m.s.stillChecking(msg.id); why != "" { // no verdict yet: nothing to ask or fix
+			m.status = why
+			return nil
+		}
 		if why := whyNotAsk(m.s, msg.id); why != "" {
 			m.status = "a: " + why
 			return nil
@@ -128,6 +132,10 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 	case resumeAskMsg:
 		m.current = screenAsk
 	case startFixMsg:
+		if why := m.s.stillChecking(msg.id); why != "" {
+			m.status = why
+			return nil
+		}
 		if m.s.evals[msg.id].NeedsAsking() {
 			// No handbook example fits: there is nothing to fix until the submitter says which.
 			m.status = fmt.Sprintf("#%d: no handbook example fits — press a to ask the submitter", msg.id)

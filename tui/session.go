@@ -27,8 +27,13 @@ type session struct {
 	dir     *model.Directory
 	tickets map[int64]model.Ticket
 	evals   map[int64]model.Evaluation
-	marked  marks              // tickets marked for a bulk fix (x)
-	deps    map[int64][]depKey // what each verdict read; see dependents
+	// checking holds the queue tickets delivered before their look-ups (a Pending page):
+	// shown in the queue and the detail, never judged, so they are kept apart from tickets
+	// and evals and no fix, ask, bulk, audit or review ever sees an unjudged ticket. A
+	// resolved page moves them to tickets.
+	checking map[int64]checkingTicket
+	marked   marks              // tickets marked for a bulk fix (x)
+	deps     map[int64][]depKey // what each verdict read; see dependents
 	// readers indexes deps the other way: for each user, organization, domain and
 	// address, the tickets whose verdict read it.
 	readers map[depKey][]int64
@@ -75,10 +80,12 @@ func newSession(opts Options) *session {
 		tickets: map[int64]model.Ticket{},
 		evals:   map[int64]model.Evaluation{},
 		marked:  marks{},
-		deps:    map[int64][]depKey{},
-		readers: map[depKey][]int64{},
-		convs:   map[int64]*conversation{},
-		authors: map[int64]model.User{},
+
+		checking: map[int64]checkingTicket{},
+		deps:     map[int64][]depKey{},
+		readers:  map[depKey][]int64{},
+		convs:    map[int64]*conversation{},
+		authors:  map[int64]model.User{},
 	}
 }
 
@@ -87,16 +94,75 @@ func (s *session) reset() {
 	s.dir = model.NewDirectory()
 	s.tickets = map[int64]model.Ticket{}
 	s.evals = map[int64]model.Evaluation{}
+	s.checking = map[int64]checkingTicket{}
 	s.deps = map[int64][]depKey{}
 	s.readers = map[depKey][]int64{}
 	s.convs = map[int64]*conversation{}
 	s.newest = time.Time{}
 }
 
+// checkingTicket is a queue ticket whose verdict is not known yet.
+type checkingTicket struct {
+	t model.Ticket
+	// stopped: the load that was to judge it ended first (failed, or never sent the
+	// resolved page): the row says "not checked" rather than "checking".
+	stopped bool
+}
+
+// ticketShown is a queue ticket as the queue and the detail show it, judged or not;
+// checking reports that it has no verdict (yet).
+func (s *session) ticketShown(id int64) (t model.Ticket, checking, ok bool) {
+	if t, ok := s.tickets[id]; ok {
+		return t, false, true
+	}
+	c, ok := s.checking[id]
+	return c.t, ok, ok
+}
+
+// stillChecking says why a ticket cannot be fixed, asked about or marked yet ("" when it
+// has a verdict, or is not in the queue).
+func (s *session) stillChecking(id int64) string {
+	c, ok := s.checking[id]
+	switch {
+	case !ok:
+		return ""
+	case c.stopped:
+		return fmt.Sprintf("#%d was not checked (the load stopped): r reloads the queue", id)
+	}
+	return fmt.Sprintf("#%d is still being checked: wait for its findings", id)
+}
+
+// stopChecking marks every ticket still being checked as not checked (the load ended) and
+// returns their ids.
+func (s *session) stopChecking() []int64 {
+	var ids []int64
+	for id, c := range s.checking {
+		if !c.stopped {
+			c.stopped = true
+			s.checking[id] = c
+			ids = append(ids, id)
+		}
+	}
+	return ids
+}
+
+// dropChecking forgets the tickets without a verdict (a reload brings them again) and
+// returns their ids.
+func (s *session) dropChecking() []int64 {
+	ids := make([]int64, 0, len(s.checking))
+	for id := range s.checking {
+		ids = append(ids, id)
+	}
+	clear(s.checking)
+	return ids
+}
+
 // merge adds a page (made inert first) and returns the tickets whose verdict or row may
 // have changed: the page's own tickets (dropped ones included, so their rows go) and, when
 // the page brought people, organizations or memberships, the tickets that depend on them
-// (dependents). Only those are judged again.
+// (dependents). Only those are judged again. The tickets of a Pending page are kept apart,
+// unjudged (checking), until a resolved page brings them again; its people and
+// organizations are merged all the same.
 func (s *session) merge(p model.QueuePage) []int64 {
 	p = inertPage(p)
 	delta := s.news(p) // before the merge: what the page changes in the directory
@@ -106,11 +172,20 @@ func (s *session) merge(p model.QueuePage) []int64 {
 		if t.UpdatedAt.After(s.newest) {
 			s.newest = t.UpdatedAt
 		}
-		if model.InQueue(s.rules, t) {
-			s.tickets[t.ID] = t
-		} else {
+		switch {
+		case model.InQueue(s.rules, t) && p.Pending:
+			// A version without a verdict: an older verdict must not stand for it.
+			s.checking[t.ID] = checkingTicket{t: t}
 			delete(s.tickets, t.ID)
 			delete(s.evals, t.ID)
+			s.setDeps(t.ID, nil)
+		case model.InQueue(s.rules, t):
+			s.tickets[t.ID] = t
+			delete(s.checking, t.ID)
+		default:
+			delete(s.tickets, t.ID)
+			delete(s.evals, t.ID)
+			delete(s.checking, t.ID)
 			s.setDeps(t.ID, nil)
 		}
 		changed = append(changed, t.ID)
@@ -170,6 +245,7 @@ func (s *session) remove(ids []int64) []int64 {
 	for _, id := range ids {
 		delete(s.tickets, id)
 		delete(s.evals, id)
+		delete(s.checking, id)
 		s.setDeps(id, nil)
 	}
 	return ids

@@ -86,7 +86,7 @@ func (m Model) statusBar() string {
 		}
 		parts = append(parts, part{prog + " tickets…", 4})
 	}
-	parts = append(parts, part{fmt.Sprintf("%d tickets, %d flagged", m.queue.total, m.queue.flagged), 2})
+	parts = append(parts, part{m.queue.counts(), 2})
 	if n := len(m.s.marked); n > 0 {
 		parts = append(parts, part{fmt.Sprintf("%d marked", n), 3})
 	}

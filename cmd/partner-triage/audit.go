@@ -62,11 +62,7 @@ func runAudit(args []string, stdout, stderr io.Writer, getenv func(string) strin
 	}
 
 	// The queue, for the tally of findings by partner.
-	dir := model.NewDirectory()
-	var tickets []model.Ticket
-	err = e.client.LoadQueue(ctx, func(p model.QueuePage) {
-		dir.Merge(p)
-		tickets = append(tickets, p.Tickets...)
+	tickets, dir, err := loadForReport(ctx, e.client, func(p model.QueuePage) { // scan.go: pending pages skipped
 		if tty {
 			fmt.Fprintf(stderr, "\r\x1b[Kloaded %d tickets for the partner tally", p.Loaded)
 		}

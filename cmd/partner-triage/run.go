@@ -238,6 +238,9 @@ func setup(o common, cmd string, stderr io.Writer, getenv func(string) string) (
 		Logf:            e.logf,
 		LoadTimeout:     o.timeout,
 		PageConcurrency: e.cfg.Queue.PageConcurrency,
+		// The console shows page 1 as listed, "… checking" until its look-ups land (issue
+		// 15); scan and audit would only skip that delivery (loadForReport).
+		ListedFirst: cmd == "",
 		OnRetry: func(ev zendesk.RetryEvent) {
 			select {
 			case e.retries <- ev.String():

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -65,13 +66,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		}
 	}
 
-	dir := model.NewDirectory()
-	var tickets []model.Ticket
-	err := e.client.LoadQueue(ctx, func(p model.QueuePage) {
-		dir.Merge(p)
-		tickets = append(tickets, p.Tickets...)
-		progress(p)
-	})
+	tickets, dir, err := loadForReport(ctx, e.client, progress)
 	clearProgress()
 	if err != nil {
 		if ctx.Err() != nil {
@@ -101,6 +96,30 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		return exitFindings
 	}
 	return exitOK
+}
+
+// queueLoader is what a report needs of the client.
+type queueLoader interface {
+	LoadQueue(ctx context.Context, onPage func(model.QueuePage)) error
+}
+
+// loadForReport reads the queue for scan's and audit's reports: the tickets, people,
+// organizations and memberships of every resolved page. Pending pages are skipped: their
+// verdicts are not known and their tickets come again, resolved, in a later page, so a
+// report is exactly what it was before the console learnt to show page 1 early.
+// progress sees each resolved page.
+func loadForReport(ctx context.Context, c queueLoader, progress func(model.QueuePage)) ([]model.Ticket, *model.Directory, error) {
+	dir := model.NewDirectory()
+	var tickets []model.Ticket
+	err := c.LoadQueue(ctx, func(p model.QueuePage) {
+		if p.Pending {
+			return
+		}
+		dir.Merge(p)
+		tickets = append(tickets, p.Tickets...)
+		progress(p)
+	})
+	return tickets, dir, err
 }
 
 // isTerminal reports whether w is a terminal (never for buffers and pipes).
