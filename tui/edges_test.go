@@ -259,3 +259,19 @@ func TestQueueUndoSkipsBatchTheRuleRefuses(t *testing.T) {
 	h.waitFor(t, "Undo refused", "no change in the journal can be undone")
 	h.view(t)
 }
+
+// The message an error replaced ("preparing undo…") does not come back either when a mark
+// hides the error.
+func TestReplacedProgressMessageDoesNotComeBack(t *testing.T) {
+	h := start(t, 120, 30)
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.submit(t, 4019, "Submitted")
+	h.keys("esc", "esc", "u")
+	h.waitFor(t, "Undo refused")
+	h.keys("esc", "x")
+	h.waitFor(t, "1 marked")
+	if bar := statusBar(h.view(t)); strings.Contains(bar, "preparing undo") || !strings.Contains(bar, "1 marked") {
+		t.Errorf("status bar after the refusal and a mark = %q, want 1 marked and no stale message", bar)
+	}
+}

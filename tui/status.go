@@ -27,8 +27,9 @@ func (m *Model) setErr(s string) {
 }
 
 // noteMessages records which message a handled message set (both: the error counts as the
-// newer one). A status cleared or a mark set or taken away is newer than any error before
-// it, so that error never returns to the status bar (! still shows it).
+// newer one, and replaces the status). A status cleared or a mark set or taken away is
+// newer than any error before it, so that error never returns to the status bar (! still
+// shows it).
 func (m *Model) noteMessages(prevStatus, prevErr string) {
 	if m.status != prevStatus || len(m.s.marked) != m.order.marks {
 		m.order.seq++
@@ -40,6 +41,9 @@ func (m *Model) noteMessages(prevStatus, prevErr string) {
 	if (m.lastErr != prevErr || again) && m.lastErr != "" {
 		m.order.seq++
 		m.order.errAt = m.order.seq
+		// The error replaces the message before it ("preparing undo…" is over), so that
+		// message cannot come back either once something newer hides the error.
+		m.status = ""
 	}
 }
 
