@@ -56,7 +56,9 @@ func (r reviewScreen) undoView() string {
 		// u went past newer changes: say which and why, so the agent knows this is not the last one.
 		b.WriteString(st.Warning.Render(wrapText(fmt.Sprintf("Not the newest change: %s cannot be undone.", plural(len(u.passed), "the newer change", fmt.Sprintf("the %d newer changes", len(u.passed)))), r.s.width-2)) + "\n")
 		for _, p := range u.passed {
-			b.WriteString(st.Muted.Render(wrapHanging(fmt.Sprintf("  · change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, p.Reason), r.s.width-2, "    ")) + "\n")
+			why := strings.TrimPrefix(p.Reason, fmt.Sprintf("undo of ticket #%d: ", p.Entry.TicketID))
+			line := fmt.Sprintf("· change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, why)
+			b.WriteString(st.Muted.Render(indent(wrapHanging(line, r.s.width-4, "  "), "  ")) + "\n")
 		}
 	}
 	titleW := 0
