@@ -107,13 +107,7 @@ func (a *askScreen) askedAlready(id int64, askedNow bool, name string) string {
 // warns and waits for y (asking twice sends the partner the same question again).
 func (a *askScreen) start(id int64, askedNow bool) tea.Cmd {
 	t := a.s.tickets[id]
-	name := ""
-	for _, uid := range []int64{t.SubmitterID, t.RequesterID} {
-		if u, ok := a.s.dir.User(uid); ok && uid != 0 && strings.TrimSpace(u.Name) != "" {
-			name = oneLine(u.Name)
-			break
-		}
-	}
+	name := a.submitterName(t)
 	a.ticketID, a.loaded, a.pending = id, t, t.Status != "pending"
 	a.again = a.askedAlready(id, askedNow, name)
 	a.reply.SetValue(model.RenderAsk(a.template, name, id))
@@ -124,6 +118,28 @@ func (a *askScreen) start(id int64, askedNow bool) tea.Cmd {
 		return nil
 	}
 	return a.reply.Focus()
+}
+
+// recheck warns, when ticket id's conversation arrives while its question is being
+// written, if its last public comment is already the question.
+func (a *askScreen) recheck(id int64) {
+	if id != a.ticketID || a.again != "" {
+		return
+	}
+	t := a.s.tickets[id]
+	if a.again = a.askedAlready(id, false, a.submitterName(t)); a.again != "" {
+		a.reply.Blur()
+	}
+}
+
+// submitterName is the name the question greets: the submitter's, else the requester's.
+func (a *askScreen) submitterName(t model.Ticket) string {
+	for _, uid := range []int64{t.SubmitterID, t.RequesterID} {
+		if u, ok := a.s.dir.User(uid); ok && uid != 0 && strings.TrimSpace(u.Name) != "" {
+			return oneLine(u.Name)
+		}
+	}
+	return ""
 }
 
 // update is the ticket update the editor's choices make.
