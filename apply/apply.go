@@ -186,8 +186,13 @@ func Entries(j Journal) ([]model.JournalEntry, error) {
 }
 
 // Summary describes a journal entry on one line for a list: when, which ticket, what it
-// changed, and whether an undo can revert it.
-func Summary(e model.JournalEntry) string {
+// changed, and whether an undo can revert it. With FieldNames the custom fields are named
+// ("Organization Email (partners)"), else they are "fields".
+func Summary(e model.JournalEntry, opts ...Option) string {
+	o := settings{}
+	for _, op := range opts {
+		op(&o)
+	}
 	var what []string
 	if e.After.RequesterID != 0 && e.Before.RequesterID != 0 && e.After.RequesterID != e.Before.RequesterID {
 		what = append(what, "requester")
@@ -195,8 +200,17 @@ func Summary(e model.JournalEntry) string {
 	if e.After.OrganizationID != e.Before.OrganizationID {
 		what = append(what, "organization")
 	}
-	if len(e.After.CustomFields) > 0 {
+	if len(e.After.CustomFields) > 0 && o.fieldName == nil {
 		what = append(what, "fields")
+	} else if len(e.After.CustomFields) > 0 {
+		ids := make([]int64, 0, len(e.After.CustomFields))
+		for id := range e.After.CustomFields {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
+		for _, id := range ids {
+			what = append(what, o.fieldName(id))
+		}
 	}
 	if len(e.After.EmailCCIDs) > len(e.Before.EmailCCIDs) {
 		what = append(what, "CCs")

@@ -274,3 +274,14 @@ func TestReplacedProgressMessageDoesNotComeBack(t *testing.T) {
 		t.Errorf("status bar after the refusal and a mark = %q, want 1 marked and no stale message", bar)
 	}
 }
+
+// The journal list (U) names the custom field a change set, as the configuration does.
+func TestJournalListNamesTheField(t *testing.T) {
+	h := start(t, 120, 30)
+	h.openFix(t, 4001)
+	h.keys("enter")
+	h.submit(t, 4001, "Submitted")
+	h.keys("esc", "U")
+	h.waitFor(t, "ticket #4001  requester, organization, Organization Email (partners)")
+	h.view(t)
+}

@@ -181,7 +181,7 @@ func (js *journalScreen) View() string {
 	rows := max(js.height-4-len(js.problems), 1)
 	first := max(0, js.cursor-rows+1)
 	for i := first; i < len(js.entries) && i < first+rows; i++ {
-		line := truncate(apply.Summary(js.entries[i]), max(js.s.width-3, 10))
+		line := truncate(apply.Summary(js.entries[i], apply.FieldNames(js.s.rules)), max(js.s.width-3, 10))
 		switch {
 		case i == js.cursor:
 			b.WriteString(st.Table.Selected.Render("> "+line) + "\n")
