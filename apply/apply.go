@@ -69,7 +69,8 @@ type Outcome struct {
 // applied can be undone. A 409 whose reload shows the ticket unchanged (Zendesk's transient
 // "Database collision") is sent once more.
 func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
-	removals []model.MembershipRemoval, before model.Ticket, now time.Time) Outcome {
+	removals []model.MembershipRemoval, before model.Ticket, now time.Time, opts ...Option) Outcome {
+	o := options(opts)
 	res := Outcome{TicketID: upd.TicketID}
 	intent := journalEntry(before, upd, removals, model.Ticket{}, now)
 	if j != nil {
@@ -96,7 +97,7 @@ func Submit(ctx context.Context, c Client, j Journal, upd model.TicketUpdate,
 	}
 	var after model.Ticket
 	if res.Err == nil && !upd.IsEmpty() {
-		after = res.update(ctx, c, upd, before, "ticket update")
+		after = res.update(ctx, c, upd, before, "ticket update", o.fieldName)
 	}
 	if j != nil {
 		var err error
@@ -129,6 +130,27 @@ type PreparedUndo struct {
 	Plan  model.UndoPlan
 	// Page is the ticket as Zendesk has it now (also when the undo is refused).
 	Page *model.QueuePage
+	// rules name the custom fields in what Undo reports (set by PrepareUndo).
+	rules *model.RuleConfig
+}
+
+// Option changes how Submit and RunBatch report what they did.
+type Option func(*settings)
+
+type settings struct{ fieldName func(id int64) string }
+
+// FieldNames names custom fields in the outcome's words as the configuration does
+// ("Organization Email (partners)"), never by bare id.
+func FieldNames(rules model.RuleConfig) Option {
+	return func(s *settings) { s.fieldName = func(id int64) string { return model.FieldName(rules, id) } }
+}
+
+func options(opts []Option) settings {
+	s := settings{fieldName: func(id int64) string { return model.FieldName(model.RuleConfig{}, id) }}
+	for _, o := range opts {
+		o(&s)
+	}
+	return s
 }
 
 // ErrNothingToUndo: the journal holds no change left that an undo could revert.
@@ -164,8 +186,13 @@ func Entries(j Journal) ([]model.JournalEntry, error) {
 }
 
 // Summary describes a journal entry on one line for a list: when, which ticket, what it
-// changed, and whether an undo can revert it.
-func Summary(e model.JournalEntry) string {
+// changed, and whether an undo can revert it. With FieldNames the custom fields are named
+// ("Organization Email (partners)"), else they are "fields".
+func Summary(e model.JournalEntry, opts ...Option) string {
+	o := settings{}
+	for _, op := range opts {
+		op(&o)
+	}
 	var what []string
 	if e.After.RequesterID != 0 && e.Before.RequesterID != 0 && e.After.RequesterID != e.Before.RequesterID {
 		what = append(what, "requester")
@@ -173,8 +200,17 @@ func Summary(e model.JournalEntry) string {
 	if e.After.OrganizationID != e.Before.OrganizationID {
 		what = append(what, "organization")
 	}
-	if len(e.After.CustomFields) > 0 {
+	if len(e.After.CustomFields) > 0 && o.fieldName == nil {
 		what = append(what, "fields")
+	} else if len(e.After.CustomFields) > 0 {
+		ids := make([]int64, 0, len(e.After.CustomFields))
+		for id := range e.After.CustomFields {
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
+		for _, id := range ids {
+			what = append(what, o.fieldName(id))
+		}
 	}
 	if len(e.After.EmailCCIDs) > len(e.Before.EmailCCIDs) {
 		what = append(what, "CCs")
@@ -240,15 +276,89 @@ func PrepareUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfi
 	if err != nil {
 		return PreparedUndo{}, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
 	}
+	return planEntry(ctx, c, rules, e, page)
+}
+
+// planEntry plans the revert of e against page, the ticket as just read from Zendesk; a
+// refusal is a *RefusedError.
+func planEntry(ctx context.Context, c Client, rules model.RuleConfig, e model.JournalEntry, page model.QueuePage) (PreparedUndo, error) {
 	current, _ := ticketIn(page, e.TicketID)
 	dir := model.NewDirectory()
 	dir.Merge(page)
 	nameMissing(ctx, c, dir, e)
 	plan, err := model.PlanUndo(rules, e, current, dir)
 	if err != nil {
-		return PreparedUndo{Entry: e, Page: &page}, &RefusedError{Err: err}
+		return PreparedUndo{Entry: e, Page: &page, rules: &rules}, &RefusedError{Err: err}
 	}
-	return PreparedUndo{Entry: e, Plan: plan, Page: &page}, nil
+	return PreparedUndo{Entry: e, Plan: plan, Page: &page, rules: &rules}, nil
+}
+
+// CheckUndo says why an undo of e would be refused against page, the ticket as Zendesk has
+// it now (nil: it would be allowed), with the same reading as PrepareUndo, so a result
+// screen offers u only where u would work.
+func CheckUndo(ctx context.Context, c Client, rules model.RuleConfig, e model.JournalEntry, page model.QueuePage) error {
+	if !e.Revertible() {
+		return &RefusedError{Err: fmt.Errorf("undo: the change to ticket #%d changed nothing that can be reverted", e.TicketID)}
+	}
+	_, err := planEntry(ctx, c, rules, e, page)
+	return err
+}
+
+// PassedUndo is a change PrepareNewestUndo went past, and why its undo is refused.
+type PassedUndo struct {
+	Entry  model.JournalEntry
+	Reason string
+}
+
+// newestUndoTries bounds how many refused changes PrepareNewestUndo reads before it gives up
+// (each costs a ticket read); the journal list (U) reaches the rest.
+const newestUndoTries = 10
+
+// PrepareNewestUndo plans the revert of the newest change that an undo can revert now, for
+// a console that shows the revert before sending it: a change whose undo is refused (the
+// handbook's rule keeps everything it did, or the ticket moved on since) does not block the
+// ones before it. passed lists the newer changes it went past, newest first, with why. When
+// none can be undone the error is a *RefusedError naming the newest change's reason.
+func PrepareNewestUndo(ctx context.Context, c Client, j Journal, rules model.RuleConfig) (p PreparedUndo, passed []PassedUndo, err error) {
+	entries, err := Entries(j)
+	if err != nil {
+		return PreparedUndo{}, nil, err
+	}
+	var firstRefusal error
+	for _, e := range entries {
+		if !e.Revertible() {
+			continue
+		}
+		if len(passed) == newestUndoTries {
+			return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d newest changes that touched a ticket can be undone; the newest: %w — press U to pick an older one from the journal", len(passed), firstRefusal)}
+		}
+		page, err := c.ReloadTicket(ctx, e.TicketID)
+		if err != nil {
+			return PreparedUndo{}, passed, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
+		}
+		p, err := planEntry(ctx, c, rules, e, page)
+		var refused *RefusedError
+		switch {
+		case errors.As(err, &refused):
+			if firstRefusal == nil {
+				firstRefusal = err
+			}
+			passed = append(passed, PassedUndo{Entry: e, Reason: err.Error()})
+			continue
+		case err != nil:
+			return PreparedUndo{}, passed, err
+		}
+		return p, passed, nil
+	}
+	switch {
+	case firstRefusal != nil && len(passed) == 1:
+		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("no change in the journal can be undone: %w", firstRefusal)}
+	case firstRefusal != nil:
+		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d changes in the journal that touched a ticket can be undone; the newest: %w", len(passed), firstRefusal)}
+	}
+	// Nothing revertible at all: PrepareUndo says why, in its words.
+	p, err = PrepareUndo(ctx, c, j, rules, 0)
+	return p, nil, err
 }
 
 // nameMissing reads the people and organizations the entry names that the reload did not
@@ -318,7 +428,11 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 		if p.Page != nil {
 			current, _ = ticketIn(*p.Page, p.Entry.TicketID)
 		}
-		res.update(ctx, c, p.Plan.Update, current, "ticket revert")
+		var opts []Option
+		if p.rules != nil {
+			opts = append(opts, FieldNames(*p.rules))
+		}
+		res.update(ctx, c, p.Plan.Update, current, "ticket revert", options(opts).fieldName)
 	}
 	if res.Err == nil && j != nil {
 		if err := j.MarkUndone(p.Entry); err != nil {
@@ -332,7 +446,8 @@ func Undo(ctx context.Context, c Client, j Journal, p PreparedUndo) Outcome {
 // update sends one ticket update and records, in words, whether it was applied. It returns
 // the ticket as Zendesk has it after the write (zero when nothing was applied or nobody can
 // tell). before is the ticket as the plan saw it, to tell which values the update changes.
-func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, before model.Ticket, what string) model.Ticket {
+func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate, before model.Ticket, what string,
+	fieldName func(int64) string) model.Ticket {
 	after, err := c.UpdateTicket(ctx, upd)
 	retried := ""
 	if errors.Is(err, model.ErrConflict) {
@@ -354,7 +469,7 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		}
 	}
 	if err == nil {
-		res.Applied = append(res.Applied, what+": "+describeUpdate(upd)+retried)
+		res.Applied = append(res.Applied, what+": "+describeUpdate(upd, fieldName)+retried)
 		return after
 	}
 	if errors.Is(err, model.ErrNotSent) {
@@ -376,7 +491,7 @@ func (res *Outcome) update(ctx context.Context, c Client, upd model.TicketUpdate
 		res.NotApplied = append(res.NotApplied, what+" (outcome unknown: Zendesk's answer was lost)")
 		return model.Ticket{}
 	}
-	took, missed := Verify(upd, before, cur, page.Users)
+	took, missed := verify(upd, before, cur, page.Users, fieldName)
 	switch {
 	case len(missed) == 0 && len(took) > 0:
 		res.Applied = append(res.Applied, fmt.Sprintf("%s: %s — confirmed by reading the ticket back (Zendesk's answer was: %v)",
@@ -410,6 +525,11 @@ func ticketIn(p model.QueuePage, id int64) (model.Ticket, bool) {
 // be read back from the ticket: a ticket update is one transaction in Zendesk, so the note
 // went when anything else did, or — for a note alone — when updated_at moved past the stamp.
 func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User) (applied, missing []string) {
+	return verify(upd, before, cur, users, options(nil).fieldName)
+}
+
+// verify is Verify naming custom fields with fieldName.
+func verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User, fieldName func(int64) string) (applied, missing []string) {
 	check := func(what string, ok bool) {
 		if ok {
 			applied = append(applied, what)
@@ -431,7 +551,7 @@ func Verify(upd model.TicketUpdate, before, cur model.Ticket, users []model.User
 	}
 	sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
 	for _, id := range ids {
-		check(fmt.Sprintf("field %d", id), strings.TrimSpace(cur.Field(id)) == strings.TrimSpace(upd.CustomFields[id]))
+		check(fieldName(id), strings.TrimSpace(cur.Field(id)) == strings.TrimSpace(upd.CustomFields[id]))
 	}
 	switch {
 	case upd.RequesterID != 0:
@@ -501,10 +621,15 @@ func (res *Outcome) reload(ctx context.Context, c Client) {
 }
 
 // describeUpdate lists, in words, what a ticket update changes.
-func describeUpdate(u model.TicketUpdate) string {
+func describeUpdate(u model.TicketUpdate, fieldName func(int64) string) string {
 	var parts []string
-	if len(u.CustomFields) > 0 {
-		parts = append(parts, "custom fields")
+	ids := make([]int64, 0, len(u.CustomFields))
+	for id := range u.CustomFields {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, k int) bool { return ids[i] < ids[k] })
+	for _, id := range ids {
+		parts = append(parts, fieldName(id))
 	}
 	if u.RequesterID != 0 || u.NewRequester != nil {
 		parts = append(parts, "requester")

@@ -360,3 +360,55 @@ func TestSubmitPartlyApplied(t *testing.T) {
 		t.Errorf("undo %+v, want only the field set back", p.Plan.Update)
 	}
 }
+
+// What a submit reports names custom fields as the configuration does, never by bare id,
+// also when Zendesk's answer was lost and the ticket was read back.
+func TestOutcomeNamesConfiguredFields(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
+	before := model.Ticket{ID: 7, RequesterID: 1, UpdatedAt: t0,
+		Fields: map[int64]model.FieldValue{77: {Text: "jane@acme.cmo"}}}
+	org := int64(500)
+	upd := model.TicketUpdate{TicketID: 7, UpdatedStamp: t0, OrganizationID: &org,
+		CustomFields: map[int64]string{77: "jane@acme.com"}, Note: "fix"}
+	cur := before
+	cur.UpdatedAt = t0.Add(time.Minute)
+	cur.Fields = map[int64]model.FieldValue{77: {Text: "jane@acme.com"}}
+	c := &fakeClient{updateErr: errors.New("PUT /tickets/7: 502 Bad Gateway"), readBack: cur}
+	out := apply.Submit(context.Background(), c, nil, upd, nil, before, now, apply.FieldNames(model.RuleConfig{OrgEmailField: 77}))
+	if a := strings.Join(out.Applied, ";"); !strings.Contains(a, "Organization Email (partners)") || strings.Contains(a, "77") {
+		t.Errorf("applied %q, want the field named Organization Email (partners)", a)
+	}
+}
+
+// PrepareNewestUndo goes past a change whose undo the handbook's rule refuses (#4019 moved
+// to its Select partner's organization) to the newest one it can revert, naming the one it
+// passed; CheckUndo agrees with it; when none is left it says so, with the reason.
+func TestPrepareNewestUndoPassesRefusedChanges(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	upd, rms, before := f.plan(4004)
+	if out := apply.Submit(ctx, f.client, f.j, upd, rms, before, now); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	upd, rms, before = f.plan(4019)
+	out := apply.Submit(ctx, f.client, f.j, upd, rms, before, now.Add(time.Minute))
+	if out.Err != nil || out.Reloaded == nil {
+		t.Fatalf("fix of 4019: %v", out.Err)
+	}
+	entries, _ := apply.Entries(f.j)
+	if err := apply.CheckUndo(ctx, f.client, f.rules, entries[0], *out.Reloaded); err == nil || !strings.Contains(err.Error(), "Organization stays") {
+		t.Errorf("CheckUndo of the 4019 fix = %v, want the rule's refusal", err)
+	}
+	p, passed, err := apply.PrepareNewestUndo(ctx, f.client, f.j, f.rules)
+	if err != nil || p.Entry.TicketID != 4004 || len(passed) != 1 || passed[0].Entry.TicketID != 4019 {
+		t.Fatalf("PrepareNewestUndo = %d, passed %+v, %v; want 4004 after passing 4019", p.Entry.TicketID, passed, err)
+	}
+	if u := apply.Undo(ctx, f.client, f.j, p); u.Err != nil {
+		t.Fatal(u.Err)
+	}
+	var refused *apply.RefusedError
+	if _, _, err := apply.PrepareNewestUndo(ctx, f.client, f.j, f.rules); !errors.As(err, &refused) ||
+		!strings.Contains(err.Error(), "no change in the journal can be undone") || !strings.Contains(err.Error(), "Organization stays") {
+		t.Errorf("with only the 4019 fix left: %v, want a refusal saying none can be undone and why", err)
+	}
+}

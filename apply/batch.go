@@ -69,7 +69,7 @@ func (b batchJournal) Abort(e model.JournalEntry) error  { e.Batch = b.id; retur
 // progress (may be nil) is called after each item with the count done and its result. It
 // returns one result per item, in order.
 func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []BatchItem, pacing Pacing,
-	now func() time.Time, stop <-chan struct{}, progress func(done int, r BatchResult)) []BatchResult {
+	now func() time.Time, stop <-chan struct{}, progress func(done int, r BatchResult), opts ...Option) []BatchResult {
 	if pacing.PerWindow <= 0 {
 		pacing.PerWindow = 100
 	}
@@ -109,7 +109,7 @@ func RunBatch(ctx context.Context, c Client, j Journal, batchID string, items []
 			if it.Before.ID == 0 && it.Update.IsEmpty() {
 				r.Outcome = removeOnly(ctx, c, jj, it.Removals, now())
 			} else {
-				r.Outcome = Submit(ctx, c, jj, it.Update, it.Removals, it.Before, now())
+				r.Outcome = Submit(ctx, c, jj, it.Update, it.Removals, it.Before, now(), opts...)
 			}
 			r.Status, r.Reason = judge(r.Outcome)
 			if r.Status == BatchFailed {
@@ -323,7 +323,7 @@ func UndoBatch(ctx context.Context, c Client, j Journal, rules model.RuleConfig,
 				r.Outcome.Reloaded = &page
 				break
 			}
-			r.Outcome = Undo(ctx, c, j, PreparedUndo{Entry: e, Plan: plan, Page: &page})
+			r.Outcome = Undo(ctx, c, j, PreparedUndo{Entry: e, Plan: plan, Page: &page, rules: &rules})
 			r.Status, r.Reason = judge(r.Outcome)
 			if r.Status == BatchApplied {
 				r.Reason = "reverted: " + r.Reason

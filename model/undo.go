@@ -100,7 +100,7 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d changed in Zendesk since partner-triage updated it (%s, now %s); revert it by hand",
 			e.TicketID, e.UpdatedAt.UTC().Format(stamp), current.UpdatedAt.UTC().Format(stamp))
 	}
-	if moved := movedOn(e, current); moved != "" {
+	if moved := movedOn(cfg, e, current); moved != "" {
 		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d changed in Zendesk since partner-triage updated it (%s); revert it by hand", e.TicketID, moved)
 	}
 	u := TicketUpdate{TicketID: e.TicketID, UpdatedStamp: current.UpdatedAt}
@@ -115,7 +115,7 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 		for _, id := range ids {
 			u.CustomFields[id] = e.Before.CustomFields[id]
 			if current.Field(id) != e.Before.CustomFields[id] {
-				diff = append(diff, DiffLine{Field: fieldTitle(cfg, id), Before: orNone(oneLine(current.Field(id))), After: orNone(oneLine(e.Before.CustomFields[id]))})
+				diff = append(diff, DiffLine{Field: FieldName(cfg, id), Before: orNone(oneLine(current.Field(id))), After: orNone(oneLine(e.Before.CustomFields[id]))})
 			}
 		}
 	}
@@ -228,7 +228,7 @@ func memberAfter(dir *Directory, userID, org int64, removed []MembershipRemoval)
 
 // movedOn names a value the change wrote that the ticket no longer holds ("" when all are
 // still there): a second check beside updated_at, against the ticket as just read.
-func movedOn(e JournalEntry, cur Ticket) string {
+func movedOn(cfg RuleConfig, e JournalEntry, cur Ticket) string {
 	if e.After.RequesterID != 0 && cur.RequesterID != e.After.RequesterID {
 		return "the requester"
 	}
@@ -237,7 +237,7 @@ func movedOn(e JournalEntry, cur Ticket) string {
 	}
 	for id, v := range e.After.CustomFields {
 		if strings.TrimSpace(cur.Field(id)) != strings.TrimSpace(v) {
-			return fmt.Sprintf("field %d", id)
+			return "the " + FieldName(cfg, id)
 		}
 	}
 	if e.After.Status != "" && cur.Status != e.After.Status {
@@ -246,13 +246,16 @@ func movedOn(e JournalEntry, cur Ticket) string {
 	return ""
 }
 
-// fieldTitle names a custom field the way the fix review does.
-func fieldTitle(cfg RuleConfig, id int64) string {
-	switch id {
-	case cfg.OrgEmailField:
+// FieldName names a custom field for a person the way the fix review and the
+// configuration do (fields.org_email: "Organization Email (partners)", fields.cc_request:
+// "Request for CCs"); a field the configuration does not name is "custom field ID".
+func FieldName(cfg RuleConfig, id int64) string {
+	switch {
+	case id == 0:
+	case id == cfg.OrgEmailField:
 		return "Organization Email (partners)"
-	case cfg.CCRequestField:
+	case id == cfg.CCRequestField:
 		return "Request for CCs"
 	}
-	return fmt.Sprintf("Field %d", id)
+	return fmt.Sprintf("custom field %d", id)
 }

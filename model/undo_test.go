@@ -187,3 +187,17 @@ func TestPlanUndoRefusesOrganizationTheRequesterIsNotIn(t *testing.T) {
 		t.Fatalf("err = %v, want a refusal: the membership was removed by the change", err)
 	}
 }
+
+// An undo refused because a field the change wrote moved on names the field as the
+// configuration does, not by id.
+func TestPlanUndoNamesTheFieldThatMovedOn(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	change := JournalEntry{TicketID: 4001, UpdatedAt: t0,
+		Before: TicketState{CustomFields: map[int64]string{77: "jane@acme.cmo"}},
+		After:  TicketState{CustomFields: map[int64]string{77: "jane@acme.com"}}}
+	current := Ticket{ID: 4001, UpdatedAt: t0, Fields: map[int64]FieldValue{77: {Text: "someone@else.com"}}}
+	_, err := PlanUndo(RuleConfig{OrgEmailField: 77}, change, current, nil)
+	if err == nil || !strings.Contains(err.Error(), "(the Organization Email (partners))") || strings.Contains(err.Error(), "77") {
+		t.Errorf("err = %v, want a refusal naming Organization Email (partners)", err)
+	}
+}

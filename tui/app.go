@@ -364,7 +364,7 @@ func (m Model) View() string {
 		body = m.active().View()
 	}
 	bodyH := max(m.s.height-2, 1)
-	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(body)
+	body = lipgloss.NewStyle().Height(bodyH).MaxHeight(bodyH).MaxWidth(m.s.width).Render(cutLines(body, m.s.width))
 	m.help.ShowAll = false
 	// bubbles' help can overrun a narrow width (when even its "…" does not fit): cut it.
 	return body + "\n" + m.statusBar() + "\n" + ansi.Truncate(m.footer(keys), m.s.width, "…")

@@ -36,8 +36,12 @@ type askScreen struct {
 	loaded  model.Ticket
 	reply   textarea.Model
 	pending bool
-	width   int
-	height  int
+	// again says, when the ticket was already asked (this session, or its last public
+	// comment is the question), why; the editor waits for y before the question is
+	// written again.
+	again  string
+	width  int
+	height int
 }
 
 func newAskScreen(s *session, template string) *askScreen {
@@ -73,22 +77,69 @@ func askBinding(s *session, id int64) key.Binding {
 	return b
 }
 
-// start fills the editor from the template for the ticket; pending is on by default (the
-// ticket then waits for the partner's answer).
-func (a *askScreen) start(id int64) tea.Cmd {
-	t := a.s.tickets[id]
-	name := ""
-	for _, uid := range []int64{t.SubmitterID, t.RequesterID} {
-		if u, ok := a.s.dir.User(uid); ok && uid != 0 && strings.TrimSpace(u.Name) != "" {
-			name = oneLine(u.Name)
-			break
-		}
+// askedAlready says why ticket id was already asked ("" when it was not as far as the
+// console knows): askedNow (a question sent in this session), or the last public comment
+// of its conversation, when read, is the question as the template writes it.
+func (a *askScreen) askedAlready(id int64, askedNow bool, name string) string {
+	if askedNow {
+		return fmt.Sprintf("#%d was already asked in this session", id)
 	}
+	c, ok := a.s.convs[id]
+	if !ok || c.loading || c.err != nil || !c.updated.Equal(a.s.tickets[id].UpdatedAt) {
+		return ""
+	}
+	for i := len(c.conv.Comments) - 1; i >= 0; i-- {
+		cm := c.conv.Comments[i]
+		if !cm.Public {
+			continue
+		}
+		if strings.Join(strings.Fields(cm.Body), " ") == strings.Join(strings.Fields(model.RenderAsk(a.template, name, id)), " ") {
+			return fmt.Sprintf("the last public comment on #%d is already the question (%s ago)", id, age(a.s.now(), cm.CreatedAt))
+		}
+		return ""
+	}
+	return ""
+}
+
+// start fills the editor from the template for the ticket; pending is on by default (the
+// ticket then waits for the partner's answer). askedNow: a question to this ticket was sent
+// in this session; then, as when its last public comment is the question, the editor first
+// warns and waits for y (asking twice sends the partner the same question again).
+func (a *askScreen) start(id int64, askedNow bool) tea.Cmd {
+	t := a.s.tickets[id]
+	name := a.submitterName(t)
 	a.ticketID, a.loaded, a.pending = id, t, t.Status != "pending"
+	a.again = a.askedAlready(id, askedNow, name)
 	a.reply.SetValue(model.RenderAsk(a.template, name, id))
 	a.reply.CursorStart()
 	a.layout()
+	if a.again != "" {
+		a.reply.Blur()
+		return nil
+	}
 	return a.reply.Focus()
+}
+
+// recheck warns, when ticket id's conversation arrives while its question is being
+// written, if its last public comment is already the question.
+func (a *askScreen) recheck(id int64) {
+	if id != a.ticketID || a.again != "" {
+		return
+	}
+	t := a.s.tickets[id]
+	if a.again = a.askedAlready(id, false, a.submitterName(t)); a.again != "" {
+		a.reply.Blur()
+	}
+}
+
+// submitterName is the name the question greets: the submitter's, else the requester's.
+func (a *askScreen) submitterName(t model.Ticket) string {
+	for _, uid := range []int64{t.SubmitterID, t.RequesterID} {
+		if u, ok := a.s.dir.User(uid); ok && uid != 0 && strings.TrimSpace(u.Name) != "" {
+			return oneLine(u.Name)
+		}
+	}
+	return ""
 }
 
 // update is the ticket update the editor's choices make.
@@ -119,6 +170,11 @@ func (a *askScreen) bindings() (review, toggle, cancel key.Binding) {
 
 // ShortHelp is the editor's help line.
 func (a *askScreen) ShortHelp() []key.Binding {
+	if a.again != "" {
+		again := a.s.keys.Confirm
+		again.SetHelp(again.Help().Key, "ask again")
+		return []key.Binding{again, key.NewBinding(key.WithKeys("esc"), key.WithHelp("any other key", "do not ask again"))}
+	}
 	review, toggle, cancel := a.bindings()
 	return []key.Binding{review, toggle, cancel, a.s.keys.Interrupt}
 }
@@ -129,6 +185,14 @@ func (a *askScreen) FullHelp() [][]key.Binding { return [][]key.Binding{a.ShortH
 // Update edits the reply; ctrl+s reviews, ctrl+t toggles pending, esc cancels.
 func (a *askScreen) Update(msg tea.Msg) tea.Cmd {
 	review, toggle, cancel := a.bindings()
+	if km, ok := msg.(tea.KeyMsg); ok && a.again != "" {
+		if key.Matches(km, a.s.keys.Confirm) {
+			a.again = ""
+			return a.reply.Focus()
+		}
+		a.s.emit(showQueueMsg{status: fmt.Sprintf("#%d not asked again: nothing was sent", a.ticketID)})
+		return nil
+	}
 	if km, ok := msg.(tea.KeyMsg); ok {
 		switch {
 		case key.Matches(km, review):
@@ -163,6 +227,10 @@ func (a *askScreen) View() string {
 	status := fmt.Sprintf("%s set status to pending (now %s)   %s toggles", box, orNone(t.Status), a.s.keys.AskPending.Help().Key)
 	if t.Status == "pending" {
 		status = "status is already pending"
+	}
+	if a.again != "" {
+		warn := "⚠ " + a.again + ". Asking twice sends the partner the same question again. y: write another question · any other key: do not ask again (nothing is sent)"
+		return head + "\n\n" + st.Warning.Render(wrapHanging(warn, a.width-2, "  "))
 	}
 	top := head + "\n" + truncate(to, a.width) + "\n" + truncate(status, a.width) + "\n\n"
 	a.reply.SetHeight(max(a.height-lipgloss.Height(top), 3))

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,16 +203,22 @@ func BenchmarkConsoleVsScan(b *testing.B) {
 }
 
 // BenchmarkFirstPage measures the console's side of the first rows: a fresh console
-// merging the first streamed page (100 tickets) and drawing it at 120x40. Issue 15 allows
-// 50 ms on the console's side.
+// merging the first streamed page (100 tickets) as the loader first delivers it — pending,
+// with the list's sideloads only (zendesk.Config.ListedFirst) — and drawing it at 120x40.
+// Issue 15 allows 50 ms on the console's side; the network's side is the zendesk
+// benchmarks' first-rows-s.
 func BenchmarkFirstPage(b *testing.B) {
 	opts, pages := loadPages(b, 2000)
+	first := model.QueuePage{Pending: true, Tickets: pages[0].Tickets, Users: pages[0].Users,
+		Organizations: pages[0].Organizations, Loaded: pages[0].Loaded, Total: pages[0].Total}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		m := New(opts)
 		m.setSize(120, 40)
-		m.mergePage(pages[0])
-		_ = m.View()
+		m.mergePage(first)
+		if v := m.View(); !strings.Contains(v, "checking") {
+			b.Fatalf("the first rows do not say they are being checked:\n%s", v)
+		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/first-page")
 }

@@ -51,6 +51,11 @@ type (
 		run     int
 		results []apply.BatchResult
 		err     error // UndoBatch could not start (journal)
+		// checked: undoable says whether an undo of the batch would set anything back
+		// against the tickets as reloaded (batchUndoable), and undoWhyNot why not.
+		checked    bool
+		undoable   bool
+		undoWhyNot string
 	}
 )
 
@@ -130,6 +135,7 @@ type bulkRow struct {
 	diff     []model.DiffLine
 	item     apply.BatchItem
 	refused  string // why it cannot be submitted ("" when it can)
+	nothing  bool   // the ticket needs nothing (refused says "nothing to change"): not a kind of change
 	manual   []string
 	warnings []string
 	included bool
@@ -165,6 +171,8 @@ type bulkScreen struct {
 	undone   bool
 	pending  int  // changes of a batch offered from the journal
 	canUndo  bool // the last batch changed a ticket, so an undo has something to set back
+	// undoWhyNot says why the last batch cannot be undone although it changed tickets.
+	undoWhyNot string
 	// offered is the batch's changes not undone yet, newest first, and preview what undoing
 	// each would set back (the undo prompt's body).
 	offered []model.JournalEntry
@@ -230,7 +238,8 @@ func (b *bulkScreen) keys() (toggle, all, submit, stop key.Binding) {
 	return b.bk.toggle, b.bk.all, b.bk.submit, b.bk.stop
 }
 
-// ShortHelp is the bulk screen's help line.
+// ShortHelp is the bulk screen's help line, in the order the agent uses the keys: what
+// comes next first (submit on the review, u on a result that can be undone).
 func (b *bulkScreen) ShortHelp() []key.Binding {
 	k := b.s.keys
 	toggle, all, submit, stop := b.keys()
@@ -239,21 +248,35 @@ func (b *bulkScreen) ShortHelp() []key.Binding {
 		return []key.Binding{stop}
 	case bulkDone:
 		if !b.canUndo || b.undone {
-			return []key.Binding{k.Down, k.Back, k.Quit} // nothing here for u to undo
+			return []key.Binding{k.Back, k.Down, k.Quit} // nothing here for u to undo
 		}
-		return []key.Binding{k.Down, k.Undo, k.Back, k.Quit}
+		return []key.Binding{k.Back, k.Undo, k.Down, k.Quit}
 	case bulkUndoConfirm:
 		return []key.Binding{key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "undo the batch")), b.page.PageDown, b.bk.keep}
 	}
-	return []key.Binding{k.Down, toggle, all, submit, k.Back}
+	return []key.Binding{submit, toggle, all, k.Down, k.Back}
 }
 
-// FullHelp is the bulk screen's `?` help.
+// FullHelp is the bulk screen's `?` help: the keys of the phase on screen, the next step
+// first, then moving and paging.
 func (b *bulkScreen) FullHelp() [][]key.Binding {
 	k := b.s.keys
 	toggle, all, submit, stop := b.keys()
-	return [][]key.Binding{{k.Up, k.Down, k.Top, k.Bottom}, {b.page.PageDown, b.page.PageUp, b.page.HalfPageDown, b.page.HalfPageUp},
-		{toggle, all, submit}, {stop, k.Undo, k.Back, k.Quit}}
+	move := []key.Binding{k.Up, k.Down, k.Top, k.Bottom}
+	pages := []key.Binding{b.page.PageDown, b.page.PageUp, b.page.HalfPageDown, b.page.HalfPageUp}
+	switch b.phase {
+	case bulkRunning:
+		return [][]key.Binding{{stop}}
+	case bulkDone:
+		first := []key.Binding{k.Back}
+		if b.canUndo && !b.undone {
+			first = append(first, k.Undo)
+		}
+		return [][]key.Binding{append(first, k.Quit), move, pages}
+	case bulkUndoConfirm:
+		return [][]key.Binding{b.ShortHelp(), {b.page.PageUp}}
+	}
+	return [][]key.Binding{{submit, toggle, all, k.Back}, move, pages}
 }
 
 // startBulk plans every marked ticket (model.PlanBulk, grouped by shape) for review.
@@ -280,7 +303,7 @@ func (b *bulkScreen) startBulk(ids []int64) {
 			case bp.Plan.Refused != "":
 				row.refused = bp.Plan.Refused
 			case upd.IsEmpty() && len(rms) == 0:
-				row.refused = "nothing to change"
+				row.refused, row.nothing = "nothing to change", true
 				if len(bp.Plan.Manual) > 0 {
 					row.refused += ": " + bp.Plan.Manual[0]
 				}
@@ -387,7 +410,11 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 			return cmd
 		}
 		if b.batchID != "" && !b.undone && !b.canUndo {
-			b.s.emit(statusMsg{text: nothingInBatch})
+			say := nothingInBatch
+			if b.undoWhyNot != "" {
+				say = "nothing in this batch can be undone: " + b.undoWhyNot
+			}
+			b.s.emit(statusMsg{text: say})
 		}
 	case key.Matches(msg, b.page.PageDown):
 		b.scroll(b.bodyHeight())
@@ -443,18 +470,63 @@ func (b *bulkScreen) submit() tea.Cmd {
 	b.stop = make(chan struct{})
 	ch := make(chan tea.Msg, len(items)+1)
 	b.stream = ch
-	run, client, j, id, stop, now := b.run, b.s.client, b.s.journal, b.batchID, b.stop, b.s.now
+	run, client, j, id, stop, now, rules := b.run, b.s.client, b.s.journal, b.batchID, b.stop, b.s.now, b.s.rules
 	go func() {
 		defer close(ch)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Duration(len(items))*submitTimeout)
 		defer cancel()
 		res := apply.RunBatch(ctx, client, j, id, items, apply.Pacing{}, now, stop, func(done int, r apply.BatchResult) {
 			ch <- batchStepMsg{run: run, done: done, r: r}
-		})
-		ch <- batchDoneMsg{run: run, results: res}
+		}, apply.FieldNames(rules))
+		undoable, why := batchUndoable(ctx, client, j, rules, id, res)
+		ch <- batchDoneMsg{run: run, results: res, checked: true, undoable: undoable, undoWhyNot: why}
 	}()
 	b.render()
 	return waitStream(ch)
+}
+
+// batchUndoChecks bounds how many of a batch's changes batchUndoable checks (each may cost
+// a few look-ups); past it the batch is offered and its undo prompt says what each sets back.
+const batchUndoChecks = 20
+
+// batchUndoable reports whether undoing the batch would set anything back, checking its
+// changes against the tickets as the batch reloaded them (apply.CheckUndo, as u would),
+// and else why not (the first refusal). It stops at the first change an undo can revert.
+// Values only: it runs in the batch's goroutine.
+func batchUndoable(ctx context.Context, c Client, j Journal, rules model.RuleConfig, id string, res []apply.BatchResult) (bool, string) {
+	entries, err := apply.BatchChanges(j, id)
+	if err != nil {
+		return true, "" // u reads the journal again and says what is wrong
+	}
+	why := ""
+	checks := 0
+	for _, e := range entries {
+		if !e.Revertible() {
+			continue
+		}
+		var page *model.QueuePage
+		for _, r := range res {
+			if r.TicketID == e.TicketID && r.Status == apply.BatchApplied {
+				page = r.Outcome.Reloaded
+			}
+		}
+		if page == nil || checks == batchUndoChecks {
+			return true, "" // the reload failed (or too many to check): the prompt will tell
+		}
+		checks++
+		err := apply.CheckUndo(ctx, c, rules, e, *page)
+		if err == nil {
+			return true, ""
+		}
+		if why == "" {
+			why = strings.TrimPrefix(err.Error(), fmt.Sprintf("undo of ticket #%d: ", e.TicketID))
+			why = fmt.Sprintf("#%d: %s", e.TicketID, why)
+		}
+	}
+	if why == "" {
+		return true, "" // nothing refused: the rows say what can be undone
+	}
+	return false, why
 }
 
 // nothingInBatch says why a batch offers no undo.
@@ -494,13 +566,39 @@ func undoLastCmd(c Client, j Journal, rules model.RuleConfig) tea.Cmd {
 			if ch, err := j.Changes(); err == nil && len(ch) > 0 && ch[len(ch)-1].Batch != "" {
 				id := ch[len(ch)-1].Batch
 				entries, _ := apply.BatchChanges(j, id)
-				if slices.ContainsFunc(entries, model.JournalEntry.Revertible) {
+				if batchHasUndo(c, rules, entries) {
 					return offerBatchUndoMsg{id: id, entries: entries}
 				}
 			}
 		}
+		// No batch, or nothing of it can be set back: the newest single change that can.
 		return single()
 	}
+}
+
+// batchHasUndo reports whether undoing a batch's entries would set anything back: one of
+// them an undo can revert against the ticket as Zendesk has it now (apply.CheckUndo),
+// newest first, reading at most batchUndoChecks tickets (past that, or when a ticket
+// cannot be read, the batch is offered and its prompt says what each undo does).
+func batchHasUndo(c Client, rules model.RuleConfig, entries []model.JournalEntry) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
+	defer cancel()
+	checks := 0
+	for i := len(entries) - 1; i >= 0; i-- {
+		e := entries[i]
+		if !e.Revertible() {
+			continue
+		}
+		if checks == batchUndoChecks {
+			return true
+		}
+		checks++
+		page, err := c.ReloadTicket(ctx, e.TicketID)
+		if err != nil || apply.CheckUndo(ctx, c, rules, e, page) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // offerBatch asks before undoing a batch, showing per ticket what the undo sets back.
@@ -745,11 +843,15 @@ func (b *bulkScreen) finish(msg batchDoneMsg) {
 		status = verb + ": " + msg.err.Error()
 	}
 	if !b.undoing {
-		b.canUndo = false
+		b.canUndo, b.undoWhyNot = false, ""
 		for _, r := range b.rows {
 			if r.result != nil && r.result.Status == apply.BatchApplied && !r.item.Update.IsEmpty() {
 				b.canUndo = true
 			}
+		}
+		if b.canUndo && msg.checked && !msg.undoable {
+			// Every change it made is one the handbook's rule keeps: u would set nothing back.
+			b.canUndo, b.undoWhyNot = false, msg.undoWhyNot
 		}
 		var applied []int64
 		for _, r := range msg.results {
@@ -984,21 +1086,38 @@ func statusStyle(st Styles, s apply.BatchStatus) lipgloss.Style {
 	return st.Error
 }
 
+// reviewTitle sums the review up: what is included, how many kinds of change, and apart
+// from them the tickets that need nothing and the ones refused (neither is a change).
+func (b *bulkScreen) reviewTitle() string {
+	kinds := map[string]bool{}
+	nothing, refused := 0, 0
+	for _, r := range b.rows {
+		switch {
+		case r.nothing:
+			nothing++
+		case r.refused != "":
+			refused++
+		default:
+			kinds[r.group] = true
+		}
+	}
+	t := fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), len(kinds), plural(len(kinds), "kind", "kinds"))
+	if nothing > 0 {
+		t += fmt.Sprintf(" · %d %s nothing", nothing, plural(nothing, "ticket needs", "tickets need"))
+	}
+	if refused > 0 {
+		t += fmt.Sprintf(" · %d refused", refused)
+	}
+	return t
+}
+
 // View draws the title, the rows and, while running, the progress bar.
 func (b *bulkScreen) View() string {
 	st := b.s.styles
 	var title string
 	switch b.phase {
 	case bulkReview:
-		groups := 0
-		seen := ""
-		for _, r := range b.rows {
-			if r.group != seen {
-				groups++
-				seen = r.group
-			}
-		}
-		title = fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), groups, plural(groups, "kind", "kinds"))
+		title = b.reviewTitle()
 	case bulkRunning:
 		verb := "Submitting"
 		if b.undoing {
@@ -1017,6 +1136,8 @@ func (b *bulkScreen) View() string {
 			title = "Result of the undo"
 		} else if b.batchID != "" && !b.undone && b.canUndo {
 			title += " · u undoes the whole batch"
+		} else if b.batchID != "" && !b.undone && b.undoWhyNot != "" {
+			title += " · nothing in it can be undone (u says why)"
 		}
 	case bulkUndoConfirm:
 		n := len(b.offered)

@@ -130,7 +130,7 @@ func renderTicket(s *session, id int64, width int) string {
 		}
 		return personLine(st, u, org)
 	}
-	b.WriteString(st.Title.Render(fmt.Sprintf("#%d  %s", t.ID, t.Subject)) + "\n")
+	b.WriteString(st.Title.Render(truncate(fmt.Sprintf("#%d  %s", t.ID, oneLine(t.Subject)), width)) + "\n")
 	line("Status", fmt.Sprintf("%s · %s · opened %s ago", t.Status, formName(s.rules, t.FormID), age(s.now(), t.CreatedAt)))
 	line("Requester", person(t.RequesterID))
 	if t.SubmitterID != t.RequesterID {

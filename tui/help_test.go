@@ -110,7 +110,7 @@ func TestDetailCopiesURL(t *testing.T) {
 	h.keys("enter")
 	h.waitFor(t, "Org Email")
 	h.keys("c")
-	h.waitFor(t, "copied")
+	h.waitFor(t, "sent to the clipboard (OSC 52): http")
 	if u := <-copied; !strings.HasSuffix(u, "/agent/tickets/4001") {
 		t.Errorf("copied %q, want the agent URL of #4001", u)
 	}

@@ -466,7 +466,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 // Legend explains the filter words and the badges, for the `?` help of the queue.
 func (q *queueScreen) Legend() string {
 	lines := append(filterLegend(q.width),
-		"Findings: ✗ an error · ! warnings only · ? ask the submitter · ✓ clean",
+		"Findings: ✗ an error · ! warnings only · ? ask submitter · ✓ clean · … checking",
 		"Rows: + new · • changed since the console showed them",
 	)
 	for i, l := range lines {

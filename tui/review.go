@@ -29,6 +29,9 @@ type submitDoneMsg struct {
 	// undoID is the journal entry this submit wrote when an undo can revert it (0: none, e.g.
 	// it only removed memberships, which are never restored); u on the result undoes exactly it.
 	undoID int
+	// undoWhyNot says why the change just made cannot be undone although it changed the
+	// ticket (the handbook's rule keeps it): the result says so instead of offering u.
+	undoWhyNot string
 }
 
 // undoEntryMsg asks the root to prepare the undo of one journal entry (the result's u).
@@ -59,7 +62,10 @@ type reviewScreen struct {
 	// undo is set when the screen reviews the revert of a journaled change instead of a plan.
 	undo *undoReadyMsg
 	// ask is set when the screen reviews a question to the submitter (tui/ask.go).
-	ask    bool
+	ask bool
+	// asked holds the tickets a question was sent to in this session (`a` warns before
+	// asking one again).
+	asked  map[int64]bool
 	vp     viewport.Model
 	width  int
 	height int
@@ -68,7 +74,7 @@ type reviewScreen struct {
 func newReviewScreen(s *session) *reviewScreen {
 	sp := spinner.New(spinner.WithSpinner(spinner.Dot))
 	s.styles.Spinner(&sp)
-	return &reviewScreen{s: s, spinner: sp, vp: viewport.New(80, 10), width: 80, height: 22}
+	return &reviewScreen{s: s, spinner: sp, vp: viewport.New(80, 10), width: 80, height: 22, asked: map[int64]bool{}}
 }
 
 // CapturesKeys: the review answers its own keys; q and ? keep working.
@@ -163,7 +169,7 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 			r.phase = submitting
 			t := r.s.tickets[r.plan.TicketID]
 			return tea.Batch(r.spinner.Tick,
-				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now()))
+				submitCmd(r.s.client, r.s.journal, r.update, r.removals, t, r.s.now(), r.s.rules))
 		case key.Matches(msg, back) && r.ask:
 			r.s.emit(resumeAskMsg{})
 		case key.Matches(msg, back):
@@ -181,7 +187,9 @@ func (r *reviewScreen) Update(msg tea.Msg) tea.Cmd {
 		case r.phase == submitted && key.Matches(msg, r.s.keys.Undo):
 			// Not the journal's newest change instead: that may be another ticket's.
 			say := "nothing to undo here"
-			if len(r.result.Removed) > 0 {
+			if r.result.undoWhyNot != "" {
+				say = "nothing to undo: " + r.result.undoWhyNot
+			} else if len(r.result.Removed) > 0 {
 				say = "nothing to undo: removed memberships are never restored"
 			}
 			r.s.emit(statusMsg{text: say})
@@ -275,6 +283,9 @@ func (r reviewScreen) empty() bool { return r.update.IsEmpty() && len(r.removals
 // finish records a submit's outcome (the root merged the reloaded ticket already).
 func (r *reviewScreen) finish(m submitDoneMsg) {
 	r.phase, r.result = submitted, m
+	if r.ask && !m.undo && (len(m.Applied) > 0 || m.Unknown) {
+		r.asked[m.TicketID] = true
+	}
 	r.vp.GotoTop()
 }
 
@@ -465,6 +476,8 @@ func (r *reviewScreen) undoNote() string {
 		return "u sets the ticket back; removed memberships are never restored (restoring one would break the handbook's rule)."
 	case m.undoID != 0:
 		return ""
+	case m.undoWhyNot != "":
+		return "Nothing to undo: " + m.undoWhyNot
 	case len(m.Removed) > 0:
 		return "Nothing to undo: removed memberships are never restored (restoring one would break the handbook's rule), and the internal note stays on the ticket."
 	}
@@ -489,34 +502,46 @@ func indent(s, prefix string) string {
 }
 
 // submitCmd carries a plan out (apply.Submit: memberships first, then one safe_update,
-// journal, reload). Every value it needs is copied in; it never reads the model.
+// journal, reload). Every value it needs is copied in; it never reads the model. u is
+// offered on the result only when the undo would be allowed against the reloaded ticket
+// (apply.CheckUndo), so it never offers what the handbook's rule refuses.
 func submitCmd(c Client, j Journal, upd model.TicketUpdate, removals []model.MembershipRemoval,
-	before model.Ticket, now time.Time) tea.Cmd {
+	before model.Ticket, now time.Time, rules model.RuleConfig) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		out := apply.Submit(ctx, c, j, upd, removals, before, now)
-		return submitDoneMsg{Outcome: out, undoID: revertibleEntry(j, out, now)}
+		out := apply.Submit(ctx, c, j, upd, removals, before, now, apply.FieldNames(rules))
+		msg := submitDoneMsg{Outcome: out}
+		e, ok := revertibleEntry(j, out, now)
+		switch {
+		case !ok:
+		case out.Reloaded == nil:
+			msg.undoID = e.ID // the reload failed: u reads the ticket again and decides then
+		default:
+			if err := apply.CheckUndo(ctx, c, rules, e, *out.Reloaded); err != nil {
+				msg.undoWhyNot = strings.TrimPrefix(err.Error(), fmt.Sprintf("undo of ticket #%d: ", e.TicketID))
+			} else {
+				msg.undoID = e.ID
+			}
+		}
+		return msg
 	}
 }
 
-// revertibleEntry finds the journal entry a submit just wrote (its ticket, its time) and
-// returns its id when an undo can revert it, else 0.
-func revertibleEntry(j Journal, out apply.Outcome, at time.Time) int {
+// revertibleEntry finds the journal entry a submit just wrote (its ticket, its time) when
+// an undo can revert something of it.
+func revertibleEntry(j Journal, out apply.Outcome, at time.Time) (model.JournalEntry, bool) {
 	if j == nil || out.Err != nil || out.Conflict || out.Unknown || len(out.Applied) == 0 {
-		return 0
+		return model.JournalEntry{}, false
 	}
 	entries, err := apply.Entries(j)
 	if err != nil {
-		return 0
+		return model.JournalEntry{}, false
 	}
 	for _, e := range entries { // newest first
 		if e.TicketID == out.TicketID && e.Time.Equal(at) {
-			if e.Revertible() {
-				return e.ID
-			}
-			return 0
+			return e, e.Revertible()
 		}
 	}
-	return 0
+	return model.JournalEntry{}, false
 }

@@ -107,6 +107,9 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.loadConversation(msg.id)
 	case conversationMsg:
 		m.storeConversation(msg)
+		if m.current == screenAsk {
+			m.ask.recheck(msg.id) // the question may be its last public comment
+		}
 	case refreshTickMsg:
 		return m.startRefresh(msg)
 	case changesMsg:
@@ -125,7 +128,8 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.current, m.status = screenAsk, ""
-		return m.ask.start(msg.id)
+		// The conversation tells whether the question is already its last public comment.
+		return tea.Batch(m.ask.start(msg.id, m.review.asked[msg.id]), m.loadConversation(msg.id))
 	case reviewAskMsg:
 		m.review.showAsk(msg.update)
 		m.current = screenReview
@@ -207,9 +211,11 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		}
 	case copiedMsg:
 		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url)
+			m.setErr(fmt.Sprintf("copying the URL: %v (it is %s)", msg.err, msg.url))
 		} else {
-			m.status = "copied " + msg.url
+			// The terminal may ignore OSC 52 without telling: say what was done, and show the
+			// URL so it can be selected by hand.
+			m.status = "sent to the clipboard (OSC 52): " + msg.url
 		}
 	default:
 		return m.active().Update(msg)

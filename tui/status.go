@@ -11,28 +11,46 @@ import (
 
 // messageOrder tracks which of the last informational message and the last error came
 // last, so the status bar shows the newer one: an old error must not stick over a later
-// confirmation. The message fields stay plain strings, set wherever they are.
+// confirmation, nor come back when a later message is cleared. The message fields stay
+// plain strings, set wherever they are.
 type messageOrder struct {
 	seq, statusAt, errAt int
+	marks                int // the marks counted when the last message was noted
+	errSets, errSetsSeen int // setErr calls, so an error reported again in the same words is new
+}
+
+// setErr reports an error; the same words as the last error count as a new report (shown
+// again on the status bar even if a later message had replaced it there).
+func (m *Model) setErr(s string) {
+	m.lastErr = s
+	m.order.errSets++
 }
 
 // noteMessages records which message a handled message set (both: the error counts as the
-// newer one).
+// newer one, and replaces the status). A status cleared or a mark set or taken away is
+// newer than any error before it, so that error never returns to the status bar (! still
+// shows it).
 func (m *Model) noteMessages(prevStatus, prevErr string) {
-	if m.status != prevStatus && m.status != "" {
+	if m.status != prevStatus || len(m.s.marked) != m.order.marks {
 		m.order.seq++
 		m.order.statusAt = m.order.seq
+		m.order.marks = len(m.s.marked)
 	}
-	if m.lastErr != prevErr && m.lastErr != "" {
+	again := m.order.errSets != m.order.errSetsSeen
+	m.order.errSetsSeen = m.order.errSets
+	if (m.lastErr != prevErr || again) && m.lastErr != "" {
 		m.order.seq++
 		m.order.errAt = m.order.seq
+		// The error replaces the message before it ("preparing undo…" is over), so that
+		// message cannot come back either once something newer hides the error.
+		m.status = ""
 	}
 }
 
 // errorIsNewest reports whether the status bar shows the last error rather than the last
 // informational message.
 func (m Model) errorIsNewest() bool {
-	return m.lastErr != "" && (m.status == "" || m.order.errAt >= m.order.statusAt)
+	return m.lastErr != "" && m.order.errAt >= m.order.statusAt
 }
 
 // lastMessage is what `!` shows whole: the newer message (and the error it replaced on the
@@ -41,12 +59,14 @@ func (m Model) lastMessage() (title, body string) {
 	switch {
 	case m.errorIsNewest():
 		return "Last error", m.lastErr
-	case m.status == "":
-		return "", ""
-	case m.lastErr != "":
+	case m.status != "" && m.lastErr != "":
 		return "Last message", m.status + "\n\nEarlier error:\n" + m.lastErr
+	case m.status != "":
+		return "Last message", m.status
+	case m.lastErr != "":
+		return "Earlier error", m.lastErr
 	}
-	return "Last message", m.status
+	return "", ""
 }
 
 // statusBar shows the queue source, loading progress, counts, marks, data age and the
@@ -114,4 +134,24 @@ func shorten(s string, n int) string {
 
 func truncate(s string, n int) string {
 	return ansi.Truncate(s, max(n, 1), "…") // by terminal cells, never runes
+}
+
+// cutLines cuts every line wider than width cells with "…", so nothing on screen is cut
+// without saying so (a screen that lays a line out wider than the terminal is cut here,
+// never silently by the frame).
+func cutLines(s string, width int) string {
+	if width <= 0 {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	cut := false
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i], cut = truncate(l, width), true
+		}
+	}
+	if !cut {
+		return s
+	}
+	return strings.Join(lines, "\n")
 }

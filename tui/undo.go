@@ -2,7 +2,6 @@ package tui
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 
@@ -16,21 +15,23 @@ import (
 // undoReadyMsg carries a prepared undo of a journaled change (or why there is none).
 type undoReadyMsg struct {
 	apply.PreparedUndo
-	err error
+	// passed are the newer changes u went past because their undo is refused (u only).
+	passed []apply.PassedUndo
+	err    error
 }
 
 // prepareUndoCmd reads the journal afresh, reloads the ticket of entry id (0: the newest
-// change an undo can revert) and plans the revert.
+// change an undo can revert now, going past the ones whose undo is refused) and plans the
+// revert.
 func prepareUndoCmd(c Client, j Journal, rules model.RuleConfig, id int) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(context.Background(), submitTimeout)
 		defer cancel()
-		p, err := apply.PrepareUndo(ctx, c, j, rules, id)
-		var refused *apply.RefusedError
-		if id == 0 && errors.As(err, &refused) {
-			// The newest change is not the only one: the journal list offers the others.
-			err = fmt.Errorf("%w — press U to pick another change from the journal", err)
+		if id == 0 {
+			p, passed, err := apply.PrepareNewestUndo(ctx, c, j, rules)
+			return undoReadyMsg{PreparedUndo: p, passed: passed, err: err}
 		}
+		p, err := apply.PrepareUndo(ctx, c, j, rules, id)
 		return undoReadyMsg{PreparedUndo: p, err: err}
 	}
 }
@@ -51,6 +52,15 @@ func (r reviewScreen) undoView() string {
 	u := r.undo
 	var b strings.Builder
 	b.WriteString(st.Label.Render(fmt.Sprintf("Undo change %d of %s", u.Entry.ID, u.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
+	if len(u.passed) > 0 {
+		// u went past newer changes: say which and why, so the agent knows this is not the last one.
+		b.WriteString(st.Warning.Render(wrapText(fmt.Sprintf("Not the newest change: %s cannot be undone.", plural(len(u.passed), "the newer change", fmt.Sprintf("the %d newer changes", len(u.passed)))), r.s.width-2)) + "\n")
+		for _, p := range u.passed {
+			why := strings.TrimPrefix(p.Reason, fmt.Sprintf("undo of ticket #%d: ", p.Entry.TicketID))
+			line := fmt.Sprintf("· change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, why)
+			b.WriteString(st.Muted.Render(indent(wrapHanging(line, r.s.width-4, "  "), "  ")) + "\n")
+		}
+	}
 	titleW := 0
 	for _, d := range u.Plan.Diff {
 		titleW = max(titleW, len([]rune(d.Field)))
@@ -143,6 +153,13 @@ func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, keys.Open) && len(js.entries) > 0:
 		e := js.entries[js.cursor]
 		if !e.Revertible() {
+			// Say why, in the rule's words (model.PlanUndo refuses before reading the ticket).
+			_, err := model.PlanUndo(js.s.rules, e, model.Ticket{ID: e.TicketID}, nil)
+			say := fmt.Sprintf("change %d: nothing to undo", e.ID)
+			if err != nil {
+				say = fmt.Sprintf("change %d: %s", e.ID, strings.TrimPrefix(err.Error(), "undo: "))
+			}
+			js.s.emit(statusMsg{text: say})
 			return nil
 		}
 		return prepareUndoCmd(js.s.client, js.s.journal, js.s.rules, e.ID)
@@ -164,7 +181,7 @@ func (js *journalScreen) View() string {
 	rows := max(js.height-4-len(js.problems), 1)
 	first := max(0, js.cursor-rows+1)
 	for i := first; i < len(js.entries) && i < first+rows; i++ {
-		line := truncate(apply.Summary(js.entries[i]), max(js.s.width-3, 10))
+		line := truncate(apply.Summary(js.entries[i], apply.FieldNames(js.s.rules)), max(js.s.width-3, 10))
 		switch {
 		case i == js.cursor:
 			b.WriteString(st.Table.Selected.Render("> "+line) + "\n")
