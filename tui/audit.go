@@ -261,7 +261,7 @@ func (a *auditScreen) View() string {
 	}
 	head := st.Title.Render(ansi.Truncate(title, max(a.width, 20), "…"))
 	if a.err != "" {
-		head += "\n" + st.Error.Render(ansi.Wrap(a.err, max(a.width, 20), " "))
+		head += "\n" + st.Error.Render(wrapText(a.err, max(a.width, 20)))
 	} else {
 		head += "\n" + st.Muted.Render(ansi.Truncate("Never associate a customer to a Select Partner's organization, or vice-versa!", max(a.width, 20), "…"))
 	}

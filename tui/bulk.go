@@ -1058,7 +1058,7 @@ func (b *bulkScreen) bodyHeight() int { return max(b.height-3, 3) }
 // wrapLines wraps text with an indent to width cells, each line drawn in style.
 func wrapLines(s string, width int, indent string, style lipgloss.Style) []string {
 	var out []string
-	for _, l := range strings.Split(ansi.Wrap(s, max(width-len(indent), 10), " "), "\n") {
+	for _, l := range strings.Split(wrapText(s, max(width-ansi.StringWidth(indent), 10)), "\n") {
 		out = append(out, indent+style.Render(l))
 	}
 	return out
@@ -1146,7 +1146,7 @@ func (b *bulkScreen) View() string {
 	}
 	if b.phase == bulkUndoConfirm {
 		// A question is never cut short.
-		title = st.Title.Render(ansi.Wrap(title, max(b.width, 20), " "))
+		title = st.Title.Render(wrapText(title, max(b.width, 20)))
 	} else {
 		title = st.Title.Render(ansi.Truncate(title, max(b.width, 20), "…"))
 	}

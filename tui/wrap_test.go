@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -35,6 +36,18 @@ func TestWrapKeepsAnAddressDomainWhole(t *testing.T) {
 			}
 		} else if back != s {
 			t.Errorf("width %d: text changed: %q", w, back)
+		}
+	}
+}
+
+// The bulk review's notes and the audit's error wrap by the same rule (they used x/ansi
+// directly and broke northwind-devops.com after its hyphen).
+func TestBulkNoteWrapKeepsTheDomainWhole(t *testing.T) {
+	note := "Requester changed to dana.whitfield@northwind-devops.com as the handbook's first example says"
+	for w := 40; w <= 80; w++ {
+		got := strings.Join(wrapLines(note, w, "    ", lipgloss.NewStyle()), "\n")
+		if !strings.Contains(got, "dana.whitfield@northwind-devops.com") {
+			t.Errorf("width %d: the address is broken:\n%s", w, got)
 		}
 	}
 }
