@@ -36,8 +36,9 @@ type (
 		conv    model.Conversation
 		err     error
 	}
-	// previewSettledMsg: the cursor has rested on id for previewSettle.
-	previewSettledMsg struct{ id int64 }
+	// previewSettledMsg: previewSettle has passed since the queue's cursor move number seq
+	// (queueScreen.moves); the cursor rested if it has not moved since.
+	previewSettledMsg struct{ seq int }
 )
 
 // conversation is a cached conversation: loading until the answer, then the comments or

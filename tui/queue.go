@@ -64,6 +64,12 @@ type queueScreen struct {
 
 	preview   *detailScreen // nil below previewMinWidth
 	previewID int64
+	// moves counts the preview's moves to another ticket; settling is true while a
+	// previewSettle timer runs (one at a time: holding j starts one per previewSettle, not
+	// one per key, each of which would cost an Update and a View).
+	moves    int
+	movedAt  time.Time // wall clock of the latest move (not the session's clock: a timer)
+	settling bool
 
 	// The table styles of the theme, applied to whole prepared lines (which carry their
 	// own cell padding) and without the header's border, so every row is one line.
@@ -321,15 +327,30 @@ func (q *queueScreen) Update(msg tea.Msg) tea.Cmd {
 	case tea.MouseMsg:
 		q.mouse(msg)
 	case previewSettledMsg:
-		if msg.id == q.previewID && q.preview != nil {
-			q.s.emit(loadConversationMsg{id: msg.id})
+		q.settling = false
+		switch {
+		case q.preview == nil || q.previewID == 0:
+		case msg.seq == q.moves: // rested for previewSettle: read the previewed conversation
+			q.s.emit(loadConversationMsg{id: q.previewID})
+		default: // moved on since: wait until previewSettle after the latest move
+			cmd = q.settle(previewSettle - time.Since(q.movedAt))
 		}
 	}
 	if id := q.previewID; id != before && id != 0 && q.preview != nil {
-		// Read the previewed conversation once the cursor rests there.
-		cmd = tea.Batch(cmd, tea.Tick(previewSettle, func(time.Time) tea.Msg { return previewSettledMsg{id: id} }))
+		q.moves++
+		q.movedAt = time.Now()
+		if !q.settling {
+			cmd = tea.Batch(cmd, q.settle(previewSettle))
+		}
 	}
 	return cmd
+}
+
+// settle starts the one previewSettle timer, to fire after d, for the preview's latest move.
+func (q *queueScreen) settle(d time.Duration) tea.Cmd {
+	q.settling = true
+	seq := q.moves
+	return tea.Tick(max(d, time.Millisecond), func(time.Time) tea.Msg { return previewSettledMsg{seq: seq} })
 }
 
 func (q *queueScreen) filterKey(km tea.KeyMsg) tea.Cmd {

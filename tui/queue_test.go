@@ -188,3 +188,40 @@ func TestCopyURL(t *testing.T) {
 		t.Errorf("status %q does not say what was copied", m.status)
 	}
 }
+
+// Holding j starts one previewSettle timer, not one per key (each timer costs an Update
+// and a View when it fires): a timer from an earlier move neither reads the conversation
+// of a ticket the cursor only passed nor leaves the preview without one; the timer of the
+// cursor's rest reads the conversation under it.
+func TestPreviewSettleOneTimerWhileMoving(t *testing.T) {
+	opts, pages := loadPages(t, 200)
+	m := New(opts)
+	m.setSize(120, 40)
+	for _, p := range pages {
+		m.mergePage(p)
+	}
+	m.s.takePending()
+	q := m.queue
+	timers := 0
+	for range 20 {
+		wasSettling := q.settling
+		q.Update(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("j")})
+		if q.settling && !wasSettling {
+			timers++
+		}
+	}
+	if timers != 1 || q.moves < 20 {
+		t.Fatalf("20 moves started %d timers (moves %d), want 1", timers, q.moves)
+	}
+	if cmd := q.Update(previewSettledMsg{seq: 1}); cmd == nil || !q.settling {
+		t.Fatalf("the first move's timer, fired after more moves, did not wait for the rest")
+	}
+	if p := m.s.takePending(); len(p) != 0 {
+		t.Fatalf("a passed-over ticket's conversation was read: %v", p)
+	}
+	q.Update(previewSettledMsg{seq: q.moves})
+	p := m.s.takePending()
+	if len(p) != 1 || p[0] != (loadConversationMsg{id: q.previewID}) {
+		t.Fatalf("after the rest: %v, want the conversation of #%d read", p, q.previewID)
+	}
+}
