@@ -246,37 +246,8 @@ func (l *loader) resolve(ctx context.Context, p *pagePlan) (out *resolvedPage, e
 // its flights once its answer is stored.
 func (l *loader) lookUp(ctx context.Context, r *lookups) error {
 	c := l.c
-	var jobs []func(context.Context) error
-	for i, b := range batches(r.users, pageSize) {
-		fs := r.userF[i*pageSize : i*pageSize+len(b)]
-		jobs = append(jobs, func(ctx context.Context) error {
-			us, err := c.showManyUsers(ctx, b)
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			for _, u := range us {
-				l.knowUser(u)
-			}
-			for _, f := range fs {
-				l.land(f, err)
-			}
-			return err
-		})
-	}
-	for i, b := range batches(r.orgs, pageSize) {
-		fs := r.orgF[i*pageSize : i*pageSize+len(b)]
-		jobs = append(jobs, func(ctx context.Context) error {
-			os, err := c.showManyOrgs(ctx, b)
-			l.mu.Lock()
-			defer l.mu.Unlock()
-			for _, o := range os {
-				l.orgs[o.ID] = o
-			}
-			for _, f := range fs {
-				l.land(f, err)
-			}
-			return err
-		})
-	}
+	jobs := showManyJobs(l, r.users, r.userF, c.showManyUsers, l.knowUser)
+	jobs = append(jobs, showManyJobs(l, r.orgs, r.orgF, c.showManyOrgs, func(o model.Organization) { l.orgs[o.ID] = o })...)
 	for i, id := range r.members {
 		f := r.memberF[i]
 		jobs = append(jobs, func(ctx context.Context) error {
@@ -305,6 +276,28 @@ func (l *loader) lookUp(ctx context.Context, r *lookups) error {
 		})
 	}
 	return parallel(ctx, len(jobs), func(ctx context.Context, i int) error { return jobs[i](ctx) })
+}
+
+// showManyJobs makes one job per show_many batch of ≤100 ids: read the batch, store each
+// record (store runs with l.mu held), then land the batch's flights (fs, in the order of ids).
+func showManyJobs[T any](l *loader, ids []int64, fs []*flight, read func(context.Context, []int64) ([]T, error), store func(T)) []func(context.Context) error {
+	var jobs []func(context.Context) error
+	for i, b := range batches(ids, pageSize) {
+		bf := fs[i*pageSize : i*pageSize+len(b)]
+		jobs = append(jobs, func(ctx context.Context) error {
+			recs, err := read(ctx, b)
+			l.mu.Lock()
+			defer l.mu.Unlock()
+			for _, rec := range recs {
+				store(rec)
+			}
+			for _, f := range bf {
+				l.land(f, err)
+			}
+			return err
+		})
+	}
+	return jobs
 }
 
 // gather is the page's tickets with the people, organizations and memberships that judge
