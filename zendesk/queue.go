@@ -21,11 +21,11 @@ import (
 // for Organization Email values naming no known user.
 //
 // With Config.ListedFirst the first page is delivered twice: Pending (model.QueuePage.Pending)
-// as soon as it is listed, with the list's sideloads, then resolved. A view's pages after the first are fetched in
-// parallel (see listView) while the first is resolved; pages are resolved concurrently but
-// delivered in order. The first page also
-// carries every organization and the Select orgs' users and memberships. Each user,
-// organization and membership is delivered once; each ticket once, even when the view
+// as soon as it is listed, with the list's sideloads, then resolved. A view's pages after the
+// first are fetched in parallel (see listView) while the first is resolved; pages are resolved
+// concurrently but delivered in order. The first resolved page also carries every
+// organization and the Select orgs' users and memberships. Each user, organization and
+// membership is delivered once by the resolved pages; each ticket once, even when the view
 // changes during the load. Config.LoadTimeout bounds the whole load.
 func (c *Client) LoadQueue(ctx context.Context, onPage func(model.QueuePage)) error {
 	if ctx == nil {
@@ -108,15 +108,21 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 			}
 		}
 		early := c.cfg.ListedFirst
+		// showEarly delivers the first listed page pending; false when the load is cancelled.
+		showEarly := func(raw rawPage) bool {
+			if !early || raw.err != nil {
+				return true
+			}
+			early = false
+			ts := l.queueTickets(raw)
+			return len(ts) == 0 || push(listedPage(ts, raw))
+		}
 		for raw := range pages {
 			p := &pending{done: make(chan struct{})}
 			raw = c.decodePage(raw)
 			if raw.listedOnly {
-				if early && raw.err == nil {
-					early = false
-					if ts := l.queueTickets(raw); len(ts) > 0 && !push(listedPage(ts, raw)) {
-						return
-					}
+				if !showEarly(raw) {
+					return
 				}
 				continue
 			}
@@ -130,11 +136,8 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 				push(p)
 				return
 			}
-			if early {
-				early = false
-				if ts := l.queueTickets(raw); len(ts) > 0 && !push(listedPage(ts, raw)) {
-					return
-				}
+			if !showEarly(raw) {
+				return
 			}
 			if err := waitDir(); err != nil {
 				p.err = err
