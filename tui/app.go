@@ -191,7 +191,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.loading = false
-		m.stopChecking() // load.go: nothing left "checking" after the load
+		m.stopChecking(msg.err == nil) // load.go: nothing left "checking" after the load
 		m.logf("queue load %d done: %d tickets, %d flagged, err=%v", msg.load, m.queue.total, m.queue.flagged, msg.err)
 		if m.stale && msg.err == nil { // a reload that found nothing
 			m.s.reset()

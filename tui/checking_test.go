@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +220,29 @@ func TestCheckingCellStyle(t *testing.T) {
 		if noColor == colour || !strings.Contains(ansi.Strip(second), checkingBadge) {
 			t.Errorf("NO_COLOR=%v: row %q (colour %v)", noColor, second, colour)
 		}
+	}
+}
+
+// A ticket shown pending that no resolved page brings left the queue during the load
+// (solved between page 1's listing and its look-ups, or missing from the export that
+// lists a search again): when the load finishes its row goes — it is neither "checking"
+// forever nor "not checked", which would send the agent to reload for nothing.
+func TestFinishedLoadDropsPendingTicketsItNeverResolved(t *testing.T) {
+	m, pages, pending := demoPages(t, 80, 24)
+	gone := pending.Tickets[0].ID
+	m = step(m, pageMsg{load: m.load, page: pending})
+	for _, p := range pages {
+		p.Tickets = slices.DeleteFunc(slices.Clone(p.Tickets), func(t model.Ticket) bool { return t.ID == gone })
+		m = step(m, pageMsg{load: m.load, page: p})
+	}
+	m = step(m, loadDoneMsg{load: m.load})
+	if _, shown, ok := m.s.ticketShown(gone); ok || shown {
+		t.Errorf("#%d, which left the queue during the load, is still shown", gone)
+	}
+	if m.queue.checking != 0 || m.queue.stopped != 0 || m.queue.total != len(pending.Tickets)-1 {
+		t.Errorf("after the load: %d checking, %d not checked, %d rows; want 0, 0, %d", m.queue.checking, m.queue.stopped, m.queue.total, len(pending.Tickets)-1)
+	}
+	if v := m.View(); strings.Contains(v, "not checked") || strings.Contains(v, itoa(gone)+" ") {
+		t.Errorf("the queue still shows #%d or a not-checked row:\n%s", gone, v)
 	}
 }

@@ -72,11 +72,16 @@ func waitStream(ch chan tea.Msg) tea.Cmd {
 	}
 }
 
-// stopChecking marks the tickets the finished load left without a verdict (it failed, or
-// never sent their resolved page) as "not checked", so no row waits for a verdict that
-// will not come.
-func (m *Model) stopChecking() {
-	if ids := m.s.stopChecking(); len(ids) > 0 {
+// stopChecking ends the wait for verdicts when a load ends: after a load that finished, a
+// ticket shown pending that no resolved page brought left the queue during the load
+// (model.QueuePage.Pending) and its row goes; after a failed load such rows stay, marked
+// "not checked", so no row waits for a verdict that will not come.
+func (m *Model) stopChecking(finished bool) {
+	ids := m.s.stopChecking()
+	if finished {
+		ids = m.s.dropChecking()
+	}
+	if len(ids) > 0 {
 		m.queue.update(ids)
 		m.queue.refresh()
 		if m.current == screenDetail {
