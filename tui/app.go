@@ -408,7 +408,11 @@ func (m *Model) screenKeys() help.KeyMap {
 		// Only while there is an error: every screen's line would otherwise carry it for
 		// "loaded 30 tickets"; ! works all the same, and a cut message says so.
 		last := m.s.keys.LastError
-		if !m.errorIsNewest() {
+		switch title, _ := m.lastMessage(); {
+		case m.errorIsNewest():
+		case title == "Earlier error":
+			last.SetHelp(last.Help().Key, "earlier error")
+		default:
 			last.SetHelp(last.Help().Key, "last message")
 		}
 		keys = withLastError{keys, last}

@@ -77,6 +77,9 @@ func TestOldErrorDoesNotComeBack(t *testing.T) {
 	h.waitFor(t, "Journal — pick a change to undo")
 	h.keys("esc", "!")
 	h.waitFor(t, "Earlier error", "no change in the journal can be undone")
+	// The help's ! names what it opens: the earlier error, not a "last message".
+	h.keys("esc", "?")
+	h.waitFor(t, "earlier error")
 	h.keys("esc")
 	v := h.view(t)
 	if bar := statusBar(v); strings.Contains(bar, "error") || !strings.Contains(bar, "1 marked") {
