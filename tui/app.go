@@ -201,9 +201,9 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		kept := m.stale && len(m.s.tickets) > 0
 		m.stale = false
 		if msg.err != nil {
-			m.lastErr = "loading the queue: " + msg.err.Error()
+			m.setErr("loading the queue: " + msg.err.Error())
 			if kept {
-				m.lastErr = "reloading the queue (the one shown is kept): " + msg.err.Error()
+				m.setErr("reloading the queue (the one shown is kept): " + msg.err.Error())
 			}
 			return nil
 		}
@@ -225,7 +225,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.mergePage(*msg.Page)
 		}
 		if msg.err != nil { // a refusal is read whole, not cut in the status bar
-			m.lastErr = msg.err.Error()
+			m.setErr(msg.err.Error())
 			m.openError("Undo refused", m.lastErr)
 			return nil
 		}
@@ -261,7 +261,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 	case journalListMsg:
 		m.status = ""
 		if msg.err != nil {
-			m.lastErr = msg.err.Error()
+			m.setErr(msg.err.Error())
 			return nil
 		}
 		m.journal.show(msg)

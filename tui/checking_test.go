@@ -246,3 +246,29 @@ func TestFinishedLoadDropsPendingTicketsItNeverResolved(t *testing.T) {
 		t.Errorf("the queue still shows #%d or a not-checked row:\n%s", gone, v)
 	}
 }
+
+// A refresh that fails again in the same words after a newer message covered the first
+// failure is a new report: the status bar shows it again (it stayed hidden, so a Zendesk
+// outage looked over after the agent marked a ticket).
+func TestRepeatedRefreshErrorShowsAgain(t *testing.T) {
+	m, pages, _ := demoPages(t, 120, 40)
+	for _, p := range pages {
+		m = step(m, pageMsg{load: m.load, page: p})
+	}
+	m = step(m, loadDoneMsg{load: m.load})
+	fail := changesMsg{load: m.load, err: errors.New("GET /incremental/tickets/cursor: 503 Service Unavailable")}
+	m.refreshing = true
+	m = step(m, fail)
+	if bar := m.statusBar(); !strings.Contains(bar, "503") {
+		t.Fatalf("status bar after the failed refresh = %q", bar)
+	}
+	m = step(m, runes("x"))
+	if bar := m.statusBar(); strings.Contains(bar, "503") {
+		t.Fatalf("the error outlived a newer action: %q", bar)
+	}
+	m.refreshing = true
+	m = step(m, fail)
+	if bar := m.statusBar(); !strings.Contains(bar, "503") {
+		t.Errorf("the refresh failed again but the status bar says %q", bar)
+	}
+}

@@ -127,7 +127,7 @@ func (m *Model) gotPeople(msg peopleMsg) tea.Cmd {
 	}
 	if msg.bulk != nil {
 		if msg.err != nil {
-			m.lastErr = fmt.Sprintf("bulk fix not started: Zendesk could not be asked who owns %s: %v", strings.Join(msg.addrs, ", "), msg.err)
+			m.setErr(fmt.Sprintf("bulk fix not started: Zendesk could not be asked who owns %s: %v", strings.Join(msg.addrs, ", "), msg.err))
 			return nil
 		}
 		m.status = ""

@@ -85,7 +85,7 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 			m.queue.invalidate()
 			return m.startLoad()
 		}
-		m.lastErr = "refreshing the queue: " + msg.err.Error()
+		m.setErr("refreshing the queue: " + msg.err.Error())
 		return m.scheduleRefresh()
 	}
 	var fresh, changed []int64
@@ -125,11 +125,11 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 		m.status = fmt.Sprintf("refreshed: %d new, %d changed, %d gone", len(fresh), len(changed), len(msg.changes.Left))
 	}
 	if after, ok := m.s.tickets[open]; hadOpen && ok && slices.Contains(changed, open) && m.asking() {
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk while you were writing the question (%s): sending would be refused; esc, then a to start again",
-			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; "))
+		m.setErr(fmt.Sprintf("#%d changed in Zendesk while you were writing the question (%s): sending would be refused; esc, then a to start again",
+			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; ")))
 	} else if hadOpen && ok && slices.Contains(changed, open) {
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk while you were fixing it (%s): this plan would be refused; esc, then f to plan again",
-			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; "))
+		m.setErr(fmt.Sprintf("#%d changed in Zendesk while you were fixing it (%s): this plan would be refused; esc, then f to plan again",
+			open, strings.Join(m.s.ticketChanges(beforeOpen, after), "; ")))
 	}
 	return tea.Batch(cmds...)
 }

@@ -206,7 +206,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.copyURL(msg.id)
 	case openedMsg:
 		if msg.err != nil {
-			m.lastErr = "opening the browser: " + msg.err.Error()
+			m.setErr("opening the browser: " + msg.err.Error())
 			m.openError("The browser did not open", msg.err.Error())
 		}
 	case copiedMsg:

@@ -21,9 +21,9 @@ func (m *Model) submitDone(msg submitDoneMsg) {
 	}
 	switch {
 	case msg.Conflict:
-		m.lastErr = fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID)
+		m.setErr(fmt.Sprintf("#%d changed in Zendesk since load; reloaded, nothing overwritten", msg.TicketID))
 	case msg.Err != nil:
-		m.lastErr = fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err)
+		m.setErr(fmt.Sprintf("#%d: %v", msg.TicketID, msg.Err))
 	case msg.undo:
 		m.status = fmt.Sprintf("#%d reverted", msg.TicketID)
 	default:
