@@ -137,7 +137,21 @@ type PreparedUndo struct {
 // Option changes how Submit and RunBatch report what they did.
 type Option func(*settings)
 
-type settings struct{ fieldName func(id int64) string }
+type settings struct {
+	fieldName func(id int64) string
+	names     *model.Directory
+	idWidth   int // Summary right-aligns the entry ids to this many digits
+}
+
+// IDWidth right-aligns the entry id in Summary to n characters, so a list's columns line up.
+func IDWidth(n int) Option {
+	return func(s *settings) { s.idWidth = n }
+}
+
+// Names names the people and organizations in Summary from dir (else by id).
+func Names(dir *model.Directory) Option {
+	return func(s *settings) { s.names = dir }
+}
 
 // FieldNames names custom fields in the outcome's words as the configuration does
 // ("Organization Email (partners)"), never by bare id.
@@ -221,7 +235,10 @@ func Summary(e model.JournalEntry, opts ...Option) string {
 	if e.PublicReply != "" {
 		what = append(what, "asked the submitter (public reply)")
 	}
-	if n := len(e.RemovedMemberships); n > 0 {
+	if n := len(e.RemovedMemberships); n > 0 && e.TicketID == 0 {
+		// No ticket: what it was is the membership itself (model.ChangeSubject).
+		what = append(what, "removed "+model.RemovalsText(e.RemovedMemberships, o.names))
+	} else if n > 0 {
 		word := "memberships"
 		if n == 1 {
 			word = "membership"
@@ -235,7 +252,7 @@ func Summary(e model.JournalEntry, opts ...Option) string {
 	if e.Batch != "" {
 		where += " (batch " + e.Batch + ")"
 	}
-	s := fmt.Sprintf("%d  %s  %s  %s", e.ID, e.Time.Local().Format("2006-01-02 15:04"), where, strings.Join(what, ", "))
+	s := fmt.Sprintf("%*d  %s  %s  %s", o.idWidth, e.ID, e.Time.Local().Format("2006-01-02 15:04"), where, strings.Join(what, ", "))
 	if !e.Revertible() {
 		s += "  (nothing to undo: removed memberships are never restored)"
 	}
@@ -298,7 +315,9 @@ func planEntry(ctx context.Context, c Client, rules model.RuleConfig, e model.Jo
 // screen offers u only where u would work.
 func CheckUndo(ctx context.Context, c Client, rules model.RuleConfig, e model.JournalEntry, page model.QueuePage) error {
 	if !e.Revertible() {
-		return &RefusedError{Err: fmt.Errorf("undo: the change to ticket #%d changed nothing that can be reverted", e.TicketID)}
+		dir := model.NewDirectory()
+		dir.Merge(page)
+		return &RefusedError{Err: fmt.Errorf("undo: %s", model.NothingToUndo(e, dir))}
 	}
 	_, err := planEntry(ctx, c, rules, e, page)
 	return err
@@ -325,13 +344,23 @@ func PrepareNewestUndo(ctx context.Context, c Client, j Journal, rules model.Rul
 		return PreparedUndo{}, nil, err
 	}
 	var firstRefusal error
+	reads, named := 0, 0
 	for _, e := range entries {
 		if !e.Revertible() {
+			// Nothing on a ticket to set back (removed memberships stay removed): passed too,
+			// and named, so the agent knows which newer change the undo is not.
+			dir := model.NewDirectory()
+			if named < newestUndoTries {
+				nameMissing(ctx, c, dir, e)
+				named++
+			}
+			passed = append(passed, PassedUndo{Entry: e, Reason: "undo: " + model.NothingToUndo(e, dir)})
 			continue
 		}
-		if len(passed) == newestUndoTries {
-			return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d newest changes that touched a ticket can be undone; the newest: %w — press U to pick an older one from the journal", len(passed), firstRefusal)}
+		if reads == newestUndoTries {
+			return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d newest changes that touched a ticket can be undone; the newest: %w — press U to pick an older one from the journal", reads, firstRefusal)}
 		}
+		reads++
 		page, err := c.ReloadTicket(ctx, e.TicketID)
 		if err != nil {
 			return PreparedUndo{}, passed, fmt.Errorf("undo: reloading #%d: %w", e.TicketID, err)
@@ -351,10 +380,10 @@ func PrepareNewestUndo(ctx context.Context, c Client, j Journal, rules model.Rul
 		return p, passed, nil
 	}
 	switch {
-	case firstRefusal != nil && len(passed) == 1:
+	case firstRefusal != nil && reads == 1:
 		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("no change in the journal can be undone: %w", firstRefusal)}
 	case firstRefusal != nil:
-		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d changes in the journal that touched a ticket can be undone; the newest: %w", len(passed), firstRefusal)}
+		return PreparedUndo{}, passed, &RefusedError{Err: fmt.Errorf("none of the %d changes in the journal that touched a ticket can be undone; the newest: %w", reads, firstRefusal)}
 	}
 	// Nothing revertible at all: PrepareUndo says why, in its words.
 	p, err = PrepareUndo(ctx, c, j, rules, 0)

@@ -254,7 +254,7 @@ func TestRunBatchStopsAfterFailure(t *testing.T) {
 func TestSummaryNamesAuditRemovalAndBatch(t *testing.T) {
 	s := apply.Summary(model.JournalEntry{ID: 3, Time: now, Batch: "b-9",
 		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 1, UserID: 2, OrganizationID: 3}}})
-	if strings.Contains(s, "#0") || !strings.Contains(s, "audit (batch b-9)") || !strings.Contains(s, "1 membership removed") {
+	if strings.Contains(s, "#0") || !strings.Contains(s, "audit (batch b-9)") || !strings.Contains(s, "removed the membership of user #2 in organization #3") {
 		t.Errorf("summary %q", s)
 	}
 }

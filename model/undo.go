@@ -87,10 +87,7 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 		return UndoPlan{}, fmt.Errorf("undo: journal entry is for ticket #%d, not #%d", e.TicketID, current.ID)
 	}
 	if !e.Revertible() {
-		if len(e.RemovedMemberships) > 0 {
-			return UndoPlan{}, fmt.Errorf("undo: the change to ticket #%d only removed a membership tying a customer and a Select partner; restoring it would break the handbook's rule, so undo leaves it (add it back in Zendesk by hand if it was wrong)", e.TicketID)
-		}
-		return UndoPlan{}, fmt.Errorf("undo: the journaled change to ticket #%d changed nothing that can be reverted", e.TicketID)
+		return UndoPlan{}, fmt.Errorf("undo: %s", NothingToUndo(e, dir))
 	}
 	if e.UpdatedAt.IsZero() || current.UpdatedAt.IsZero() {
 		return UndoPlan{}, fmt.Errorf("undo refused: ticket #%d has no updated_at to compare with (journal or Zendesk), so partner-triage cannot tell whether somebody changed it since; revert it by hand", e.TicketID)
@@ -258,4 +255,53 @@ func FieldName(cfg RuleConfig, id int64) string {
 		return "Request for CCs"
 	}
 	return fmt.Sprintf("custom field %d", id)
+}
+
+// ChangeSubject names, for a person, what a journaled change was made to: "ticket #4031",
+// or for a change on no ticket (a membership removal of the audit screen) the membership
+// it removed, named from dir (nil: by id): "the membership of Liam Novak
+// <liam.novak@adatum.com> in Coho Digital removed by the audit". There is no ticket #0.
+func ChangeSubject(e JournalEntry, dir *Directory) string {
+	if e.TicketID != 0 {
+		return fmt.Sprintf("ticket #%d", e.TicketID)
+	}
+	return RemovalsText(e.RemovedMemberships, dir) + " removed by the audit"
+}
+
+// RemovalsText names removed memberships: "the membership of USER in ORG", several joined
+// with "and"; "a membership" when there are none.
+func RemovalsText(rs []MembershipRemoval, dir *Directory) string {
+	if dir == nil {
+		dir = NewDirectory()
+	}
+	if len(rs) == 0 {
+		return "a membership"
+	}
+	parts := make([]string, len(rs))
+	for i, m := range rs {
+		who := "user #" + itoa(m.UserID) // not read (a journal list names what it read)
+		if _, ok := dir.User(m.UserID); ok {
+			who = personLabel(dir, m.UserID)
+		}
+		parts[i] = fmt.Sprintf("%s in %s", who, dir.orgName(m.OrganizationID))
+	}
+	if len(parts) == 1 {
+		return "the membership of " + parts[0]
+	}
+	return "the memberships of " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+}
+
+// NothingToUndo says why a change that is not Revertible has nothing an undo can set back,
+// naming what it was made to (ChangeSubject) and, when it removed memberships, whose.
+func NothingToUndo(e JournalEntry, dir *Directory) string {
+	if len(e.RemovedMemberships) == 0 {
+		return fmt.Sprintf("the journaled change to %s changed nothing that can be reverted", ChangeSubject(e, dir))
+	}
+	what := RemovalsText(e.RemovedMemberships, dir)
+	if e.TicketID != 0 {
+		what = fmt.Sprintf("the change to ticket #%d only removed %s", e.TicketID, what)
+	} else {
+		what = fmt.Sprintf("the audit removed %s", what)
+	}
+	return what + ", which tied a customer and a Select partner; restoring it would break the handbook's rule, so undo leaves it (add it back in Zendesk by hand if it was wrong)"
 }

@@ -155,7 +155,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 func (m *Model) handleNoting(msg tea.Msg) tea.Cmd {
 	status, lastErr := m.status, m.lastErr
 	cmd := m.handle(msg)
-	m.noteMessages(status, lastErr)
+	m.noteMessages(msg, status, lastErr)
 	return cmd
 }
 
@@ -224,10 +224,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.Page != nil {
 			m.mergePage(*msg.Page)
 		}
-		if msg.err != nil { // a refusal is read whole, not cut in the status bar
-			m.setErr(msg.err.Error())
-			m.openError("Undo refused", m.lastErr)
-			return nil
+		if msg.err != nil {
+			return m.undoRefused(msg) // undo.go: a refusal is information, a failure an error
 		}
 		m.status = ""
 		m.review.showUndo(msg)
@@ -264,8 +262,8 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.setErr(msg.err.Error())
 			return nil
 		}
-		m.journal.show(msg)
 		m.current = screenJournal
+		return m.journal.show(msg)
 	case submitDoneMsg:
 		if m.interrupted {
 			return m.afterInterruptedSubmit(msg)

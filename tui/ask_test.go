@@ -95,7 +95,7 @@ func TestUndoAskWithdrawsQuestion(t *testing.T) {
 	h.keys("y")
 	h.waitFor(t, "Submitted", "question is withdrawn")
 	h.keys("u")
-	h.waitFor(t, "Undo change", "cannot be unsent", "withdrawn")
+	h.waitFor(t, "Undo #", "cannot be unsent", "withdrawn")
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	tk, _ := h.srv.Ticket(4012)

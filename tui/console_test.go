@@ -322,7 +322,7 @@ func TestUndoRevertsLastChange(t *testing.T) {
 		t.Fatal("the fix did not set an organization on 4004")
 	}
 	h.keys("esc", "u")
-	h.waitFor(t, "Undo change")
+	h.waitFor(t, "Undo #")
 	h.keys("y")
 	h.waitFor(t, "Reverted")
 	if got, _ := h.srv.Ticket(4004); got.OrganizationID != 0 {

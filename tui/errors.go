@@ -19,6 +19,7 @@ type showErrorMsg struct{}
 type errorScreen struct {
 	s      *session
 	title  string
+	info   bool // information (a refusal, a message), not an error: the title is not in red
 	text   string
 	back   screenID
 	vp     viewport.Model
@@ -32,7 +33,7 @@ func newErrorScreen(s *session) *errorScreen {
 
 // show sets the error to show and the screen esc returns to.
 func (e *errorScreen) show(title, text string, back screenID) {
-	e.title, e.text, e.back = title, text, back
+	e.title, e.text, e.back, e.info = title, text, back, false
 	e.vp.GotoTop()
 }
 
@@ -81,6 +82,9 @@ func (e *errorScreen) Update(msg tea.Msg) tea.Cmd {
 func (e *errorScreen) View() string {
 	st := e.s.styles
 	head := st.Error.Render(e.title) + "\n\n"
+	if e.info {
+		head = st.Label.Render(e.title) + "\n\n"
+	}
 	body := wrapText(text.Block(e.text), e.width-2)
 	room := max(e.height-2, 2)
 	e.vp.Width, e.vp.Height = e.width, room
@@ -139,4 +143,11 @@ func (w withLastError) FullHelp() [][]key.Binding {
 	// In the first column: a narrow terminal cuts the columns on the right.
 	first := append(append([]key.Binding{}, cols[0]...), w.last)
 	return append([][]key.Binding{first}, cols[1:]...)
+}
+
+// openInfo shows a message the agent's own action brought, whole, in the same panel as an
+// error but as information (an undo the rules refuse is not a failure).
+func (m *Model) openInfo(title, text string) {
+	m.openError(title, text)
+	m.errs.info = true
 }

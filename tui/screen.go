@@ -116,6 +116,8 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		return m.applyChanges(msg)
 	case ageTickMsg:
 		return ageTickCmd() // the View that follows redraws the age
+	case journalCheckMsg:
+		return m.journal.Update(msg) // the journal list's own checks, whichever screen is active
 	case previewSettledMsg:
 		return m.queue.Update(msg) // the queue's own timer, whichever screen is active
 	case startAskMsg:

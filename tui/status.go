@@ -3,6 +3,9 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
@@ -17,6 +20,48 @@ type messageOrder struct {
 	seq, statusAt, errAt int
 	marks                int // the marks counted when the last message was noted
 	errSets, errSetsSeen int // setErr calls, so an error reported again in the same words is new
+
+	// The informational message's life (expireStatus): the screen it was said on, and when
+	// the agent first did something (a key, the mouse) after it was said (zero: not yet).
+	saidOn    screenID
+	busySince time.Time
+}
+
+// statusLife is how long an informational message stays on the status bar once the agent
+// does other things; errors stay until something newer replaces them (`!` keeps them).
+const statusLife = 8 * time.Second
+
+// saidOn is the screen a message belongs to: the one the information panel was opened
+// over while the panel shows it.
+func (m *Model) saidOn() screenID {
+	if m.current == screenError {
+		return m.errs.back
+	}
+	return m.current
+}
+
+// expireStatus clears an informational message that is over: the agent left the screen
+// where it was said, or has been doing other things for statusLife (counted from the first
+// key or click after it: a message is never taken from under an agent still reading it),
+// or a mark set or taken away is newer news. msg is the message just handled; the status
+// did not change while handling it.
+func (m *Model) expireStatus(msg tea.Msg) {
+	if m.status == "" {
+		return
+	}
+	now := m.s.now()
+	switch msg.(type) {
+	case tea.KeyMsg, tea.MouseMsg:
+		if m.order.busySince.IsZero() {
+			m.order.busySince = now
+		}
+	}
+	switch {
+	case m.saidOn() != m.order.saidOn,
+		!m.order.busySince.IsZero() && now.Sub(m.order.busySince) >= statusLife,
+		len(m.s.marked) != m.order.marks:
+		m.status = ""
+	}
 }
 
 // setErr reports an error; the same words as the last error count as a new report (shown
@@ -30,7 +75,12 @@ func (m *Model) setErr(s string) {
 // newer one, and replaces the status). A status cleared or a mark set or taken away is
 // newer than any error before it, so that error never returns to the status bar (! still
 // shows it).
-func (m *Model) noteMessages(prevStatus, prevErr string) {
+func (m *Model) noteMessages(msg tea.Msg, prevStatus, prevErr string) {
+	if m.status == prevStatus {
+		m.expireStatus(msg)
+	} else if m.status != "" {
+		m.order.saidOn, m.order.busySince = m.saidOn(), time.Time{}
+	}
 	if m.status != prevStatus || len(m.s.marked) != m.order.marks {
 		m.order.seq++
 		m.order.statusAt = m.order.seq

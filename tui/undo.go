@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -51,13 +52,15 @@ func (r reviewScreen) undoView() string {
 	st := r.s.styles
 	u := r.undo
 	var b strings.Builder
-	b.WriteString(st.Label.Render(fmt.Sprintf("Undo change %d of %s", u.Entry.ID, u.Entry.Time.Local().Format("2006-01-02 15:04"))) + "\n")
+	b.WriteString(st.Label.Render(undoTitle(u.Entry, r.s.now())) + "\n")
 	if len(u.passed) > 0 {
 		// u went past newer changes: say which and why, so the agent knows this is not the last one.
 		b.WriteString(st.Warning.Render(wrapText(fmt.Sprintf("Not the newest change: %s cannot be undone.", plural(len(u.passed), "the newer change", fmt.Sprintf("the %d newer changes", len(u.passed)))), r.s.width-2)) + "\n")
 		for _, p := range u.passed {
-			why := strings.TrimPrefix(p.Reason, fmt.Sprintf("undo of ticket #%d: ", p.Entry.TicketID))
-			line := fmt.Sprintf("· change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, why)
+			line := fmt.Sprintf("· change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, refusalText(p.Entry, p.Reason))
+			if p.Entry.TicketID == 0 { // an audit removal: the reason names the membership
+				line = fmt.Sprintf("· change %d: %s", p.Entry.ID, refusalText(p.Entry, p.Reason))
+			}
 			b.WriteString(st.Muted.Render(indent(wrapHanging(line, r.s.width-4, "  "), "  ")) + "\n")
 		}
 	}
@@ -109,8 +112,11 @@ func listJournalCmd(j Journal) tea.Cmd {
 	}
 }
 
-// journalScreen lists the journal (U) so the agent picks the change to undo; an entry that
-// cannot be undone is marked and never blocks the ones before it.
+// journalScreen lists the journal (U) so the agent picks the change to undo. Every entry
+// that cannot be undone is marked with the reason before enter: a change with nothing on a
+// ticket to set back at once, and a change whose undo the rules refuse (apply.CheckUndo, as
+// the queue's u) once its ticket was read. Tickets are read lazily (journal.go): only for the
+// entries on screen, one at a time, each once per opening of the list.
 type journalScreen struct {
 	s        *session
 	entries  []model.JournalEntry
@@ -119,12 +125,30 @@ type journalScreen struct {
 	height   int
 	// reviewing: the undo review on screen was opened from this list, so esc returns here.
 	reviewing bool
+	// gen counts the openings of the list: a check of an earlier one is dropped.
+	gen int
+	// checks holds what the tickets read say about undoing each entry (by entry ID).
+	checks map[int]undoCheck
+	// asking: a check or a names look-up is on its way (one at a time).
+	asking bool
+	// names are the people and organizations the entries name (the session's, and those
+	// read for entries on no ticket); namesAsked the entries they were read for.
+	names      *model.Directory
+	namesAsked map[int]bool
 }
 
 func newJournalScreen(s *session) *journalScreen { return &journalScreen{s: s} }
 
-func (js *journalScreen) show(m journalListMsg) {
+// show opens the list on the journal just read and starts checking the entries on screen.
+func (js *journalScreen) show(m journalListMsg) tea.Cmd {
 	js.entries, js.problems, js.cursor = m.entries, m.problems, 0
+	js.gen++
+	js.checks, js.asking, js.namesAsked = map[int]undoCheck{}, false, map[int]bool{}
+	js.names = model.NewDirectory()
+	for _, e := range js.entries {
+		js.seedNames(e)
+	}
+	return js.nextCheck()
 }
 
 // SetSize sets the rows the list may use.
@@ -134,6 +158,9 @@ func (js *journalScreen) SetSize(_, h int) { js.height = h }
 func (js *journalScreen) CapturesKeys() bool { return false }
 
 func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
+	if c, ok := msg.(journalCheckMsg); ok {
+		return js.checked(c)
+	}
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		return nil
@@ -142,6 +169,7 @@ func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
 	switch {
 	case key.Matches(k, keys.Back):
 		js.s.emit(showQueueMsg{})
+		return nil
 	case key.Matches(k, keys.Down):
 		js.cursor = min(js.cursor+1, max(len(js.entries)-1, 0))
 	case key.Matches(k, keys.Up):
@@ -152,19 +180,14 @@ func (js *journalScreen) Update(msg tea.Msg) tea.Cmd {
 		js.cursor = max(len(js.entries)-1, 0)
 	case key.Matches(k, keys.Open) && len(js.entries) > 0:
 		e := js.entries[js.cursor]
-		if !e.Revertible() {
-			// Say why, in the rule's words (model.PlanUndo refuses before reading the ticket).
-			_, err := model.PlanUndo(js.s.rules, e, model.Ticket{ID: e.TicketID}, nil)
-			say := fmt.Sprintf("change %d: nothing to undo", e.ID)
-			if err != nil {
-				say = fmt.Sprintf("change %d: %s", e.ID, strings.TrimPrefix(err.Error(), "undo: "))
-			}
-			js.s.emit(statusMsg{text: say})
+		if why := js.whyNot(e); why != "" {
+			// Known already: say why, as information (nothing failed), and read nothing.
+			js.s.emit(statusMsg{text: fmt.Sprintf("change %d: %s", e.ID, why)})
 			return nil
 		}
 		return prepareUndoCmd(js.s.client, js.s.journal, js.s.rules, e.ID)
 	}
-	return nil
+	return js.nextCheck() // entries the move brought on screen
 }
 
 func (js *journalScreen) View() string {
@@ -178,18 +201,35 @@ func (js *journalScreen) View() string {
 		b.WriteString(st.Muted.Render("The journal has no change left to undo.") + "\n")
 		return b.String()
 	}
-	rows := max(js.height-4-len(js.problems), 1)
-	first := max(0, js.cursor-rows+1)
-	for i := first; i < len(js.entries) && i < first+rows; i++ {
-		line := truncate(apply.Summary(js.entries[i], apply.FieldNames(js.s.rules)), max(js.s.width-3, 10))
+	first, end := js.window()
+	idW := 1
+	for _, e := range js.entries[first:end] {
+		idW = max(idW, len(itoa(int64(e.ID))))
+	}
+	for i := first; i < end; i++ {
+		e := js.entries[i]
+		line := apply.Summary(e, apply.FieldNames(js.s.rules), apply.Names(js.names), apply.IDWidth(idW))
+		mark := js.mark(e)
+		if mark != "" {
+			line += "  (" + mark + ")"
+		}
+		line = truncate(line, max(js.s.width-3, 10))
 		switch {
 		case i == js.cursor:
 			b.WriteString(st.Table.Selected.Render("> "+line) + "\n")
-		case !js.entries[i].Revertible():
+		case mark != "" || !e.Revertible():
 			b.WriteString(st.Muted.Render("  "+line) + "\n")
 		default:
 			b.WriteString("  " + line + "\n")
 		}
+	}
+	// The entry under the cursor: why it cannot be undone, whole (within the panel's rows).
+	if why := js.whyNot(js.entries[js.cursor]); why != "" {
+		lines := strings.Split(wrapText(fmt.Sprintf("change %d: %s", js.entries[js.cursor].ID, why), max(js.s.width-4, 10)), "\n")
+		if n := js.panelRows() - 1; len(lines) > n {
+			lines = append(lines[:n-1], truncate(strings.Join(lines[n-1:], " "), max(js.s.width-4, 10)))
+		}
+		b.WriteString("\n" + st.Muted.Render(indent(strings.Join(lines, "\n"), "  ")) + "\n")
 	}
 	return b.String()
 }
@@ -200,3 +240,31 @@ func (js *journalScreen) ShortHelp() []key.Binding {
 }
 
 func (js *journalScreen) FullHelp() [][]key.Binding { return [][]key.Binding{js.ShortHelp()} }
+
+// undoRefused reports an undo that was not prepared. A refusal (the rules keep the change,
+// the ticket moved on, nothing is left to undo) is information, not a failure: it goes to
+// the status line, whole on the journal list under the entry (which is marked) and else in
+// the information panel. Anything else (Zendesk or the journal failed) is an error.
+func (m *Model) undoRefused(msg undoReadyMsg) tea.Cmd {
+	var refused *apply.RefusedError
+	if !errors.As(msg.err, &refused) && !errors.Is(msg.err, apply.ErrNothingToUndo) {
+		m.setErr(msg.err.Error())
+		m.openError("Undo failed", m.lastErr)
+		return nil
+	}
+	say := refusalText(msg.Entry, msg.err.Error())
+	if msg.Entry.ID != 0 {
+		say = fmt.Sprintf("change %d: %s", msg.Entry.ID, say)
+	}
+	m.status = say
+	if m.current == screenJournal {
+		m.journal.refused(msg.Entry.ID, msg.err)
+		return nil
+	}
+	title := "Undo refused"
+	if errors.Is(msg.err, apply.ErrNothingToUndo) || errors.Is(msg.err, model.ErrUndoKept) {
+		title = "Nothing to undo"
+	}
+	m.openInfo(title, say)
+	return nil
+}
