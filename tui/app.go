@@ -180,12 +180,12 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.s.reset()
 			m.queue.invalidate()
 		}
-		cmd := m.mergePage(msg.page)
+		m.mergePage(msg.page)
 		m.loaded, m.total = msg.page.Loaded, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
-		return tea.Batch(cmd, waitStream(m.stream))
+		return waitStream(m.stream)
 	case loadDoneMsg:
 		if msg.load != m.load {
 			return nil
