@@ -175,7 +175,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
-		if m.stale {
+		if m.stale && !msg.page.Pending { // the old queue shows until verdicts replace it
 			m.stale = false
 			m.s.reset()
 			m.queue.invalidate()
