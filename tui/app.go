@@ -5,7 +5,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -40,7 +39,8 @@ type Model struct {
 
 	load     int // generation of the current load
 	loading  bool
-	loaded   int
+	loaded   int // queue tickets delivered by the load under way
+	listed   int // the source's records listed, in the queue or not (QueuePage.Listed)
 	total    int
 	stream   chan tea.Msg
 	cancel   context.CancelFunc
@@ -181,7 +181,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			m.queue.invalidate()
 		}
 		m.mergePage(msg.page)
-		m.loaded, m.total = msg.page.Loaded, msg.page.Total
+		m.loaded, m.listed, m.total = msg.page.Loaded, msg.page.Listed, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
@@ -207,7 +207,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+		m.status = loadedNote(len(m.s.tickets), m.listed)
 		m.dataAt = m.s.now()
 		return m.scheduleRefresh()
 	case spinner.TickMsg:

@@ -307,3 +307,21 @@ func TestReloadKeepsVerdictsUntilTheNewOnesArrive(t *testing.T) {
 		t.Errorf("after the reload: %d checking, %d flagged, %d rows", m.queue.checking, m.queue.flagged, m.queue.total)
 	}
 }
+
+// The progress counts the source's records listed against its count, and the end says of
+// how many the queue kept: never "30/36" that stops short.
+func TestLoadProgressAndNote(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{loadProgress(30, 36, 36), "loading 30 tickets · 36/36 listed…"},
+		{loadProgress(12, 100, 2000), "loading 12 tickets · 100/2000 listed…"},
+		{loadProgress(30, 36, -1), "loading 30 tickets…"},
+		{loadedNote(30, 36), "loaded 30 tickets (of 36 listed)"},
+		{loadedNote(30, 30), "loaded 30 tickets"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
+	}
+}

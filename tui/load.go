@@ -31,7 +31,7 @@ func (m *Model) startLoad() tea.Cmd {
 		m.cancel()
 	}
 	m.load++
-	m.loading, m.loaded, m.total = true, 0, -1
+	m.loading, m.loaded, m.listed, m.total = true, 0, 0, -1
 	if dropped := m.s.dropChecking(); len(dropped) > 0 {
 		// Rows without a verdict do not outlive the load that was to judge them: the new
 		// load brings them again.
