@@ -232,7 +232,7 @@ func TestScreensGolden(t *testing.T) {
 		t.Run(name+"/help", func(t *testing.T) {
 			h := start(t, size[0], size[1])
 			h.keys("?")
-			h.waitFor(t, "closes this help")
+			h.waitFor(t, "close help")
 			golden.RequireEqual(t, []byte(h.view(t)))
 		})
 	}

@@ -114,7 +114,8 @@ func renderConversation(s *session, id int64, width int) string {
 		if i == 0 {
 			kind += st.Muted.Render(" · description")
 		}
-		b.WriteString(fmt.Sprintf("%s · %s ago · %s\n", st.Label.Render(s.authorLabel(cm.AuthorID)), age(now, cm.CreatedAt), kind))
+		// A heading wider than the pane is cut with "…", never silently by the frame.
+		b.WriteString(truncate(fmt.Sprintf("%s · %s ago · %s", st.Label.Render(s.authorLabel(cm.AuthorID)), age(now, cm.CreatedAt), kind), width-1) + "\n")
 		body := strings.TrimSpace(text.Block(cm.Body))
 		b.WriteString(indent(wrapText(body, width-4), "  ") + "\n")
 	}

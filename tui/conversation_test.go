@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/model"
 	"github.com/partner-triage/partner-triage/zendesk"
@@ -97,5 +99,24 @@ func TestReloadDuringRefreshKeepsRefreshing(t *testing.T) {
 	m.loading = false               // as if the reload had finished
 	if cmd := m.startRefresh(refreshTickMsg{load: m.load}); cmd == nil {
 		t.Fatal("after a reload during a refresh, the live refresh stopped for good")
+	}
+}
+
+// Trial 2, item 5: a comment's heading wider than the pane is cut with "…" by the
+// conversation itself, never silently by the frame (the preview read "public · descripti").
+func TestConversationHeadingCutSaysSo(t *testing.T) {
+	m, _ := demoConsole(t, 100, 60)
+	m.handle(m.navigate(showDetailMsg{id: 4001})())
+	const width = 30
+	v := renderConversation(m.s, 4001, width)
+	cut := false
+	for _, l := range strings.Split(v, "\n") {
+		if ansi.StringWidth(l) >= width {
+			t.Errorf("line of %d cells in a %d-cell pane: %q", ansi.StringWidth(l), width, l)
+		}
+		cut = cut || strings.HasSuffix(l, "…")
+	}
+	if !cut {
+		t.Errorf("no heading cut with …:\n%s", v)
 	}
 }

@@ -28,7 +28,7 @@ func hasKey(body, k, desc string) bool {
 func TestHelpFitsAt80x24AndScrolls(t *testing.T) {
 	h := start(t, 80, 24)
 	h.keys("?")
-	h.waitFor(t, "closes this help")
+	h.waitFor(t, "close help")
 	frame := h.view(t)
 	body := helpBody(frame)
 	for _, k := range [][2]string{{"?", "help"}, {"q", "quit"}, {"A", "audit"}, {"↑/k", "up"}} {
@@ -90,7 +90,7 @@ func TestHelpListsEveryKeyOfTheScreen(t *testing.T) {
 			h := startOpts(t, 80, 24, tc.mod)
 			tc.setup(h)
 			h.keys("?")
-			h.waitFor(t, "closes this help")
+			h.waitFor(t, "close help")
 			body := helpBody(h.view(t))
 			for _, k := range tc.keys {
 				if !hasKey(body, k[0], k[1]) {

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/help"
@@ -57,7 +58,7 @@ func helpColumns(h help.Model, groups [][]key.Binding, width int) string {
 // helpContent is the whole `?` help for keys (what the active screen lists).
 func (m *Model) helpContent(keys help.KeyMap) string {
 	st := m.s.styles
-	body := st.Title.Render("Keys") + "\n\n" + helpColumns(m.help, keys.FullHelp(), m.s.width)
+	body := st.Title.Render("Keys") + "\n\n" + helpColumns(m.help, withBangKey(m.s.keys, keys.FullHelp(), m.active().CapturesKeys()), m.s.width)
 	if l, ok := m.active().(interface{ Legend() string }); ok {
 		body += "\n\n" + l.Legend()
 	}
@@ -68,6 +69,28 @@ func (m *Model) helpContent(keys help.KeyMap) string {
 		}
 	}
 	return body
+}
+
+// withBangKey adds `!` to the groups of a screen that takes no typing when they do not list
+// it: it works on every such screen, also when there is no error (it shows the last
+// message), so the full help always names it.
+func withBangKey(k KeyMap, groups [][]key.Binding, capturing bool) [][]key.Binding {
+	if capturing || len(groups) == 0 {
+		return groups
+	}
+	for _, g := range groups {
+		for _, b := range g {
+			if slices.Equal(b.Keys(), k.LastError.Keys()) {
+				return groups
+			}
+		}
+	}
+	bang := k.LastError
+	bang.SetHelp(bang.Help().Key, "last error or message")
+	out := append([][]key.Binding{}, groups...)
+	last := len(out) - 1
+	out[last] = append(append([]key.Binding{}, out[last]...), bang)
+	return out
 }
 
 // helpPage is the help's viewport for the body's height, holding the scroll position

@@ -314,7 +314,7 @@ func TestNoColorEveryWidget(t *testing.T) {
 		drive  func(h *harness)
 	}{
 		{"queue", true, func(h *harness) {}},
-		{"help", true, func(h *harness) { h.keys("?"); h.waitFor(t, "closes this help") }},
+		{"help", true, func(h *harness) { h.keys("?"); h.waitFor(t, "close help") }},
 		{"filter", false, func(h *harness) { h.keys("/"); h.tm.Type("acm"); h.waitFor(t, "/acm") }},
 		{"wizard edit", false, func(h *harness) {
 			h.openFix(t, 4003)

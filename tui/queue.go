@@ -310,6 +310,11 @@ func (q *queueScreen) nextFlagged(dir int) {
 			return
 		}
 	}
+	where := "below"
+	if dir < 0 {
+		where = "above"
+	}
+	q.s.emit(statusMsg{text: "no more tickets with findings " + where}) // the key did something
 }
 
 // Update handles the queue's keys: the filter line while it is open, else moving,
@@ -478,7 +483,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		{k.Up, k.Down, k.Top, k.Bottom, k.HalfPageDown, k.HalfPageUp, k.PageDown, k.PageUp, k.Wheel},
-		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, askBinding(q.s, q.selected()), k.Browser, k.CopyURL, k.Undo, k.UndoPick},
+		{k.NextFlagged, k.PrevFlagged, k.Open, k.Fix, k.Ask, k.Browser, k.CopyURL, k.Undo, k.UndoPick}, // a: listed even where the row cannot be asked
 		{k.Filter, k.ClearFilter, k.Sort, k.Reload, k.Mark, k.BulkFix, k.Audit},
 		{k.Help, k.Quit},
 	}
@@ -488,7 +493,7 @@ func (q *queueScreen) FullHelp() [][]key.Binding {
 func (q *queueScreen) Legend() string {
 	lines := append(filterLegend(q.width),
 		"Findings: ✗ an error · ! warnings only · ? ask submitter · ✓ clean · … checking",
-		"Rows: + new · • changed since the console showed them",
+		"Rows: ● marked for a bulk fix · + new · • changed since last shown",
 	)
 	for i, l := range lines {
 		lines[i] = fit(l, q.width)

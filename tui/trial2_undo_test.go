@@ -95,3 +95,50 @@ func TestQueueUndoNamesPassedAuditRemoval(t *testing.T) {
 		t.Errorf("u calls the audit removal ticket #0:\n%s", v)
 	}
 }
+
+// Trial 2, item 5: ] and [ with no ticket with findings further say so instead of nothing.
+func TestNextFlaggedAtTheEndSaysSo(t *testing.T) {
+	h := start(t, 120, 30)
+	h.keys("G", "]")
+	h.waitFor(t, "no more tickets with findings below")
+	h.keys("g", "[")
+	h.waitFor(t, "no more tickets with findings above")
+	h.view(t)
+}
+
+// Trial 2, item 5: the full help lists a (whichever row is selected) and ! (also with no
+// error), and its legend explains the ● of a marked row.
+func TestFullHelpListsAskBangAndMark(t *testing.T) {
+	for _, w := range []int{80, 120} {
+		h := start(t, w, 40)
+		h.keys("?")
+		h.waitFor(t, "ask the submitter", "last error or message", "● marked for a bulk fix")
+		h.view(t)
+	}
+}
+
+// Trial 2, item 5: journal ids are right-aligned, so the columns after them line up.
+func TestJournalIDsRightAligned(t *testing.T) {
+	h := start(t, 120, 40)
+	for i := range 12 {
+		if err := h.journal.Append(model.JournalEntry{Time: fixedNow, TicketID: 4100 + int64(i),
+			RemovedMemberships: []model.MembershipRemoval{{MembershipID: int64(i) + 1, UserID: 2, OrganizationID: 3}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.keys("U")
+	h.waitFor(t, "pick a change to undo")
+	v := h.view(t)
+	at := -1
+	for _, l := range strings.Split(v, "\n") {
+		if !strings.Contains(l, "  ticket #41") {
+			continue
+		}
+		i := strings.Index(l, "ticket #41")
+		if at >= 0 && i != at {
+			t.Errorf("journal rows do not line up:\n%s", v)
+			break
+		}
+		at = i
+	}
+}
