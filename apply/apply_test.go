@@ -412,3 +412,25 @@ func TestPrepareNewestUndoPassesRefusedChanges(t *testing.T) {
 		t.Errorf("with only the 4019 fix left: %v, want a refusal saying none can be undone and why", err)
 	}
 }
+
+// Trial 2, item 3: PrepareNewestUndo names every newer change it passes over, also one on
+// no ticket (the audit's removal), by the membership it removed — never "ticket #0".
+func TestPrepareNewestUndoNamesPassedAuditRemoval(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	upd, rms, before := f.plan(4004)
+	if out := apply.Submit(ctx, f.client, f.j, upd, rms, before, now); out.Err != nil {
+		t.Fatal(out.Err)
+	}
+	if err := f.j.Append(model.JournalEntry{Time: now.Add(time.Minute), Batch: "audit-1",
+		RemovedMemberships: []model.MembershipRemoval{{MembershipID: 4, UserID: 381000000501, OrganizationID: zendesktest.OrgCoho}}}); err != nil {
+		t.Fatal(err)
+	}
+	p, passed, err := apply.PrepareNewestUndo(ctx, f.client, f.j, f.rules)
+	if err != nil || p.Entry.TicketID != 4004 || len(passed) != 1 {
+		t.Fatalf("PrepareNewestUndo = %d, passed %+v, %v; want 4004 after passing the audit removal", p.Entry.TicketID, passed, err)
+	}
+	if r := passed[0].Reason; strings.Contains(r, "#0") || !strings.Contains(r, "the membership of Liam Novak <liam.novak@adatum.com> in Coho Digital") {
+		t.Errorf("passed reason %q, want the membership named", r)
+	}
+}

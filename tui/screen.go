@@ -163,6 +163,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 			m.status = "no message to show: nothing has been reported yet"
 		default:
 			m.errs.show(title, body, m.current)
+			m.errs.info = title == "Last message" // errors.go: not in red when it is no error
 			m.current = screenError
 		}
 	case returnToMsg:
