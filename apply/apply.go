@@ -236,7 +236,7 @@ func Summary(e model.JournalEntry, opts ...Option) string {
 		what = append(what, "asked the submitter (public reply)")
 	}
 	if n := len(e.RemovedMemberships); n > 0 && e.TicketID == 0 {
-		// No ticket: what it was is the membership itself (model.ChangeSubject).
+		// No ticket: what it was is the membership itself, named (model.RemovalsText).
 		what = append(what, "removed "+model.RemovalsText(e.RemovedMemberships, o.names))
 	} else if n > 0 {
 		word := "memberships"
@@ -323,7 +323,8 @@ func CheckUndo(ctx context.Context, c Client, rules model.RuleConfig, e model.Jo
 	return err
 }
 
-// PassedUndo is a change PrepareNewestUndo went past, and why its undo is refused.
+// PassedUndo is a newer change PrepareNewestUndo went past, and why: its undo is refused,
+// or it has nothing on a ticket to set back (an audit's removal, named by its membership).
 type PassedUndo struct {
 	Entry  model.JournalEntry
 	Reason string

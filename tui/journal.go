@@ -194,16 +194,6 @@ func (js *journalScreen) refused(id int, err error) {
 	}
 }
 
-// entry returns the listed entry with an ID.
-func (js *journalScreen) entry(id int) (model.JournalEntry, bool) {
-	for _, e := range js.entries {
-		if e.ID == id {
-			return e, true
-		}
-	}
-	return model.JournalEntry{}, false
-}
-
 // whyNot says why an entry cannot be undone ("" when it can, or nobody knows yet).
 func (js *journalScreen) whyNot(e model.JournalEntry) string {
 	if !e.Revertible() {
