@@ -84,6 +84,16 @@ type AskAdvice struct {
 	Question string
 }
 
+// Template is the ask-the-submitter template for this advice: configured (the config's
+// templates.ask_submitter, "" → DefaultAskSubmitter) when the question is which situation
+// applies, else a short reply asking Question.
+func (a AskAdvice) Template(configured string) string {
+	if a.Question == "" {
+		return configured
+	}
+	return "Hello {submitter_name},\n\nThank you for ticket #{ticket_id}. " + a.Question + "\n\nThank you!"
+}
+
 // NeedsPerson reports a plan partner-triage cannot carry out itself: it is refused, or it
 // changes nothing while something must be done by hand or asked. A bulk review lists such
 // tickets apart from the ones that truly need nothing.
