@@ -99,8 +99,10 @@ type QueuePage struct {
 	Organizations []Organization
 	Memberships   []Membership
 	// Loaded is how many queue tickets have been delivered so far (this page included);
-	// Total is the source's count when known, else -1.
-	Loaded, Total int
+	// Listed is how many of the source's records have been listed so far, in the queue or
+	// not (other forms, solved); Total is the source's count when known, else -1, to hold
+	// against Listed (never against Loaded: the queue keeps only some of the records).
+	Loaded, Listed, Total int
 	// Pending marks a page delivered as soon as it was listed, before the people,
 	// organizations and memberships that judge its tickets were looked up: its tickets (and
 	// the users and organizations the list sideloaded) are final, their verdicts are not

@@ -5,7 +5,6 @@ package tui
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -40,7 +39,8 @@ type Model struct {
 
 	load     int // generation of the current load
 	loading  bool
-	loaded   int
+	loaded   int // queue tickets delivered by the load under way
+	listed   int // the source's records listed, in the queue or not (QueuePage.Listed)
 	total    int
 	stream   chan tea.Msg
 	cancel   context.CancelFunc
@@ -175,17 +175,17 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 		if msg.load != m.load {
 			return nil
 		}
-		if m.stale {
+		if m.stale && !msg.page.Pending { // the old queue shows until verdicts replace it
 			m.stale = false
 			m.s.reset()
 			m.queue.invalidate()
 		}
-		cmd := m.mergePage(msg.page)
-		m.loaded, m.total = msg.page.Loaded, msg.page.Total
+		m.mergePage(msg.page)
+		m.loaded, m.listed, m.total = msg.page.Loaded, msg.page.Listed, msg.page.Total
 		if strings.HasPrefix(m.status, "retrying ") {
 			m.status = "" // the page arrived: the retry is over
 		}
-		return tea.Batch(cmd, waitStream(m.stream))
+		return waitStream(m.stream)
 	case loadDoneMsg:
 		if msg.load != m.load {
 			return nil
@@ -207,7 +207,7 @@ func (m *Model) handle(msg tea.Msg) tea.Cmd {
 			}
 			return nil
 		}
-		m.status = fmt.Sprintf("loaded %d tickets", len(m.s.tickets))
+		m.status = loadedNote(len(m.s.tickets), m.listed)
 		m.dataAt = m.s.now()
 		return m.scheduleRefresh()
 	case spinner.TickMsg:

@@ -165,9 +165,10 @@ func TestFailedLoadLeavesTicketsNotChecked(t *testing.T) {
 	}
 }
 
-// A judged ticket delivered again as pending loses its verdict until the resolved page
-// judges the new version; its row sorts after those that need work, before the clean.
-func TestJudgedTicketArrivingPendingLosesItsVerdict(t *testing.T) {
+// A judged ticket delivered again as pending keeps its verdict while unchanged (a reload
+// lists it again); changed, it loses the verdict until the resolved page judges the new
+// version, and its row sorts after those that need work, before the clean.
+func TestChangedTicketArrivingPendingLosesItsVerdict(t *testing.T) {
 	m, pages, pending := demoPages(t, 80, 24)
 	for _, p := range pages {
 		m = step(m, pageMsg{load: m.load, page: p})
@@ -182,6 +183,13 @@ func TestJudgedTicketArrivingPendingLosesItsVerdict(t *testing.T) {
 			again = model.QueuePage{Pending: true, Tickets: []model.Ticket{tk}}
 		}
 	}
+	// Unchanged since it was judged (a reload lists it again): the verdict stands.
+	m = step(m, pageMsg{load: m.load, page: again})
+	if e := m.queue.byID[id]; len(m.s.evals[id].Findings) == 0 || e == nil || e.checking {
+		t.Fatalf("#%d, unchanged, lost its verdict while listed again: %+v", id, e)
+	}
+	// Changed since: its old verdict no longer stands for it.
+	again.Tickets[0].UpdatedAt = again.Tickets[0].UpdatedAt.Add(time.Minute)
 	m = step(m, pageMsg{load: m.load, page: again})
 	if _, ok := m.s.evals[id]; ok {
 		t.Errorf("#%d kept its old verdict while its new version is being checked", id)
@@ -270,5 +278,50 @@ func TestRepeatedRefreshErrorShowsAgain(t *testing.T) {
 	m = step(m, fail)
 	if bar := m.statusBar(); !strings.Contains(bar, "503") {
 		t.Errorf("the refresh failed again but the status bar says %q", bar)
+	}
+}
+
+// r keeps the queue on screen, verdicts and order, until the reload's verdicts arrive: its
+// first page listed (pending) changes nothing that has not changed (trial 3: every row
+// turned "… checking" and the findings-first order was lost for a moment).
+func TestReloadKeepsVerdictsUntilTheNewOnesArrive(t *testing.T) {
+	m, pages, pending := demoPages(t, 80, 24)
+	for _, p := range pages {
+		m = step(m, pageMsg{load: m.load, page: p})
+	}
+	m = step(m, loadDoneMsg{load: m.load})
+	before := m.queue.View()
+	m = step(m, reloadMsg{})
+	m = step(m, pageMsg{load: m.load, page: pending})
+	if m.queue.checking != 0 || strings.Contains(m.queue.View(), "checking") {
+		t.Fatalf("the reload's listed page turned rows to checking:\n%s", m.queue.View())
+	}
+	if got := m.queue.View(); got != before {
+		t.Errorf("the queue changed before the reload's verdicts:\nbefore\n%s\nafter\n%s", before, got)
+	}
+	for _, p := range pages {
+		m = step(m, pageMsg{load: m.load, page: p})
+	}
+	m = step(m, loadDoneMsg{load: m.load})
+	if m.queue.checking != 0 || m.queue.flagged == 0 || m.queue.total != len(pending.Tickets) {
+		t.Errorf("after the reload: %d checking, %d flagged, %d rows", m.queue.checking, m.queue.flagged, m.queue.total)
+	}
+}
+
+// The progress counts the source's records listed against its count, and the end says of
+// how many the queue kept: never "30/36" that stops short.
+func TestLoadProgressAndNote(t *testing.T) {
+	for _, tc := range []struct {
+		got, want string
+	}{
+		{loadProgress(30, 36, 36), "loading 30 tickets · 36/36 listed…"},
+		{loadProgress(12, 100, 2000), "loading 12 tickets · 100/2000 listed…"},
+		{loadProgress(30, 36, -1), "loading 30 tickets…"},
+		{loadedNote(30, 36), "loaded 30 tickets (of 36 listed)"},
+		{loadedNote(30, 30), "loaded 30 tickets"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("%q, want %q", tc.got, tc.want)
+		}
 	}
 }

@@ -31,7 +31,7 @@ func (m *Model) startLoad() tea.Cmd {
 		m.cancel()
 	}
 	m.load++
-	m.loading, m.loaded, m.total = true, 0, -1
+	m.loading, m.loaded, m.listed, m.total = true, 0, 0, -1
 	if dropped := m.s.dropChecking(); len(dropped) > 0 {
 		// Rows without a verdict do not outlive the load that was to judge them: the new
 		// load brings them again.
@@ -90,19 +90,19 @@ func (m *Model) stopChecking(finished bool) {
 	}
 }
 
-// mergePage adds tickets and people to the session, redraws what shows them and reads
-// again the conversation on screen when its ticket changed.
-func (m *Model) mergePage(p model.QueuePage) tea.Cmd {
+// mergePage adds tickets and people to the session, redraws what shows them and asks for
+// the conversation on screen again when its ticket changed. The read is emitted (the root
+// runs it), not returned: a caller that dropped the command left the conversation marked
+// "loading" for ever, as submitDone did.
+func (m *Model) mergePage(p model.QueuePage) {
 	changed := m.s.merge(p)
 	m.queue.update(changed)
 	m.queue.refresh()
-	var cmd tea.Cmd
-	if m.queue.preview != nil {
-		cmd = m.loadConversation(m.queue.previewID)
+	if m.queue.preview != nil && m.queue.previewID != 0 {
+		m.s.emit(loadConversationMsg{id: m.queue.previewID})
 	}
 	if m.current == screenDetail {
 		m.detail.render()
-		cmd = tea.Batch(cmd, m.loadConversation(m.detail.ticketID))
+		m.s.emit(loadConversationMsg{id: m.detail.ticketID})
 	}
-	return cmd
 }

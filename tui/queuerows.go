@@ -110,7 +110,7 @@ type columns struct {
 // requester (wide enough for an address to stay recognisable), org and findings; while the
 // subject keeps at least 24 cells, age, scenario and status are added, then the findings,
 // requester and org columns grow (the requester to 32 at most), and the subject takes the
-// rest.
+// rest. The columns and their padding fill exactly max(width, 40) cells.
 func layoutColumns(width int) columns {
 	w := max(width, 40)
 	c := columns{id: 7, requester: 20, org: 12, findings: 14}
@@ -146,11 +146,21 @@ func layoutColumns(width int) columns {
 			break
 		}
 	}
-	c.subject = subject()
-	if c.subject < 8 {
-		c.requester += c.subject - 8
-		c.subject = 8
+	// Narrow: the subject keeps 8 cells by taking from the requester (down to 14), then the
+	// org column goes, then the requester gives down to 10 and the subject down to 6. The
+	// findings column, the reason for the list, keeps its width, and the row never outgrows
+	// the width (the frame would cut its findings).
+	short := func() int { return 8 - subject() }
+	if d := short(); d > 0 {
+		c.requester -= min(d, max(c.requester-14, 0))
 	}
+	if short() > 0 {
+		c.org = 0
+	}
+	if d := short() - 2; d > 0 {
+		c.requester -= min(d, max(c.requester-10, 0))
+	}
+	c.subject = max(subject(), 1)
 	return c
 }
 

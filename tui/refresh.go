@@ -111,7 +111,8 @@ func (m *Model) applyChanges(msg changesMsg) tea.Cmd {
 		all.Organizations = append(all.Organizations, p.Organizations...)
 		all.Memberships = append(all.Memberships, p.Memberships...)
 	}
-	cmds := []tea.Cmd{m.scheduleRefresh(), m.mergePage(all)}
+	m.mergePage(all)
+	cmds := []tea.Cmd{m.scheduleRefresh()}
 	m.queue.update(append(m.s.remove(msg.changes.Left), m.queue.expireMarks()...))
 	m.queue.refresh()
 	if msg.changes.AsOf.After(m.s.newest) {

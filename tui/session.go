@@ -174,7 +174,10 @@ func (s *session) merge(p model.QueuePage) []int64 {
 		}
 		switch {
 		case model.InQueue(s.rules, t) && p.Pending:
-			// A version without a verdict: an older verdict must not stand for it.
+			if old, judged := s.tickets[t.ID]; judged && old.UpdatedAt.Equal(t.UpdatedAt) && !t.UpdatedAt.IsZero() {
+				continue // unchanged: its verdict stands until the resolved page judges it again
+			}
+			// A changed version without a verdict: the older verdict must not stand for it.
 			s.checking[t.ID] = checkingTicket{t: t}
 			delete(s.tickets, t.ID)
 			delete(s.evals, t.ID)

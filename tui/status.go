@@ -84,11 +84,7 @@ func (m Model) statusBar() string {
 	var parts []part
 	parts = append(parts, part{m.s.client.Source(), 0})
 	if m.loading {
-		prog := fmt.Sprintf("%s loading %d", m.spinner.View(), m.loaded)
-		if m.total >= 0 {
-			prog += fmt.Sprintf("/%d", m.total)
-		}
-		parts = append(parts, part{prog + " tickets…", 4})
+		parts = append(parts, part{m.spinner.View() + " " + loadProgress(m.loaded, m.listed, m.total), 4})
 	}
 	parts = append(parts, part{m.queue.counts(), 2})
 	if n := len(m.s.marked); n > 0 {
@@ -154,4 +150,24 @@ func cutLines(s string, width int) string {
 		return s
 	}
 	return strings.Join(lines, "\n")
+}
+
+// loadProgress says how far a queue load is: "loading 30 tickets…", and, when the source's
+// count is known, how much of it is listed ("loading 30 tickets · 36/36 listed…"), the
+// count being of every record the source lists, in the queue or not.
+func loadProgress(loaded, listed, total int) string {
+	if total < 0 {
+		return fmt.Sprintf("loading %d tickets…", loaded)
+	}
+	return fmt.Sprintf("loading %d tickets · %d/%d listed…", loaded, listed, total)
+}
+
+// loadedNote is the status after a load: how many queue tickets, and, when the source
+// listed more (other forms, solved: not to triage), of how many ("loaded 30 tickets (of 36
+// listed)", as the progress "loading 30 tickets · 36/36 listed…" said).
+func loadedNote(tickets, listed int) string {
+	if listed > tickets {
+		return fmt.Sprintf("loaded %d tickets (of %d listed)", tickets, listed)
+	}
+	return fmt.Sprintf("loaded %d tickets", tickets)
 }

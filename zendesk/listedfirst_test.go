@@ -90,3 +90,18 @@ func TestNoPendingPageByDefault(t *testing.T) {
 		}
 	}
 }
+
+// Listed counts every record the source listed, in the queue or not, so progress held
+// against Total ends at Total; Loaded counts only the queue's (trial 3: "loading 30/36"
+// then "loaded 30" left the agent wondering about the other 6).
+func TestPagesSayHowManyRecordsAreListed(t *testing.T) {
+	_, c, _ := emu(t, zt.Demo(), nil)
+	l, err := loadAll(t, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := l.pages[len(l.pages)-1]
+	if last.Total < 0 || last.Listed != last.Total || last.Loaded >= last.Listed {
+		t.Errorf("last page: Loaded %d, Listed %d, Total %d; want Listed = Total and more than Loaded (the demo view holds tickets the queue leaves out)", last.Loaded, last.Listed, last.Total)
+	}
+}

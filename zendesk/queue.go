@@ -127,6 +127,7 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 				continue
 			}
 			listed += raw.records
+			p.listed = listed
 			if raw.results {
 				announced = raw.total // a view's count may change under a load: see listView
 			}
@@ -173,14 +174,15 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 		if p.err != nil {
 			return p.err
 		}
-		if p.listed != nil {
-			p.listed.Loaded = len(p.listed.Tickets)
-			onPage(*p.listed)
+		if p.shown != nil {
+			p.shown.Loaded = len(p.shown.Tickets)
+			onPage(*p.shown)
 			continue
 		}
 		qp := l.deliver(p.page, first)
 		loaded += len(qp.Tickets)
 		qp.Loaded = loaded
+		qp.Listed = p.listed
 		qp.Total = p.page.total
 		pagesSeen++
 		onPage(qp)
@@ -211,17 +213,18 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 func listedPage(ts []model.Ticket, raw rawPage) *pending {
 	done := make(chan struct{})
 	close(done)
-	return &pending{done: done, listed: &model.QueuePage{
-		Tickets: ts, Users: raw.users, Organizations: raw.orgs, Pending: true, Total: raw.total,
+	return &pending{done: done, shown: &model.QueuePage{
+		Tickets: ts, Users: raw.users, Organizations: raw.orgs, Pending: true, Listed: raw.records, Total: raw.total,
 	}}
 }
 
 // pending is one delivery in order: a page being resolved (page, once done closes), a page
-// shown pending (listed), or the error that ends the load.
+// shown pending (shown), or the error that ends the load.
 type pending struct {
 	done   chan struct{}
 	page   *resolvedPage
-	listed *model.QueuePage
+	shown  *model.QueuePage
+	listed int // the source's records listed up to this page
 	err    error
 }
 

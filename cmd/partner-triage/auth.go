@@ -96,7 +96,10 @@ func demoSignIn(ctx context.Context) (*zendesktest.Server, config.Config, *auth.
 		return nil, config.Config{}, nil, fmt.Errorf("demo sign-in: cannot listen on 127.0.0.1: %v", err)
 	}
 	redirect := "http://" + ln.Addr().String() + "/callback"
-	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithOAuthClient(config.DefaultOAuthClientID, redirect))
+	// The demo's writes are stamped now, so a note just added reads "0m ago", not as old as
+	// the demo's tickets.
+	srv := zendesktest.NewServer(zendesktest.Demo(), zendesktest.WithOAuthClient(config.DefaultOAuthClientID, redirect),
+		zendesktest.WithClock(time.Now))
 	cfg := config.Demo(srv.URL())
 	cfg.Zendesk.OAuthRedirectURL = redirect
 	oauth := auth.OAuthConfig(cfg.WebBase(), cfg.Zendesk.OAuthClientID, redirect)

@@ -53,7 +53,7 @@ func runScan(args []string, stdout, stderr io.Writer, getenv func(string) string
 		progress = func(p model.QueuePage) {
 			shown = true
 			if p.Total >= 0 {
-				fmt.Fprintf(stderr, "\rloaded %d/%d tickets", p.Loaded, p.Total)
+				fmt.Fprintf(stderr, "\rloaded %d tickets · %d/%d listed", p.Loaded, p.Listed, p.Total)
 			} else {
 				fmt.Fprintf(stderr, "\rloaded %d tickets", p.Loaded)
 			}

@@ -58,8 +58,9 @@ func WithOAuthLifetimes(access, refresh time.Duration) Option {
 	return func(c *config) { c.accessTTL, c.refreshTTL = access, refresh }
 }
 
-// WithClock makes the OAuth server read the time from now (token and code expiry), e.g. a
-// *Clock that a test advances.
+// WithClock makes the server read the time from now — token and code expiry, rate-limit
+// windows, and the stamps of writes (never earlier than the data's newest, strictly
+// increasing) — e.g. a *Clock that a test advances, or time.Now for the demo.
 func WithClock(now func() time.Time) Option { return func(c *config) { c.now = now } }
 
 // Clock is a clock for tests: it stands still until Advance moves it. Safe for concurrent use.

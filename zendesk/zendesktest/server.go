@@ -325,6 +325,9 @@ func (s *Server) bump(t time.Time) {
 // tick advances the logical clock by one second and returns it, never earlier than
 // after (so a ticket's updated_at strictly increases).
 func (s *Server) tick(after time.Time) time.Time {
+	if s.cfg.now != nil && s.cfg.now().After(s.clock) {
+		s.clock = secs(s.cfg.now()) // WithClock: writes are stamped on that clock, still strictly increasing
+	}
 	s.clock = s.clock.Add(time.Second)
 	if !s.clock.After(after) {
 		s.clock = secs(after).Add(time.Second)

@@ -1306,3 +1306,22 @@ func TestRequestRecordedBeforeAnswer(t *testing.T) {
 		}
 	}
 }
+
+// With WithClock, a write is stamped on that clock (the demo passes time.Now, so a note just
+// added is not dated with the demo's tickets, twelve days back), still strictly increasing.
+func TestWritesStampedOnWithClock(t *testing.T) {
+	at := time.Date(2026, 12, 1, 23, 40, 0, 0, time.UTC)
+	clock := NewClock(at)
+	s := newDemo(t, WithClock(clock.Now))
+	st, m := put(t, s, 4001, map[string]any{"subject": "first"})
+	wantStatus(t, st, 200, m)
+	first, _ := s.Ticket(4001)
+	if first.UpdatedAt.Before(at) {
+		t.Fatalf("updated_at %v, before the clock's %v", first.UpdatedAt, at)
+	}
+	st, m = put(t, s, 4001, map[string]any{"subject": "second"}) // the clock has not moved
+	wantStatus(t, st, 200, m)
+	if second, _ := s.Ticket(4001); !second.UpdatedAt.After(first.UpdatedAt) {
+		t.Fatalf("updated_at %v after %v: not strictly increasing", second.UpdatedAt, first.UpdatedAt)
+	}
+}
