@@ -182,6 +182,11 @@ type bulkScreen struct {
 	preview []undoPreview
 	width   int
 	height  int
+	// titleMemo is the title as last wrapped (titleLines).
+	titleMemo struct {
+		text, lines string
+		width       int
+	}
 }
 
 func newBulkScreen(s *session, q *queueScreen, noColor bool) *bulkScreen {
@@ -1254,10 +1259,14 @@ func (b *bulkScreen) titleText() string {
 // titleLines is the title wrapped to the width: a question or a count of what is not sent
 // is never cut short; the running title (progress) stays on one line.
 func (b *bulkScreen) titleLines() string {
+	text, w := b.titleText(), max(b.width, 20)
 	if b.phase == bulkRunning {
-		return ansi.Truncate(b.titleText(), max(b.width, 20), "…")
+		return ansi.Truncate(text, w, "…")
 	}
-	return wrapText(b.titleText(), max(b.width, 20))
+	if text != b.titleMemo.text || w != b.titleMemo.width { // bodyHeight asks on every key
+		b.titleMemo.text, b.titleMemo.width, b.titleMemo.lines = text, w, wrapText(text, w)
+	}
+	return b.titleMemo.lines
 }
 
 // View draws the title, the rows and, while running, the progress bar.

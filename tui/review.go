@@ -376,6 +376,9 @@ func (r *reviewScreen) diffView() string {
 	}
 	if len(r.plan.Manual) > 0 {
 		b.WriteString(st.Warning.Render("Still to do by hand:") + "\n" + manualList(r.plan.Manual, r.width) + "\n")
+		if r.plan.Ask != nil {
+			b.WriteString(st.Label.Render(wrapText("a on the queue asks the submitter.", r.width-2)) + "\n")
+		}
 	}
 	if r.update.Note != "" { // whole: it is what the ticket will say
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
