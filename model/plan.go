@@ -94,6 +94,16 @@ func (a AskAdvice) Template(configured string) string {
 	return "Hello {submitter_name},\n\nThank you for ticket #{ticket_id}. " + a.Question + "\n\nThank you!"
 }
 
+// AskCC is who a question to the submitter must add as email CC to reach them: a public
+// reply reaches the requester and the ticket's CCs, so the submitter when they are neither
+// (e.g. a partner who raised the ticket for a customer); 0 when the reply reaches them.
+func AskCC(t Ticket) int64 {
+	if t.SubmitterID == 0 || t.SubmitterID == t.RequesterID || onTicket(&t, t.SubmitterID) {
+		return 0
+	}
+	return t.SubmitterID
+}
+
 // NeedsPerson reports a plan partner-triage cannot carry out itself: it is refused, or it
 // changes nothing while something must be done by hand or asked. A bulk review lists such
 // tickets apart from the ones that truly need nothing.

@@ -121,3 +121,24 @@ func TestPlanTypedPartnerAddress(t *testing.T) {
 		})
 	}
 }
+
+// A question to the submitter reaches them only as requester or CC: AskCC names the
+// submitter to CC when they are neither.
+func TestAskCC(t *testing.T) {
+	cases := []struct {
+		name string
+		t    Ticket
+		want int64
+	}{
+		{"partner raised it for a customer", tk(reqSub(uTypo, uPat)), uPat},
+		{"the submitter is the requester", tk(reqSub(uPat, uPat)), 0},
+		{"already CC'd", tk(reqSub(uTypo, uPat), ccs(uPat)), 0},
+		{"a collaborator", tk(reqSub(uTypo, uPat), collabs(uPat)), 0},
+		{"no submitter", tk(reqSub(uTypo, 0)), 0},
+	}
+	for _, c := range cases {
+		if got := AskCC(c.t); got != c.want {
+			t.Errorf("%s: AskCC = %d, want %d", c.name, got, c.want)
+		}
+	}
+}

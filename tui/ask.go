@@ -164,7 +164,11 @@ func (a *askScreen) submitterName(t model.Ticket) string {
 
 // update is the ticket update the editor's choices make.
 func (a *askScreen) update() model.TicketUpdate {
-	return model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
+	u := model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
+	if id := model.AskCC(a.loaded); id != 0 { // the submitter is not on the ticket: CC them, or they never read it
+		u.AddEmailCCs = []model.CCRef{{UserID: id}}
+	}
+	return u
 }
 
 func (a *askScreen) SetSize(width, height int) {
@@ -240,6 +244,9 @@ func (a *askScreen) View() string {
 	t := a.s.tickets[a.ticketID]
 	head := st.Title.Render(truncate(fmt.Sprintf("Ask the submitter #%d  %s", t.ID, oneLine(t.Subject)), a.width))
 	to := "Public reply to " + orNone(a.s.userLabel(t.RequesterID)) + " (the requester sees it)"
+	if id := model.AskCC(t); id != 0 {
+		to += "; the submitter " + a.s.userLabel(id) + " is added as email CC so it reaches them"
+	}
 	box := "[ ]"
 	if a.pending {
 		box = "[x]"
@@ -252,7 +259,7 @@ func (a *askScreen) View() string {
 		warn := "⚠ " + a.again + ". Asking twice sends the partner the same question again. y: write another question · any other key: do not ask again (nothing is sent)"
 		return head + "\n\n" + st.Warning.Render(wrapHanging(warn, a.width-2, "  "))
 	}
-	top := head + "\n" + truncate(to, a.width) + "\n" + truncate(status, a.width) + "\n"
+	top := head + "\n" + wrapHanging(to, a.width, "  ") + "\n" + truncate(status, a.width) + "\n"
 	if a.advice.Why != "" { // why the question is asked, whole
 		top += st.Muted.Render(wrapHanging("Why: "+a.advice.Why, a.width-2, "  ")) + "\n"
 	}

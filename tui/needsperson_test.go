@@ -1,6 +1,7 @@
 package tui_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -60,10 +61,22 @@ func TestAskOfferedWhereTheFixSaysAsk(t *testing.T) {
 	h.waitFor(t, "question not sent")
 	h.filter("4006")
 	h.keys("a")
-	h.waitFor(t, "Ask the submitter #4006")
-	frame := h.view(t)
-	if strings.Contains(frame, "not an ask ticket") {
-		t.Errorf("a refused:\n%s", frame)
+	h.waitFor(t, "Ask the submitter #4006", "is added as email CC so it reaches them")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	h.waitFor(t, "Review #4006", "(the submitter)")
+	h.keys("y")
+	h.waitFor(t, "Submitted", "public reply sent")
+	h.view(t)
+	// The reply reaches the partner who submitted it: they are CC'd (the requester is the
+	// customer's address the partner typed).
+	dana, _ := h.srv.UserByEmail("dana.whitfield@northwind-devops.com")
+	got, _ := h.srv.Ticket(4006)
+	if !slices.Contains(got.EmailCCIDs, dana.ID) {
+		t.Errorf("the submitter is not CC'd on #4006: %v", got.EmailCCIDs)
+	}
+	cs := h.srv.Comments(4006)
+	if last := cs[len(cs)-1]; !last.Public || !strings.Contains(last.Body, "devops@quantumleaf.ai") {
+		t.Errorf("the question sent: %+v", last)
 	}
 }
 
