@@ -14,8 +14,8 @@ const (
 	whyServicesCC      = `Open Partners handbook, example 2: a partner fulfilling a services engagement asks to be CC'd and stays in the ticket work.`
 	whyRequestedCC     = `The partner asked for it in the ticket's Request for CCs field.`
 	whyFormerCC        = `Optional: the partner who raised the ticket can keep following it as an email CC (in handbook example 1 support corresponds with the customer directly, so this is off unless the partner asked).`
-	whyTypedSelect     = `Set as the agent typed it, although it is a Select partner's address: the Organization Email (partners) is the end customer's address, and the handbook says "Never associate a customer to a Select Partner's organization, or vice-versa!"`
-	whyTypedOpen       = `Set as the agent typed it: an Open partner's own address, as in handbook examples 3 and 4 (the partner's own work, own subscription or NFR licences).`
+	whyTypedSelect     = `Set as the agent chose, although it is a Select partner's address: the Organization Email (partners) is the end customer's address, and the handbook says "Never associate a customer to a Select Partner's organization, or vice-versa!"`
+	whyTypedOpen       = `Set as the agent chose: an Open partner's own address, as in handbook examples 3 and 4 (the partner's own work, own subscription or NFR licences).`
 	whyAssociation     = `Open Partners handbook: "Never associate a customer to a Select Partner's organization, or vice-versa!"`
 )
 
@@ -272,7 +272,7 @@ func (b *planBuilder) partnerAddress(target string) partnerAddr {
 	if track == TrackOpen {
 		p.warning += ", unless the ticket is the partner's own work (handbook examples 3 and 4)"
 	}
-	p.warning += ". The requester and organization are left as they are."
+	p.warning += ". The plan does not change the requester or organization for it."
 	return p
 }
 
