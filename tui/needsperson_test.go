@@ -122,3 +122,12 @@ func TestBulkNothingToSendSaysWhy(t *testing.T) {
 	h.waitFor(t, "nothing was sent: the 2 tickets need no change")
 	h.view(t)
 }
+
+// The detail of a ticket whose fix needs the submitter's answer says a asks them.
+func TestDetailSaysAskWhenTheFixNeedsTheSubmitter(t *testing.T) {
+	h := start(t, 120, 60)
+	h.filter("4006")
+	h.keys("enter")
+	h.waitFor(t, "or a to ask the submitter")
+	h.view(t)
+}
