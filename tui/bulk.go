@@ -289,17 +289,16 @@ func (b *bulkScreen) FullHelp() [][]key.Binding {
 
 // Legend explains the review's boxes and the groups that are no change, for its `?` help.
 func (b *bulkScreen) Legend() string {
-	if b.phase != bulkReview {
+	if b.phase != bulkReview || b.what != "bulk fix" {
 		return ""
 	}
-	lines := []string{
-		"Boxes: [x] sent by y · [ ] left out (space takes it in) · [-] never sent:",
-		"  need a person — partner-triage cannot fix it itself: steps by hand, a question for the submitter (a on the queue asks it), or a fix refused by the Select rule",
-		"  nothing to change — the ticket already follows the handbook",
-	}
 	w := max(b.width, 20)
-	for i, l := range lines {
-		lines[i] = wrapHanging(l, w, "    ")
+	lines := []string{wrapHanging("Boxes: [x] sent by y · [ ] left out (space takes it in) · [-] never sent:", w, "  ")}
+	for _, l := range []string{
+		"need a person — partner-triage cannot fix it itself: steps by hand, a question for the submitter (a on the queue asks it), or a fix refused by the Select rule",
+		"nothing to change — the ticket already follows the handbook",
+	} {
+		lines = append(lines, indent(wrapHanging(l, w-2, "  "), "  "))
 	}
 	return b.s.styles.Muted.Render(strings.Join(lines, "\n"))
 }
