@@ -165,10 +165,20 @@ func (a *askScreen) submitterName(t model.Ticket) string {
 // update is the ticket update the editor's choices make.
 func (a *askScreen) update() model.TicketUpdate {
 	u := model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
-	if id := model.AskCC(a.loaded); id != 0 { // the submitter is not on the ticket: CC them, or they never read it
+	if id := a.ccSubmitter(a.loaded); id != 0 { // the submitter is not on the ticket: CC them, or they never read it
 		u.AddEmailCCs = []model.CCRef{{UserID: id}}
 	}
 	return u
+}
+
+// ccSubmitter is the submitter the question CCs (model.AskCC), when Zendesk still has them
+// (a deleted or merged user cannot be CC'd); 0 for none.
+func (a *askScreen) ccSubmitter(t model.Ticket) int64 {
+	id := model.AskCC(t)
+	if _, ok := a.s.dir.User(id); id == 0 || !ok {
+		return 0
+	}
+	return id
 }
 
 func (a *askScreen) SetSize(width, height int) {
@@ -244,8 +254,10 @@ func (a *askScreen) View() string {
 	t := a.s.tickets[a.ticketID]
 	head := st.Title.Render(truncate(fmt.Sprintf("Ask the submitter #%d  %s", t.ID, oneLine(t.Subject)), a.width))
 	to := "Public reply to " + orNone(a.s.userLabel(t.RequesterID)) + " (the requester sees it)"
-	if id := model.AskCC(t); id != 0 {
+	if id := a.ccSubmitter(t); id != 0 {
 		to += "; the submitter " + a.s.userLabel(id) + " is added as email CC so it reaches them"
+	} else if id := model.AskCC(t); id != 0 {
+		to += "; the submitter " + a.s.userLabel(id) + " cannot be CC'd, so they will not see it"
 	}
 	box := "[ ]"
 	if a.pending {
