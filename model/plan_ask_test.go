@@ -10,6 +10,9 @@ import (
 // to change" (trial: 4006 and 4013 were counted as needing nothing).
 func TestPlanAskAndNeedsPerson(t *testing.T) {
 	dir := testDir()
+	sam, _ := dir.User(uSam)
+	sam.Emails = []string{"sam@globex.com"} // a secondary identity on a customer's domain
+	dir.PutUser(sam)
 	cases := []struct {
 		name     string
 		ticket   Ticket
@@ -26,6 +29,9 @@ func TestPlanAskAndNeedsPerson(t *testing.T) {
 		{name: "Select ticket of a customer requester: ask the Select partner",
 			ticket: tk(form(formSelect), reqSub(uJane, uSam), org(orgSelect)),
 			ask:    true, question: "requester", shape: ShapePerson},
+		{name: "E on a customer domain but owned by a Select user (secondary identity): ask for the customer's address",
+			ticket: tk(email("sam@globex.com"), reqSub(uPat, uPat), org(orgPartner)),
+			ask:    true, question: "sam@globex.com", shape: ShapePerson},
 		{name: "clean: truly nothing to change",
 			ticket: tk(email("jane@acme.com"), reqSub(uJane, uPat), org(orgAcme)),
 			shape:  ShapeNothing},

@@ -144,6 +144,12 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 		}
 		b.add(s)
 	}
+	if f.open && target == f.e && partner.track != TrackUnknown && f.ix.emailTrack(domainOf(target)) == TrackCustomer {
+		// E is on a customer's domain but a partner user owns it (a secondary identity): the
+		// rules flag the ticket, and only the submitter can say whose address is meant.
+		b.askSubmitter(fmt.Sprintf("The address %s given in the Organization Email (partners) field belongs to a partner's user. Could you send us the end customer's email address, so that we support them under their own subscription?", target),
+			partner.warning+" Ask the submitter for the customer's address, then edit the Organization Email (partners).")
+	}
 	if !f.open || target == "" || partner.track != TrackUnknown || f.ix.emailTrack(domainOf(target)) != TrackCustomer {
 		return // a partner's address never makes a partner user the requester of a customer's ticket
 	}
