@@ -148,3 +148,19 @@ func TestAskCC(t *testing.T) {
 		}
 	}
 }
+
+// A flagged ticket whose plan has no step for its findings is never "nothing to change":
+// the findings become steps by hand, and the plan needs a person.
+func TestPlanUnplannedFindingsNeedAPerson(t *testing.T) {
+	dir := testDir()
+	clean := tk(email("jane@acme.com"), reqSub(uJane, uPat), org(orgAcme))
+	ev := Evaluate(testCfg, clean, dir)
+	ev.Findings = append(ev.Findings, Finding{Kind: KindRequesterOrgMismatch, Severity: SeverityError, Message: "Something no step covers."})
+	p := BuildPlan(testCfg, clean, ev, dir, PlanOptions{})
+	if !p.NeedsPerson() || len(p.Manual) != 1 || !strings.Contains(p.Manual[0], "Something no step covers.") {
+		t.Errorf("plan %+v: want the finding as a step by hand", p)
+	}
+	if ShapeOf(p) != ShapePerson {
+		t.Errorf("shape %+v", ShapeOf(p))
+	}
+}

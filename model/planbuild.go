@@ -74,6 +74,7 @@ func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt Plan
 	b.ccs()
 	b.associations()
 	b.suspended()
+	b.unplanned()
 	if len(p.Steps) > 0 {
 		note := Step{Kind: StepNote, Title: "Internal note", Why: "Every change is recorded on the ticket (public: false).",
 			Accepted: true, Editable: true}
@@ -104,6 +105,22 @@ func (b *planBuilder) add(s Step) { b.p.Steps = append(b.p.Steps, s) }
 
 func (b *planBuilder) manual(format string, args ...any) {
 	b.p.Manual = append(b.p.Manual, fmt.Sprintf(format, args...))
+}
+
+// unplanned keeps "nothing to change" true: a flagged ticket whose plan changes nothing and
+// gives no advice gets its findings as steps to take by hand.
+func (b *planBuilder) unplanned() {
+	if len(b.ev.Findings) == 0 || len(b.p.Manual) > 0 || b.p.Ask != nil {
+		return
+	}
+	for _, s := range b.p.Steps {
+		if s.Accepted || s.Toggle {
+			return
+		}
+	}
+	for _, fd := range b.ev.Findings {
+		b.manual("%s (%s: partner-triage has no step for it here.)", strings.TrimSpace(fd.Message), fd.Kind)
+	}
 }
 
 // askSubmitter is what the plan cannot do until the submitter answers: the sentence goes
