@@ -485,9 +485,9 @@ func (b *planBuilder) associations() {
 				continue // the requester/organization steps move the ticket, or Manual says why not
 			}
 			if !f.open {
-				b.askSubmitter("This ticket was raised on the Select partner form for one of your customers. Select partner tickets are handled with you, the partner: who at your company should be the requester?",
-					fmt.Sprintf("The requester %s of this Select ticket is a customer: ask the submitter (the Select partner) who the requester should be.",
-						dir.userName(t.RequesterID)))
+				// Not a question by `a`: its public reply would reach the customer requester.
+				b.manual("The requester %s of this Select ticket is a customer: find out from the Select partner who submitted it, %s, who at the partner should be the requester — directly, since a public reply here goes to the customer — then change the requester.",
+					dir.userName(t.RequesterID), dir.userName(t.SubmitterID))
 				continue
 			}
 			target := f.firstOrgOfTrack(t.RequesterID, TrackCustomer)
