@@ -34,11 +34,18 @@ type PlanShape struct {
 	Label string
 }
 
-// ShapeOf returns the shape of the plan's accepted steps. A refused plan's shape is
-// "refused", a plan with nothing to change "nothing to change".
+// The shapes of plans that change nothing: those a person must take up (refused, by-hand
+// steps, a question for the submitter: Plan.NeedsPerson) and those that truly need nothing.
+var (
+	ShapePerson  = PlanShape{Key: "person", Label: "need a person"}
+	ShapeNothing = PlanShape{Key: "none", Label: "nothing to change"}
+)
+
+// ShapeOf returns the shape of the plan's accepted steps: ShapePerson for a plan a person
+// must take up (Plan.NeedsPerson), ShapeNothing for one with nothing to change.
 func ShapeOf(p Plan) PlanShape {
-	if p.Refused != "" {
-		return PlanShape{Key: "refused", Label: "refused"}
+	if p.NeedsPerson() {
+		return ShapePerson
 	}
 	var keys, labels []string
 	for _, s := range p.Steps {
@@ -71,7 +78,7 @@ func ShapeOf(p Plan) PlanShape {
 		}
 	}
 	if len(keys) == 0 {
-		return PlanShape{Key: "none", Label: "nothing to change"}
+		return ShapeNothing
 	}
 	return PlanShape{Key: strings.Join(keys, "+"), Label: strings.Join(labels, ", ")}
 }
@@ -91,7 +98,8 @@ type PlanGroup struct {
 }
 
 // GroupByShape groups plans by ShapeOf: groups with something to change first (largest
-// first, then by their first plan's position), then "refused", then "nothing to change".
+// first, then by their first plan's position), then "need a person", then "nothing to
+// change".
 // Within a group the plans keep their order.
 func GroupByShape(plans []Plan) []PlanGroup {
 	var groups []PlanGroup
@@ -108,9 +116,9 @@ func GroupByShape(plans []Plan) []PlanGroup {
 	}
 	rank := func(g PlanGroup) int {
 		switch g.Shape.Key {
-		case "refused":
+		case ShapePerson.Key:
 			return 1
-		case "none":
+		case ShapeNothing.Key:
 			return 2
 		}
 		return 0

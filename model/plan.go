@@ -65,12 +65,61 @@ type Plan struct {
 	// Manual lists what a finding needs that the plan cannot do, one sentence each, for the
 	// agent to do by hand (e.g. "ask the submitter for the customer's address").
 	Manual []string
+	// Ask is set when the plan's advice is to ask the submitter (the unknown scenario, an
+	// address no customer has, …): the one rule both the wizard's advice and `a` (ask the
+	// submitter) follow. Its Why is also one of Manual's sentences.
+	Ask *AskAdvice
 	// Warnings are what the agent should weigh before submitting (rules.md, "Warnings"), one
 	// sentence each; the wizard and the review show them, nothing is refused for them.
 	Warnings []string
 	// OtherReading, when set, is the other fix a warning offers: BuildPlan with its Options
 	// builds it (e.g. keep the requester and correct the Organization Email to theirs).
 	OtherReading *Reading
+}
+
+// AskAdvice says why the submitter must be asked and what: Question is the question in
+// the partner's words ("" → the handbook's situations, the ask template).
+type AskAdvice struct {
+	Why      string
+	Question string
+}
+
+// Template is the ask-the-submitter template for this advice: configured (the config's
+// templates.ask_submitter, "" → DefaultAskSubmitter) when the question is which situation
+// applies, else a short reply asking Question.
+func (a AskAdvice) Template(configured string) string {
+	if a.Question == "" {
+		return configured
+	}
+	return "Hello {submitter_name},\n\nThank you for ticket #{ticket_id}. " + a.Question + "\n\nThank you!"
+}
+
+// AskCC is who a question to the submitter must add as email CC to reach them: a public
+// reply reaches the requester and the ticket's CCs, so the submitter when they are neither
+// (e.g. a partner who raised the ticket for a customer); 0 when the reply reaches them.
+func AskCC(t Ticket) int64 {
+	if t.SubmitterID == 0 || t.SubmitterID == t.RequesterID || onTicket(&t, t.SubmitterID) {
+		return 0
+	}
+	return t.SubmitterID
+}
+
+// NeedsPerson reports a plan partner-triage cannot carry out itself: it is refused, or it
+// changes nothing while something must be done by hand or asked. A bulk review lists such
+// tickets apart from the ones that truly need nothing.
+func (p Plan) NeedsPerson() bool {
+	if p.Refused != "" {
+		return true
+	}
+	if len(p.Manual) == 0 && p.Ask == nil {
+		return false
+	}
+	for _, s := range p.Steps {
+		if s.Accepted && s.Kind != StepNote {
+			return false
+		}
+	}
+	return true
 }
 
 // Reading is another way to read a ticket's mistake, offered by a warning.

@@ -14,6 +14,8 @@ const (
 	whyServicesCC      = `Open Partners handbook, example 2: a partner fulfilling a services engagement asks to be CC'd and stays in the ticket work.`
 	whyRequestedCC     = `The partner asked for it in the ticket's Request for CCs field.`
 	whyFormerCC        = `Optional: the partner who raised the ticket can keep following it as an email CC (in handbook example 1 support corresponds with the customer directly, so this is off unless the partner asked).`
+	whyTypedSelect     = `Set as the agent chose, although it is a Select partner's address: the Organization Email (partners) is the end customer's address, and the handbook says "Never associate a customer to a Select Partner's organization, or vice-versa!"`
+	whyTypedOpen       = `Set as the agent chose: an Open partner's own address, as in handbook examples 3 and 4 (the partner's own work, own subscription or NFR licences).`
 	whyAssociation     = `Open Partners handbook: "Never associate a customer to a Select Partner's organization, or vice-versa!"`
 )
 
@@ -50,6 +52,9 @@ func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt Plan
 	}
 	f := resolve(cfg, &t, dir)
 	b := planBuilder{cfg: cfg, t: &t, f: &f, dir: dir, ev: &ev, p: &p, newReqID: t.RequesterID}
+	if ev.NeedsAsking() {
+		b.askSubmitter("", "No handbook example fits: the Organization Email (partners) is empty, so it is not known whether the partner raised the ticket for a customer, for a services engagement or for their own work. Ask the submitter which situation applies.")
+	}
 
 	target := f.e
 	for _, fd := range ev.Findings {
@@ -69,6 +74,7 @@ func BuildPlan(cfg RuleConfig, t Ticket, ev Evaluation, dir *Directory, opt Plan
 	b.ccs()
 	b.associations()
 	b.suspended()
+	b.unplanned()
 	if len(p.Steps) > 0 {
 		note := Step{Kind: StepNote, Title: "Internal note", Why: "Every change is recorded on the ticket (public: false).",
 			Accepted: true, Editable: true}
@@ -101,23 +107,73 @@ func (b *planBuilder) manual(format string, args ...any) {
 	b.p.Manual = append(b.p.Manual, fmt.Sprintf(format, args...))
 }
 
+// unplanned keeps "nothing to change" true: a flagged ticket whose plan changes nothing and
+// gives no advice gets its findings as steps to take by hand.
+func (b *planBuilder) unplanned() {
+	if len(b.ev.Findings) == 0 || len(b.p.Manual) > 0 || b.p.Ask != nil {
+		return
+	}
+	for _, s := range b.p.Steps {
+		if s.Accepted || s.Toggle {
+			return
+		}
+	}
+	for _, fd := range b.ev.Findings {
+		b.manual("%s (%s: partner-triage has no step for it here.)", strings.TrimSpace(fd.Message), fd.Kind)
+	}
+}
+
+// askSubmitter is what the plan cannot do until the submitter answers: the sentence goes
+// to Manual (the wizard's and the review's advice) and Plan.Ask (what lets `a` ask), so
+// the advice and the permission are one decision. question is the question for the
+// partner ("" → the handbook's situations).
+func (b *planBuilder) askSubmitter(question, why string) {
+	b.p.Manual = append(b.p.Manual, why)
+	if b.p.Ask == nil {
+		b.p.Ask = &AskAdvice{Why: why, Question: question}
+	}
+}
+
 // customerAccount proposes steps 1–3.
 func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 	f, t, dir := b.f, b.t, b.dir
+	partner := b.partnerAddress(target)
 	if target != f.e {
 		before := "(empty)"
 		if raw := strings.TrimSpace(t.Field(b.cfg.OrgEmailField)); raw != "" {
 			before = raw
 		}
-		b.add(cite(Step{Kind: StepOrgEmail, Title: fieldOrgEmail,
-			Before: before, After: target, OrgEmail: target, Accepted: true, Editable: true}, whyCustomerAccount))
+		s := Step{Kind: StepOrgEmail, Title: fieldOrgEmail,
+			Before: before, After: target, OrgEmail: target, Accepted: true, Editable: true}
+		switch {
+		case partner.track == TrackUnknown:
+			s = cite(s, whyCustomerAccount)
+		case partner.track == TrackSelect:
+			s = cite(s, whyTypedSelect)
+		default:
+			s = cite(s, whyTypedOpen)
+		}
+		if partner.track != TrackUnknown {
+			// The review names who owns the address; the note keeps the plain change.
+			s.noteLine = s.Title + ": " + before + " → " + target
+			s.After = target + " (" + partner.who + ")"
+			b.warn("%s", partner.warning)
+		}
+		b.add(s)
 	}
-	if !f.open || target == "" || f.ix.emailTrack(domainOf(target)) != TrackCustomer {
-		return
+	if f.open && target == f.e && partner.track != TrackUnknown && f.ix.emailTrack(domainOf(target)) == TrackCustomer {
+		// E is on a customer's domain but a partner user owns it (a secondary identity): the
+		// rules flag the ticket, and only the submitter can say whose address is meant.
+		b.askSubmitter(fmt.Sprintf("The address %s given in the Organization Email (partners) field belongs to a partner's user. Could you send us the end customer's email address, so that we support them under their own subscription?", target),
+			partner.warning+" Ask the submitter for the customer's address, then edit the Organization Email (partners).")
+	}
+	if !f.open || target == "" || partner.track != TrackUnknown || f.ix.emailTrack(domainOf(target)) != TrackCustomer {
+		return // a partner's address never makes a partner user the requester of a customer's ticket
 	}
 	orgT := f.orgOf(target, domainOf(target))
 	if orgT == 0 {
-		b.manual("No customer organization is known for %s: ask the submitter for the customer's address, then edit the Organization Email (partners).", target)
+		b.askSubmitter(fmt.Sprintf("No customer we know has the address %s given in the Organization Email (partners) field. Could you send us the end customer's correct email address, so that we support them under their own subscription?", target),
+			fmt.Sprintf("No customer organization is known for %s: ask the submitter for the customer's address, then edit the Organization Email (partners).", target))
 		return
 	}
 	orgName := dir.orgName(orgT)
@@ -165,6 +221,82 @@ func (b *planBuilder) customerAccount(target string, opt PlanOptions) {
 	}
 	b.add(org)
 	b.orgSet = true
+}
+
+// partnerAddr is what partnerAddress found: the partner track of an address (TrackUnknown
+// for a customer's), who owns it for the review, and the warning.
+type partnerAddr struct {
+	track   Track
+	who     string
+	warning string
+}
+
+// partnerAddress tells whether an address is a partner's: its domain is a partner domain,
+// or the user who owns it (as any identity) is a partner user: their primary address is on
+// a partner domain (a customer wrongly in a partner org stays a customer). The Organization
+// Email must be the end customer's address (handbook example 1; "Never associate a
+// customer to a Select Partner's organization, or vice-versa!").
+func (b *planBuilder) partnerAddress(target string) partnerAddr {
+	f, dir := b.f, b.dir
+	if target == "" {
+		return partnerAddr{}
+	}
+	track, orgID := f.ix.emailTrack(domainOf(target)), int64(0)
+	if track != TrackSelect && track != TrackOpen {
+		track = TrackUnknown
+	}
+	var owner *userRec
+	if id, ok := dir.byEmail[target]; ok {
+		owner = dir.users[id]
+	}
+	if owner != nil && track == TrackUnknown {
+		if tr := f.ix.emailTrack(owner.domain); tr == TrackSelect || tr == TrackOpen {
+			track = tr
+		}
+	}
+	if track == TrackUnknown {
+		return partnerAddr{}
+	}
+	if owner != nil && f.ix.class[owner.OrganizationID] == track {
+		orgID = owner.OrganizationID
+	}
+	if orgID == 0 {
+		byDomain := f.ix.partnerByDomain[domainOf(target)]
+		if owner != nil && len(byDomain) == 0 {
+			byDomain = f.ix.partnerByDomain[owner.domain]
+		}
+		for _, id := range byDomain {
+			if f.ix.class[id] == track {
+				orgID = id
+				break
+			}
+		}
+	}
+	kind := "a Select partner"
+	if track == TrackOpen {
+		kind = "an Open partner"
+	}
+	org := kind
+	if orgID != 0 {
+		org = dir.orgName(orgID) + ", " + kind
+	}
+	p := partnerAddr{track: track, who: org}
+	switch {
+	case owner != nil && oneLine(owner.Name) != "":
+		p.who = "existing user " + oneLine(owner.Name) + " of " + org
+		p.warning = target + " belongs to " + oneLine(owner.Name) + " of " + org
+	case owner != nil:
+		p.who = "existing user of " + org
+		p.warning = target + " belongs to a user of " + org
+	default:
+		p.warning = target + " is an address of " + org
+	}
+	p.warning += ": the Organization Email must be the end customer's address"
+	if track == TrackOpen {
+		p.warning += ", unless the ticket is the partner's own work (handbook examples 3 and 4)"
+	}
+	p.warning += ". The plan does not change the requester or organization for it."
+	return p
 }
 
 // twoCustomers warns when the fix moves the ticket from the customer who is its requester to
@@ -353,8 +485,9 @@ func (b *planBuilder) associations() {
 				continue // the requester/organization steps move the ticket, or Manual says why not
 			}
 			if !f.open {
-				b.manual("The requester %s of this Select ticket is a customer: ask the Select partner who the requester should be.",
-					dir.userName(t.RequesterID))
+				// Not a question by `a`: its public reply would reach the customer requester.
+				b.manual("The requester %s of this Select ticket is a customer: find out from the Select partner who submitted it, %s, who at the partner should be the requester — directly, since a public reply here goes to the customer — then change the requester.",
+					dir.userName(t.RequesterID), dir.userName(t.SubmitterID))
 				continue
 			}
 			target := f.firstOrgOfTrack(t.RequesterID, TrackCustomer)

@@ -31,6 +31,10 @@ type askScreen struct {
 	s        *session
 	template string // templates.ask_submitter ("" → model.DefaultAskSubmitter)
 	ticketID int64
+	// advice is why the ticket's plan asks the submitter (model.Plan.Ask), and tmpl the
+	// template the question starts from for it.
+	advice model.AskAdvice
+	tmpl   string
 	// loaded is the ticket as it was when a was pressed: its updated_at is the safe_update
 	// stamp, so a change made meanwhile is refused (409), never silently sent over.
 	loaded  model.Ticket
@@ -54,16 +58,27 @@ func newAskScreen(s *session, template string) *askScreen {
 	return &askScreen{s: s, template: template, reply: ta, width: 80, height: 22}
 }
 
+// askAdvice is why ticket id's plan asks the submitter (nil when it does not): the same
+// plan the wizard shows (model.BuildPlan), so f's advice and a's permission never differ.
+func (s *session) askAdvice(id int64) *model.AskAdvice {
+	t, ok := s.tickets[id]
+	ev, evOK := s.evals[id]
+	if !ok || !evOK || ev.Skipped != "" {
+		return nil
+	}
+	return model.BuildPlan(s.rules, t, ev, s.dir, model.PlanOptions{}).Ask
+}
+
 // whyNotAsk says why `a` does nothing on a ticket ("" when it may ask).
 func whyNotAsk(s *session, id int64) string {
 	ev, ok := s.evals[id]
 	switch {
 	case id == 0 || !ok:
 		return "no ticket selected"
-	case ev.NeedsAsking():
-		return ""
 	case ev.Skipped != "":
 		return fmt.Sprintf("#%d is not a partner ticket in the queue (%s): nothing to ask", id, ev.Skipped)
+	case s.askAdvice(id) != nil:
+		return ""
 	case len(ev.Findings) > 0:
 		return fmt.Sprintf("#%d is not an ask ticket: its findings say what to fix — f walks through the fix", id)
 	}
@@ -93,7 +108,7 @@ func (a *askScreen) askedAlready(id int64, askedNow bool, name string) string {
 		if !cm.Public {
 			continue
 		}
-		if strings.Join(strings.Fields(cm.Body), " ") == strings.Join(strings.Fields(model.RenderAsk(a.template, name, id)), " ") {
+		if strings.Join(strings.Fields(cm.Body), " ") == strings.Join(strings.Fields(model.RenderAsk(a.tmpl, name, id)), " ") {
 			return fmt.Sprintf("the last public comment on #%d is already the question (%s ago)", id, age(a.s.now(), cm.CreatedAt))
 		}
 		return ""
@@ -109,8 +124,13 @@ func (a *askScreen) start(id int64, askedNow bool) tea.Cmd {
 	t := a.s.tickets[id]
 	name := a.submitterName(t)
 	a.ticketID, a.loaded, a.pending = id, t, t.Status != "pending"
+	a.advice = model.AskAdvice{}
+	if adv := a.s.askAdvice(id); adv != nil {
+		a.advice = *adv
+	}
+	a.tmpl = a.advice.Template(a.template)
 	a.again = a.askedAlready(id, askedNow, name)
-	a.reply.SetValue(model.RenderAsk(a.template, name, id))
+	a.reply.SetValue(model.RenderAsk(a.tmpl, name, id))
 	a.reply.CursorStart()
 	a.layout()
 	if a.again != "" {
@@ -144,7 +164,21 @@ func (a *askScreen) submitterName(t model.Ticket) string {
 
 // update is the ticket update the editor's choices make.
 func (a *askScreen) update() model.TicketUpdate {
-	return model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
+	u := model.AskUpdate(a.loaded, strings.TrimSpace(a.reply.Value()), a.pending)
+	if id := a.ccSubmitter(a.loaded); id != 0 { // the submitter is not on the ticket: CC them, or they never read it
+		u.AddEmailCCs = []model.CCRef{{UserID: id}}
+	}
+	return u
+}
+
+// ccSubmitter is the submitter the question CCs (model.AskCC), when Zendesk still has them
+// (a deleted or merged user cannot be CC'd); 0 for none.
+func (a *askScreen) ccSubmitter(t model.Ticket) int64 {
+	id := model.AskCC(t)
+	if _, ok := a.s.dir.User(id); id == 0 || !ok {
+		return 0
+	}
+	return id
 }
 
 func (a *askScreen) SetSize(width, height int) {
@@ -220,6 +254,11 @@ func (a *askScreen) View() string {
 	t := a.s.tickets[a.ticketID]
 	head := st.Title.Render(truncate(fmt.Sprintf("Ask the submitter #%d  %s", t.ID, oneLine(t.Subject)), a.width))
 	to := "Public reply to " + orNone(a.s.userLabel(t.RequesterID)) + " (the requester sees it)"
+	if id := a.ccSubmitter(t); id != 0 {
+		to += "; the submitter " + a.s.userLabel(id) + " is added as email CC so it reaches them"
+	} else if id := model.AskCC(t); id != 0 {
+		to += "; the submitter " + a.s.userLabel(id) + " cannot be CC'd, so they will not see it"
+	}
 	box := "[ ]"
 	if a.pending {
 		box = "[x]"
@@ -232,7 +271,11 @@ func (a *askScreen) View() string {
 		warn := "⚠ " + a.again + ". Asking twice sends the partner the same question again. y: write another question · any other key: do not ask again (nothing is sent)"
 		return head + "\n\n" + st.Warning.Render(wrapHanging(warn, a.width-2, "  "))
 	}
-	top := head + "\n" + truncate(to, a.width) + "\n" + truncate(status, a.width) + "\n\n"
+	top := head + "\n" + wrapHanging(to, a.width, "  ") + "\n" + truncate(status, a.width) + "\n"
+	if a.advice.Why != "" { // why the question is asked, whole
+		top += st.Muted.Render(wrapHanging("Why: "+a.advice.Why, a.width-2, "  ")) + "\n"
+	}
+	top += "\n"
 	a.reply.SetHeight(max(a.height-lipgloss.Height(top), 3))
 	return top + a.reply.View()
 }

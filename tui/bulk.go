@@ -136,6 +136,9 @@ type bulkRow struct {
 	item     apply.BatchItem
 	refused  string // why it cannot be submitted ("" when it can)
 	nothing  bool   // the ticket needs nothing (refused says "nothing to change"): not a kind of change
+	// person: partner-triage cannot fix the ticket itself (refused, by-hand steps, a question
+	// for the submitter: model.Plan.NeedsPerson); refused says what to do. Not a change either.
+	person   bool
 	manual   []string
 	warnings []string
 	included bool
@@ -179,6 +182,11 @@ type bulkScreen struct {
 	preview []undoPreview
 	width   int
 	height  int
+	// titleMemo is the title as last wrapped (titleLines).
+	titleMemo struct {
+		text, lines string
+		width       int
+	}
 }
 
 func newBulkScreen(s *session, q *queueScreen, noColor bool) *bulkScreen {
@@ -279,6 +287,22 @@ func (b *bulkScreen) FullHelp() [][]key.Binding {
 	return [][]key.Binding{{submit, toggle, all, k.Back}, move, pages}
 }
 
+// Legend explains the review's boxes and the groups that are no change, for its `?` help.
+func (b *bulkScreen) Legend() string {
+	if b.phase != bulkReview || b.what != "bulk fix" {
+		return ""
+	}
+	w := max(b.width, 20)
+	lines := []string{wrapHanging("Boxes: [x] sent by y · [ ] left out (space takes it in) · [-] never sent:", w, "  ")}
+	for _, l := range []string{
+		"need a person — partner-triage cannot fix it itself: steps by hand, a question for the submitter (a on the queue asks it), or a fix refused by the Select rule",
+		"nothing to change — the ticket already follows the handbook",
+	} {
+		lines = append(lines, indent(wrapHanging(l, w-2, "  "), "  "))
+	}
+	return b.s.styles.Muted.Render(strings.Join(lines, "\n"))
+}
+
 // startBulk plans every marked ticket (model.PlanBulk, grouped by shape) for review.
 func (b *bulkScreen) startBulk(ids []int64) {
 	b.reset("bulk fix")
@@ -300,13 +324,10 @@ func (b *bulkScreen) startBulk(ids []int64) {
 			row.item = apply.BatchItem{Before: bp.Ticket, Update: upd, Removals: rms}
 			row.diff = bp.Plan.Diff()
 			switch {
-			case bp.Plan.Refused != "":
-				row.refused = bp.Plan.Refused
+			case bp.Plan.NeedsPerson():
+				row.refused, row.person = needsPersonWhy(bp.Plan), true
 			case upd.IsEmpty() && len(rms) == 0:
 				row.refused, row.nothing = "nothing to change", true
-				if len(bp.Plan.Manual) > 0 {
-					row.refused += ": " + bp.Plan.Manual[0]
-				}
 			}
 			// A ticket the rules read two ways ("if in doubt, ask") is left out until the agent
 			// takes it in: a bulk submit must not settle it by default.
@@ -315,6 +336,60 @@ func (b *bulkScreen) startBulk(ids []int64) {
 		}
 	}
 	b.render()
+}
+
+// nothingSent says, when y finds nothing included, that nothing was sent and why: the
+// tickets need nothing, need a person, were refused, or the agent left them out.
+func (b *bulkScreen) nothingSent() string {
+	left, person, nothing, refused := 0, 0, 0, 0
+	for _, r := range b.rows {
+		switch {
+		case r.person:
+			person++
+		case r.nothing:
+			nothing++
+		case r.refused != "":
+			refused++
+		default:
+			left++
+		}
+	}
+	switch {
+	case nothing == 1 && len(b.rows) == 1:
+		return "nothing was sent: the ticket needs no change"
+	case nothing == len(b.rows):
+		return fmt.Sprintf("nothing was sent: the %d tickets need no change", nothing)
+	}
+	var why []string
+	if left > 0 {
+		why = append(why, fmt.Sprintf("you left out %s with a change (space takes one in)", plural(left, "the ticket", fmt.Sprintf("the %d tickets", left))))
+	}
+	if person > 0 {
+		why = append(why, fmt.Sprintf("%d %s a person", person, plural(person, "needs", "need")))
+	}
+	if nothing > 0 {
+		why = append(why, fmt.Sprintf("%d %s nothing", nothing, plural(nothing, "needs", "need")))
+	}
+	if refused > 0 {
+		why = append(why, fmt.Sprintf("%d %s refused", refused, plural(refused, "is", "are")))
+	}
+	return "nothing was sent: " + strings.Join(why, ", ")
+}
+
+// needsPersonWhy says what a person must do about a plan partner-triage cannot carry out:
+// why it is refused, or the steps by hand, and whether `a` (on the queue) asks the submitter.
+func needsPersonWhy(p model.Plan) string {
+	if p.Refused != "" {
+		return "the fix is refused: " + strings.TrimPrefix(p.Refused, "refused: ")
+	}
+	var why []string
+	for _, m := range p.Manual {
+		why = append(why, "• "+m)
+	}
+	if p.Ask != nil {
+		why = append(why, "a on the queue asks the submitter (you see the reply before it is sent).")
+	}
+	return "a person must:\n" + strings.Join(why, "\n")
 }
 
 // startRemovals reviews audit removals.
@@ -460,7 +535,7 @@ func (b *bulkScreen) submit() tea.Cmd {
 		}
 	}
 	if len(items) == 0 {
-		b.s.emit(showQueueMsg{status: "nothing to submit: every ticket is left out"})
+		b.s.emit(statusMsg{text: b.nothingSent()})
 		return nil
 	}
 	b.batchID = newBatchID(b.s.now())
@@ -971,8 +1046,20 @@ func (b *bulkScreen) body(r *bulkRow, w int) []string {
 			word = "reverted"
 		}
 		return wrapLines(word+": "+strings.TrimPrefix(r.result.Reason, "reverted: "), w, indent, statusStyle(st, r.result.Status))
+	case r.person:
+		var lines []string
+		for i, l := range strings.Split("not sent — "+r.refused, "\n") {
+			lead := indent
+			if i > 0 {
+				lead += "  "
+			}
+			for _, part := range strings.Split(wrapHanging(l, max(w-ansi.StringWidth(lead), 10), "  "), "\n") {
+				lines = append(lines, lead+st.Warning.Render(part))
+			}
+		}
+		return lines
 	case r.refused != "":
-		return wrapLines("not submitted — "+r.refused, w, indent, st.Warning)
+		return wrapLines("not sent — "+r.refused, w, indent, st.Muted)
 	case !r.included && b.phase != bulkReview:
 		return wrapLines("left out: not sent", w, indent, st.Muted)
 	}
@@ -1053,7 +1140,10 @@ func (b *bulkScreen) scroll(n int) {
 	b.off = max(min(b.off+n, len(b.lines)-b.bodyHeight()), 0)
 }
 
-func (b *bulkScreen) bodyHeight() int { return max(b.height-3, 3) }
+// bodyHeight is the rows' room: the height less the title's lines and the progress line.
+func (b *bulkScreen) bodyHeight() int {
+	return max(b.height-2-lipgloss.Height(b.titleLines()), 3)
+}
 
 // wrapLines wraps text with an indent to width cells, each line drawn in style.
 func wrapLines(s string, width int, indent string, style lipgloss.Style) []string {
@@ -1087,21 +1177,37 @@ func statusStyle(st Styles, s apply.BatchStatus) lipgloss.Style {
 }
 
 // reviewTitle sums the review up: what is included, how many kinds of change, and apart
-// from them the tickets that need nothing and the ones refused (neither is a change).
+// from them the tickets that need a person and those that need nothing (neither is a
+// change).
 func (b *bulkScreen) reviewTitle() string {
 	kinds := map[string]bool{}
-	nothing, refused := 0, 0
 	for _, r := range b.rows {
-		switch {
-		case r.nothing:
-			nothing++
-		case r.refused != "":
-			refused++
-		default:
+		if r.refused == "" {
 			kinds[r.group] = true
 		}
 	}
 	t := fmt.Sprintf("Review %s: %d of %d included · %d %s of change", b.what, b.included(), len(b.rows), len(kinds), plural(len(kinds), "kind", "kinds"))
+	return t + b.apart()
+}
+
+// apart counts the rows that are no change: " · 2 need a person · 3 tickets need nothing"
+// ("" when none; an audit removal refused counts as refused).
+func (b *bulkScreen) apart() string {
+	person, nothing, refused := 0, 0, 0
+	for _, r := range b.rows {
+		switch {
+		case r.person:
+			person++
+		case r.nothing:
+			nothing++
+		case r.refused != "":
+			refused++
+		}
+	}
+	var t string
+	if person > 0 {
+		t += fmt.Sprintf(" · %d %s a person", person, plural(person, "needs", "need"))
+	}
 	if nothing > 0 {
 		t += fmt.Sprintf(" · %d %s nothing", nothing, plural(nothing, "ticket needs", "tickets need"))
 	}
@@ -1111,9 +1217,8 @@ func (b *bulkScreen) reviewTitle() string {
 	return t
 }
 
-// View draws the title, the rows and, while running, the progress bar.
-func (b *bulkScreen) View() string {
-	st := b.s.styles
+// titleText is the screen's title for its phase, unwrapped.
+func (b *bulkScreen) titleText() string {
 	var title string
 	switch b.phase {
 	case bulkReview:
@@ -1139,17 +1244,34 @@ func (b *bulkScreen) View() string {
 		} else if b.batchID != "" && !b.undone && b.undoWhyNot != "" {
 			title += " · nothing in it can be undone (u says why)"
 		}
+		if !b.undoing {
+			title += b.apart() // the tickets not sent, and why, stay counted apart
+		}
 	case bulkUndoConfirm:
 		n := len(b.offered)
 		title = fmt.Sprintf("Undo the whole batch (%s, %d %s)? Each ticket is checked again for later changes; nothing that would tie a customer and a Select partner is set back. y: undo · pgdn/pgup: scroll · any other key: keep",
 			b.batchID, n, plural(n, "change", "changes"))
 	}
-	if b.phase == bulkUndoConfirm {
-		// A question is never cut short.
-		title = st.Title.Render(wrapText(title, max(b.width, 20)))
-	} else {
-		title = st.Title.Render(ansi.Truncate(title, max(b.width, 20), "…"))
+	return title
+}
+
+// titleLines is the title wrapped to the width: a question or a count of what is not sent
+// is never cut short; the running title (progress) stays on one line.
+func (b *bulkScreen) titleLines() string {
+	text, w := b.titleText(), max(b.width, 20)
+	if b.phase == bulkRunning {
+		return ansi.Truncate(text, w, "…")
 	}
+	if text != b.titleMemo.text || w != b.titleMemo.width { // bodyHeight asks on every key
+		b.titleMemo.text, b.titleMemo.width, b.titleMemo.lines = text, w, wrapText(text, w)
+	}
+	return b.titleMemo.lines
+}
+
+// View draws the title, the rows and, while running, the progress bar.
+func (b *bulkScreen) View() string {
+	st := b.s.styles
+	title := st.Title.Render(b.titleLines())
 	foot := ""
 	if b.phase == bulkRunning || b.phase == bulkDone {
 		pct := 0.0

@@ -187,7 +187,11 @@ func renderTicket(s *session, id int64, width int) string {
 		}
 	}
 	if len(ev.Findings) > 0 {
-		b.WriteString("\n" + st.Muted.Render("Press f to walk through the fix.") + "\n")
+		say := "Press f to walk through the fix."
+		if s.askAdvice(id) != nil { // the same plan the wizard shows says to ask
+			say = "Press f to walk through the fix, or a to ask the submitter: the fix needs their answer."
+		}
+		b.WriteString("\n" + st.Muted.Render(wrapText(say, width-2)) + "\n")
 	}
 	if _, ok := s.client.(ConversationReader); ok {
 		b.WriteString("\n" + renderConversation(s, id, width) + "\n")

@@ -256,6 +256,9 @@ func (r *reviewScreen) showAsk(u model.TicketUpdate) {
 	if u.Status != "" {
 		r.plan.Steps = []model.Step{{Title: "Status", Before: t.Status, After: u.Status, Accepted: true}}
 	}
+	for _, cc := range u.AddEmailCCs { // the submitter, so the question reaches them
+		r.plan.Steps = append(r.plan.Steps, model.Step{Title: "Email CC", After: r.s.userLabel(cc.UserID) + " (the submitter)", Accepted: true})
+	}
 	r.phase, r.result, r.undo, r.ask = reviewing, submitDoneMsg{}, nil, true
 	r.update, r.removals = u, nil
 	r.vp.GotoTop()
@@ -270,6 +273,9 @@ func (r *reviewScreen) askView() string {
 		b.WriteString(diffLine(st, "Status", orNone(t.Status), r.update.Status, r.width) + "\n")
 	} else {
 		b.WriteString(st.Muted.Render("Status stays "+orNone(t.Status)) + "\n")
+	}
+	for _, cc := range r.update.AddEmailCCs { // the submitter, so the question reaches them
+		b.WriteString(diffLine(st, "Email CC", "(not on the ticket)", r.s.userLabel(cc.UserID)+" (the submitter)", r.width) + "\n")
 	}
 	b.WriteString(st.Label.Render("Public reply") + "\n")
 	b.WriteString(st.Muted.Render(indent(wrapText("seen by the requester "+r.s.userLabel(t.RequesterID)+" and the ticket's CCs; once sent it cannot be unsent", r.width-4), "  ")) + "\n\n")
@@ -376,6 +382,9 @@ func (r *reviewScreen) diffView() string {
 	}
 	if len(r.plan.Manual) > 0 {
 		b.WriteString(st.Warning.Render("Still to do by hand:") + "\n" + manualList(r.plan.Manual, r.width) + "\n")
+		if r.plan.Ask != nil {
+			b.WriteString(st.Label.Render(wrapText("a on the queue asks the submitter.", r.width-2)) + "\n")
+		}
 	}
 	if r.update.Note != "" { // whole: it is what the ticket will say
 		b.WriteString(st.Label.Render("Internal note") + st.Muted.Render(" (private)") + "\n")
@@ -470,6 +479,8 @@ func (r *reviewScreen) undoNote() string {
 		return ""
 	}
 	switch {
+	case m.undoID != 0 && r.ask && len(r.update.AddEmailCCs) > 0:
+		return "u sets the status back, takes the submitter off the CCs and adds an internal note that the question is withdrawn; the public reply itself cannot be unsent."
 	case m.undoID != 0 && r.ask:
 		return "u sets the status back and adds an internal note that the question is withdrawn; the public reply itself cannot be unsent."
 	case m.undoID != 0 && len(m.Removed) > 0:

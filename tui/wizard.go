@@ -184,6 +184,14 @@ func (w *wizardScreen) bindings() (accept, skip, edit, all, prev, other, up, dow
 	return
 }
 
+// askKey is `a` in the wizard: it works when the plan's advice is to ask the submitter
+// (model.Plan.Ask), the same rule `a` follows on the queue.
+func (w *wizardScreen) askKey() key.Binding {
+	ask := w.s.keys.Ask
+	ask.SetEnabled(w.editing == editNone && w.plan.Ask != nil)
+	return ask
+}
+
 // ShortHelp is the wizard's help line: only the keys that work now.
 func (w *wizardScreen) ShortHelp() []key.Binding {
 	accept, skip, edit, all, _, other, _, down, keep, done, cancel, back := w.bindings()
@@ -191,7 +199,7 @@ func (w *wizardScreen) ShortHelp() []key.Binding {
 	hlp.SetEnabled(w.editing == editNone) // ? types a question mark into the edit field
 	// Most important first: a narrow footer drops keys from the end (the "more below" marker
 	// and the warning that offers t name their keys too).
-	return []key.Binding{accept, skip, edit, all, keep, done, cancel, back, other, down, hlp}
+	return []key.Binding{accept, skip, edit, all, w.askKey(), keep, done, cancel, back, other, down, hlp}
 }
 
 // FullHelp is the wizard's `?` help.
@@ -201,7 +209,7 @@ func (w *wizardScreen) FullHelp() [][]key.Binding {
 	// under the step says what is below).
 	up.SetEnabled(w.editing == editNone)
 	down.SetEnabled(w.editing == editNone)
-	return [][]key.Binding{{accept, skip, edit, all}, {prev, other, up, down}, {keep, done, cancel}, {back, w.s.keys.Help, w.s.keys.Quit}}
+	return [][]key.Binding{{accept, skip, edit, all, w.askKey()}, {prev, other, up, down}, {keep, done, cancel}, {back, w.s.keys.Help, w.s.keys.Quit}}
 }
 
 // Update handles a key or, while editing, the edit field's messages.
@@ -231,6 +239,8 @@ func (w *wizardScreen) Update(msg tea.Msg) tea.Cmd {
 		w.queued = append(w.queued, km) // the plan waits for Zendesk: keys typed ahead wait too
 	case key.Matches(km, back):
 		w.s.emit(abandonFixMsg{id: w.ticketID})
+	case key.Matches(km, w.askKey()):
+		w.s.emit(startAskMsg{id: w.ticketID}) // the plan says to ask: nothing of the fix is sent
 	case key.Matches(km, accept):
 		w.decide(true)
 	case key.Matches(km, skip):
@@ -515,6 +525,7 @@ func (w *wizardScreen) View() string {
 		body = st.Error.Render("This fix is refused and will not be submitted:") + "\n" + wrapText(w.plan.Refused, w.width-2)
 	case len(w.plan.Steps) == 0 && len(w.plan.Manual) > 0:
 		body = st.Warning.Render("partner-triage cannot fix this itself; by hand:") + "\n" + manualList(w.plan.Manual, w.width)
+		body += w.askHint()
 		if w.editing == editLine {
 			body += "\n\nCorrected Organization Email (partners):\n" + w.input.View()
 		}
@@ -524,7 +535,7 @@ func (w *wizardScreen) View() string {
 		head += w.stepList() + "\n\n"
 		body = w.stepBox()
 		if len(w.plan.Manual) > 0 {
-			body += "\n" + st.Warning.Render("Also, by hand:") + "\n" + manualList(w.plan.Manual, w.width)
+			body += "\n" + st.Warning.Render("Also, by hand:") + "\n" + manualList(w.plan.Manual, w.width) + w.askHint()
 		}
 	}
 	if w.editing == editNote { // the text area scrolls itself; keep it whole on screen
@@ -539,6 +550,15 @@ func (w *wizardScreen) View() string {
 	}
 	w.vp.Height = room - 1
 	return head + w.vp.View() + "\n" + moreMarker(st, w.vp, "pgdn")
+}
+
+// askHint says, under the by-hand steps, that a asks the submitter ("" when the plan does
+// not ask).
+func (w *wizardScreen) askHint() string {
+	if w.plan.Ask == nil || w.editing != editNone {
+		return ""
+	}
+	return "\n\n" + w.s.styles.Label.Render(wrapText("a asks the submitter: a public reply from the template, shown before it is sent.", w.width-2))
 }
 
 // moreMarker is the line under a scrolled view: what is hidden and how to see it.
