@@ -142,3 +142,17 @@ func TestJournalIDsRightAligned(t *testing.T) {
 		at = i
 	}
 }
+
+// Trial 2, item 3: when u finds nothing it can undo, it still names every change it
+// passed over, the audit's removal among them.
+func TestQueueUndoRefusalNamesEveryPassedChange(t *testing.T) {
+	h := start(t, 120, 40)
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.submit(t, 4019, "Submitted")
+	h.keys("esc", "esc")
+	h.auditRemoval(t)
+	h.keys("u")
+	h.waitFor(t, "Nothing to undo", "Changes passed over", "the audit removed the membership of Liam Novak", "(ticket #4019)")
+	h.view(t)
+}

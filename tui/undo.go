@@ -265,6 +265,18 @@ func (m *Model) undoRefused(msg undoReadyMsg) tea.Cmd {
 	if errors.Is(msg.err, apply.ErrNothingToUndo) || errors.Is(msg.err, model.ErrUndoKept) {
 		title = "Nothing to undo"
 	}
-	m.openInfo(title, say)
+	// Every change u went past is named, whatever its kind (an audit's removal too).
+	body := say
+	if len(msg.passed) > 0 {
+		body += "\n\nChanges passed over, newest first:"
+		for _, p := range msg.passed {
+			line := fmt.Sprintf("change %d (ticket #%d): %s", p.Entry.ID, p.Entry.TicketID, refusalText(p.Entry, p.Reason))
+			if p.Entry.TicketID == 0 {
+				line = fmt.Sprintf("change %d: %s", p.Entry.ID, refusalText(p.Entry, p.Reason))
+			}
+			body += "\n· " + line
+		}
+	}
+	m.openInfo(title, body)
 	return nil
 }
