@@ -140,7 +140,14 @@ type Option func(*settings)
 type settings struct {
 	fieldName func(id int64) string
 	names     *model.Directory
-	idWidth   int // Summary right-aligns the entry ids to this many digits
+	idWidth   int  // Summary right-aligns the entry ids to this many digits
+	noBatchID bool // Summary says "bulk fix" instead of the batch id
+}
+
+// WithoutBatchIDs makes Summary say that a ticket's change was part of a bulk fix instead
+// of giving the batch id (a screen has no use for it, and it hid what the change was).
+func WithoutBatchIDs() Option {
+	return func(s *settings) { s.noBatchID = true }
 }
 
 // IDWidth right-aligns the entry id in Summary to n characters, so a list's columns line up.
@@ -249,7 +256,10 @@ func Summary(e model.JournalEntry, opts ...Option) string {
 	if e.TicketID == 0 {
 		where = "audit" // a membership removal of the audit, on no ticket
 	}
-	if e.Batch != "" {
+	switch {
+	case e.Batch != "" && o.noBatchID && e.TicketID != 0:
+		where += " (bulk fix)"
+	case e.Batch != "" && !o.noBatchID:
 		where += " (batch " + e.Batch + ")"
 	}
 	s := fmt.Sprintf("%*d  %s  %s  %s", o.idWidth, e.ID, e.Time.Local().Format("2006-01-02 15:04"), where, strings.Join(what, ", "))

@@ -69,10 +69,10 @@ func TestQueueUndoRefusalIsInformation(t *testing.T) {
 // — the membership of the user in the organization — in the list, on enter and in the
 // status line; never "ticket #0".
 func TestAuditEntryNamesTheMembership(t *testing.T) {
-	h := start(t, 160, 30)
+	h := start(t, 140, 30)
 	h.auditRemoval(t)
 	h.keys("U")
-	h.waitFor(t, "audit (batch audit-1)  removed the membership of Liam Novak <liam.novak@adatum.com> in Coho Digital")
+	h.waitFor(t, "audit  removed the membership of Liam Novak <liam.novak@adatum.com> in Coho Digital")
 	h.keys("enter")
 	h.waitFor(t, "the audit removed the membership of Liam Novak <liam.novak@adatum.com> in Coho Digital")
 	if v := h.view(t); strings.Contains(v, "#0") {

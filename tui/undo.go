@@ -208,7 +208,7 @@ func (js *journalScreen) View() string {
 	}
 	for i := first; i < end; i++ {
 		e := js.entries[i]
-		line := apply.Summary(e, apply.FieldNames(js.s.rules), apply.Names(js.names), apply.IDWidth(idW))
+		line := apply.Summary(e, apply.FieldNames(js.s.rules), apply.Names(js.names), apply.IDWidth(idW), apply.WithoutBatchIDs())
 		mark := js.mark(e)
 		if mark != "" {
 			line += "  (" + mark + ")"
