@@ -341,19 +341,7 @@ func (b *bulkScreen) startBulk(ids []int64) {
 // nothingSent says, when y finds nothing included, that nothing was sent and why: the
 // tickets need nothing, need a person, were refused, or the agent left them out.
 func (b *bulkScreen) nothingSent() string {
-	left, person, nothing, refused := 0, 0, 0, 0
-	for _, r := range b.rows {
-		switch {
-		case r.person:
-			person++
-		case r.nothing:
-			nothing++
-		case r.refused != "":
-			refused++
-		default:
-			left++
-		}
-	}
+	person, nothing, refused, left := b.tally()
 	switch {
 	case nothing == 1 && len(b.rows) == 1:
 		return "nothing was sent: the ticket needs no change"
@@ -1190,10 +1178,9 @@ func (b *bulkScreen) reviewTitle() string {
 	return t + b.apart()
 }
 
-// apart counts the rows that are no change: " · 2 need a person · 3 tickets need nothing"
-// ("" when none; an audit removal refused counts as refused).
-func (b *bulkScreen) apart() string {
-	person, nothing, refused := 0, 0, 0
+// tally counts the rows by what they are: needing a person, needing nothing, refused (an
+// audit removal), and the rest (changes, included or left out by the agent).
+func (b *bulkScreen) tally() (person, nothing, refused, other int) {
 	for _, r := range b.rows {
 		switch {
 		case r.person:
@@ -1202,8 +1189,17 @@ func (b *bulkScreen) apart() string {
 			nothing++
 		case r.refused != "":
 			refused++
+		default:
+			other++
 		}
 	}
+	return
+}
+
+// apart counts the rows that are no change: " · 2 need a person · 3 tickets need nothing"
+// ("" when none; an audit removal refused counts as refused).
+func (b *bulkScreen) apart() string {
+	person, nothing, refused, _ := b.tally()
 	var t string
 	if person > 0 {
 		t += fmt.Sprintf(" · %d %s a person", person, plural(person, "needs", "need"))
