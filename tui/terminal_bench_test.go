@@ -334,7 +334,9 @@ func startOnPty(b *testing.B, name string, m tea.Model, width, height int, marke
 }
 
 // waitPhase waits until phase past a tick of the program's frame ticker, taking the time
-// its last frame was read as a tick.
+// its last frame was read as a tick. This is the benchmark's pacing (where in the frame
+// cycle the key is written), not a wait for something to have happened: press then waits
+// for the frame itself, and no test runs this.
 func (p *ptyProgram) waitPhase(phase time.Duration) {
 	at := p.lastRead.Add(phase)
 	if now := time.Now(); at.Before(now) {
