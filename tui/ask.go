@@ -80,9 +80,24 @@ func whyNotAsk(s *session, id int64) string {
 	case s.askAdvice(id) != nil:
 		return ""
 	case len(ev.Findings) > 0:
+		t := s.tickets[id]
+		if p := model.BuildPlan(s.rules, t, ev, s.dir, model.PlanOptions{}); len(p.Manual) > 0 && !hasChange(p) {
+			// The same plan f shows: what it cannot do is done by hand, not asked in public.
+			return fmt.Sprintf("#%d needs a person, not a public question (f lists what to do by hand): %s", id, p.Manual[0])
+		}
 		return fmt.Sprintf("#%d is not an ask ticket: its findings say what to fix — f walks through the fix", id)
 	}
 	return fmt.Sprintf("#%d is not an ask ticket: it follows the handbook (%s), nothing to ask the submitter", id, ev.Scenario)
+}
+
+// hasChange reports whether a plan proposes a change (a step other than the note).
+func hasChange(p model.Plan) bool {
+	for _, st := range p.Steps {
+		if st.Kind != model.StepNote {
+			return true
+		}
+	}
+	return false
 }
 
 // askBinding is `a` as the help lists it: enabled only where it works.

@@ -171,9 +171,9 @@ func renderTicket(s *session, id int64, width int) string {
 	b.WriteString(st.Muted.Render(wrapText(ev.Scenario.HandbookRule(), width-2)) + "\n\n")
 	switch {
 	case ev.NeedsAsking():
-		b.WriteString(st.Warning.Render("? No handbook example fits: press a to ask the submitter under which situation the ticket is raised.") + "\n")
+		b.WriteString(st.Warning.Render(wrapText("? No handbook example fits: press a to ask the submitter under which situation the ticket is raised.", width-2)) + "\n")
 	case len(ev.Findings) == 0:
-		b.WriteString(st.OK.Render("✓ No findings: this ticket follows the handbook.") + "\n")
+		b.WriteString(st.OK.Render(wrapText("✓ No findings: this ticket follows the handbook.", width-2)) + "\n")
 	}
 	for _, f := range ev.Findings {
 		sev := st.Warning.Render("! " + string(f.Kind))

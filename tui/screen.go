@@ -160,7 +160,7 @@ func (m *Model) navigate(msg tea.Msg) tea.Cmd {
 		switch {
 		case m.current == screenError:
 		case title == "":
-			m.status = "no message to show: nothing has been reported yet"
+			m.status = "no message to show (errors stay here; other messages expire)"
 		default:
 			m.errs.show(title, body, m.current)
 			m.errs.info = title == "Last message" // errors.go: not in red when it is no error
