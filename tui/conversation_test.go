@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/partner-triage/partner-triage/apply"
 	"github.com/partner-triage/partner-triage/config"
 	"github.com/partner-triage/partner-triage/model"
 	"github.com/partner-triage/partner-triage/zendesk"
@@ -118,5 +119,30 @@ func TestConversationHeadingCutSaysSo(t *testing.T) {
 	}
 	if !cut {
 		t.Errorf("no heading cut with …:\n%s", v)
+	}
+}
+
+// After a submit the cursor moves on only from a ticket that is done: an ask (the ticket
+// still waits for the answer) or a fix that left findings keeps it there. Asking on #4012
+// put the cursor on #4001 at the top, and enter, f or x then acted on another ticket
+// (trial 4).
+func TestCursorStaysOnATicketThatStillNeedsWork(t *testing.T) {
+	m, _ := demoConsole(t, 80, 24)
+	for i, e := range m.queue.visible {
+		if e.id == 4012 {
+			m.queue.moveTo(i)
+		}
+	}
+	if m.queue.selected() != 4012 {
+		t.Fatal("#4012 not in the queue")
+	}
+	page, err := m.s.client.ReloadTicket(context.Background(), 4012)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page.Tickets[0].Status, page.Tickets[0].UpdatedAt = "pending", page.Tickets[0].UpdatedAt.Add(time.Minute) // asked
+	m.submitDone(submitDoneMsg{Outcome: apply.Outcome{TicketID: 4012, Reloaded: &page}})
+	if got := m.queue.selected(); got != 4012 {
+		t.Errorf("after asking on #4012 the cursor is on #%d", got)
 	}
 }

@@ -38,3 +38,11 @@ func (q *queueScreen) selectFlagged(id int64) {
 		q.moveTo(target)
 	}
 }
+
+// needsWork reports whether id's row still asks something of the agent: findings, or a
+// question for the submitter. After a submit the cursor stays on such a ticket (an ask, a
+// fix that left findings) and moves on only from one that is done.
+func (q *queueScreen) needsWork(id int64) bool {
+	e, ok := q.byID[id]
+	return ok && (e.flagged || e.rank == rankAsk)
+}

@@ -16,7 +16,7 @@ func (m *Model) submitDone(msg submitDoneMsg) {
 	if msg.Reloaded != nil {
 		m.mergePage(*msg.Reloaded)
 	}
-	if fixed { // the next fix starts where the agent left off, not at the fixed ticket
+	if fixed && !m.queue.needsWork(msg.TicketID) { // the next fix starts where the agent left off
 		m.queue.selectFlagged(next)
 	}
 	switch {
