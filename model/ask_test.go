@@ -53,3 +53,19 @@ func TestPlanUndoAsk(t *testing.T) {
 		t.Errorf("plan %+v, err %v", p.Update, err)
 	}
 }
+
+// The withdrawal note does not describe a question the reply did not ask: #4006's asked
+// for the customer's address, and the note said "which situation applies" (trial 4).
+func TestUndoAskNoteClaimsNoQuestion(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	e := JournalEntry{TicketID: 4006, Time: t0, Before: TicketState{RequesterID: 5, Status: "open"},
+		After: TicketState{RequesterID: 5, Status: "pending"}, UpdatedAt: t0,
+		PublicReply: "Could you send us the end customer's correct email address?"}
+	p, err := PlanUndo(RuleConfig{}, e, Ticket{ID: 4006, RequesterID: 5, Status: "pending", UpdatedAt: t0}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(p.Update.Note, "which situation") || !strings.Contains(p.Update.Note, "Question withdrawn") {
+		t.Errorf("note %q: want the withdrawal without a question the reply did not ask", p.Update.Note)
+	}
+}

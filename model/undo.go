@@ -193,7 +193,9 @@ func PlanUndo(cfg RuleConfig, e JournalEntry, current Ticket, dir *Directory) (U
 			personLabel(dir, m.UserID), dir.orgName(m.OrganizationID))
 	}
 	if e.PublicReply != "" {
-		fmt.Fprintf(&b, "\n- Question withdrawn: the public reply of %s asking the submitter which situation applies was sent and cannot be unsent.",
+		// The reply itself says what was asked (which situation applies, or the customer's
+		// address): the note names it by time, not by a question it may not have asked.
+		fmt.Fprintf(&b, "\n- Question withdrawn: the public reply of %s to the submitter was sent and cannot be unsent.",
 			e.Time.UTC().Format("2006-01-02 15:04Z"))
 	}
 	u.Note = b.String()
