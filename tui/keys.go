@@ -78,7 +78,7 @@ func DefaultKeyMap() KeyMap {
 		Browser:      key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open in browser")),
 		Reload:       key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "reload")),
 		Undo:         key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo last change")),
-		Mark:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mark")),
+		Mark:         key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "mark, next")),
 		BulkFix:      key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "fix marked")),
 		Audit:        key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "audit")),
 		Help:         key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
