@@ -426,7 +426,9 @@ func (q *queueScreen) key(km tea.KeyMsg) tea.Cmd {
 		q.filter.SetValue("")
 		q.refresh()
 	case key.Matches(km, k.ClearFilter) && len(q.s.marked) > 0:
+		n := len(q.s.marked)
 		q.clearMarks()
+		q.s.emit(statusMsg{text: fmt.Sprintf("%d %s cleared (x marks again)", n, plural(n, "mark", "marks"))})
 	case key.Matches(km, k.Mark):
 		if why := q.s.stillChecking(q.selected()); why != "" {
 			q.s.emit(statusMsg{text: why}) // a bulk fix needs a verdict: nothing to mark yet

@@ -458,9 +458,13 @@ func (r *reviewScreen) resultView() string {
 		b.WriteString(st.Warning.Render(indent(wrapText("could not reload the ticket: "+m.ReloadErr.Error(), w-4), "  ")) + "\n")
 	} else if m.Reloaded != nil && !m.Conflict && !r.ask {
 		ev := r.s.evals[m.TicketID]
-		if len(ev.Findings) == 0 {
+		switch {
+		case len(ev.Findings) == 0 && ev.NeedsAsking():
+			// No finding, but no handbook example fits either (an ask undone, say): not "done".
+			b.WriteString(st.Warning.Render(indent(wrapText("Reloaded: no findings, but no handbook example fits: a asks the submitter", w-4), "  ")) + "\n")
+		case len(ev.Findings) == 0:
 			b.WriteString(st.OK.Render("  Reloaded: no findings left on this ticket.") + "\n")
-		} else {
+		default:
 			kinds := make([]string, len(ev.Findings))
 			for i, f := range ev.Findings {
 				kinds[i] = string(f.Kind)

@@ -1,6 +1,10 @@
 package tui_test
 
-import "testing"
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+)
 
 // f on #4018 says it cannot be fixed here and lists what to do by hand; a said "f walks
 // through the fix" — each sent the agent to the other (trial 4). a now says why it asks
@@ -22,5 +26,32 @@ func TestPreviewVerdictLineWraps(t *testing.T) {
 	h.tm.Type("4009")
 	h.keys("enter")
 	h.waitFor(t, "✓ No findings: this ticket follows the", "handbook.")
+	h.view(t)
+}
+
+// Undoing an ask leaves a ticket no handbook example fits: the result says a asks the
+// submitter, not "no findings left" as if it were done (trial 4).
+func TestUndoneAskIsNotCalledDone(t *testing.T) {
+	h := start(t, 120, 40)
+	h.keys("/")
+	h.tm.Type("4012")
+	h.keys("enter", "a")
+	h.waitFor(t, "Ask the submitter #4012")
+	h.tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
+	h.waitFor(t, "Review #4012")
+	h.keys("y")
+	h.waitFor(t, "Submitted")
+	h.keys("u")
+	h.waitFor(t, "Undo #")
+	h.keys("y")
+	h.waitFor(t, "Reverted", "no handbook example fits: a asks the submitter")
+	h.view(t)
+}
+
+// esc that clears the marks says how many it cleared (it did so without a word, trial 4).
+func TestEscSaysMarksCleared(t *testing.T) {
+	h := start(t, 80, 24)
+	h.keys("x", "x", "esc")
+	h.waitFor(t, "2 marks cleared")
 	h.view(t)
 }
