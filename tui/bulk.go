@@ -451,6 +451,7 @@ func (b *bulkScreen) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		b.phase = bulkDone
 		b.render()
+		b.s.emit(statusMsg{text: "batch kept: nothing was undone"})
 		return nil
 	}
 	switch {

@@ -55,3 +55,19 @@ func TestEscSaysMarksCleared(t *testing.T) {
 	h.waitFor(t, "2 marks cleared")
 	h.view(t)
 }
+
+// Keeping a batch at its undo prompt says so (it closed without a word, trial 4).
+func TestBatchUndoKeptSaysSo(t *testing.T) {
+	h := start(t, 100, 30)
+	h.keys("x", "x")
+	h.waitFor(t, "2 marked")
+	h.keys("F")
+	h.waitFor(t, "Review bulk fix")
+	h.keys("y")
+	h.waitFor(t, "bulk fix:")
+	h.keys("u")
+	h.waitFor(t, "Undo the whole batch")
+	h.keys("n")
+	h.waitFor(t, "batch kept: nothing was undone")
+	h.view(t)
+}
