@@ -71,3 +71,15 @@ func TestBatchUndoKeptSaysSo(t *testing.T) {
 	h.waitFor(t, "batch kept: nothing was undone")
 	h.view(t)
 }
+
+// At 80 columns the journal row keeps its "cannot be undone" mark (short, the reason whole
+// below the list) instead of losing it off the row's end (trial 4).
+func TestJournalRowKeepsItsMarkAt80(t *testing.T) {
+	h := start(t, 80, 24)
+	h.openFix(t, 4019)
+	h.keys("enter")
+	h.submit(t, 4019, "Submitted")
+	h.keys("esc", "esc", "U")
+	h.waitFor(t, "ticket #4019", "(nothing to undo)", "change 1: Organization stays")
+	h.view(t)
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/partner-triage/partner-triage/apply"
 	"github.com/partner-triage/partner-triage/model"
@@ -210,10 +211,19 @@ func (js *journalScreen) View() string {
 		e := js.entries[i]
 		line := apply.Summary(e, apply.FieldNames(js.s.rules), apply.Names(js.names), apply.IDWidth(idW), apply.WithoutBatchIDs())
 		mark := js.mark(e)
+		avail := max(js.s.width-3, 10)
 		if mark != "" {
-			line += "  (" + mark + ")"
+			// The mark is never cut off the row: when the row is too long it shrinks to its
+			// head ("nothing to undo"; the whole reason shows below for the cursor's entry)
+			// and the summary gives way.
+			tail := "  (" + mark + ")"
+			if ansi.StringWidth(line)+ansi.StringWidth(tail) > avail {
+				head, _, _ := strings.Cut(mark, ": ")
+				tail = "  (" + head + ")"
+			}
+			line = truncate(line, max(avail-ansi.StringWidth(tail), 10)) + tail
 		}
-		line = truncate(line, max(js.s.width-3, 10))
+		line = truncate(line, avail)
 		switch {
 		case i == js.cursor:
 			b.WriteString(st.Table.Selected.Render("> "+line) + "\n")
