@@ -58,18 +58,26 @@ func newAskScreen(s *session, template string) *askScreen {
 	return &askScreen{s: s, template: template, reply: ta, width: 80, height: 22}
 }
 
-// askAdvice is why ticket id's plan asks the submitter (nil when it does not): the same
-// plan the wizard shows (model.BuildPlan), so f's advice and a's permission never differ.
-func (s *session) askAdvice(id int64) *model.AskAdvice {
+// planFor is ticket id's plan as the wizard would propose it (model.BuildPlan); false for a
+// ticket without a verdict or not a partner ticket in the queue.
+func (s *session) planFor(id int64) (model.Plan, bool) {
 	t, ok := s.tickets[id]
 	ev, evOK := s.evals[id]
 	if !ok || !evOK || ev.Skipped != "" {
-		return nil
+		return model.Plan{}, false
 	}
-	return model.BuildPlan(s.rules, t, ev, s.dir, model.PlanOptions{}).Ask
+	return model.BuildPlan(s.rules, t, ev, s.dir, model.PlanOptions{}), true
 }
 
-// whyNotAsk says why `a` does nothing on a ticket ("" when it may ask).
+// askAdvice is why ticket id's plan asks the submitter (nil when it does not): the same
+// plan the wizard shows, so f's advice and a's permission never differ.
+func (s *session) askAdvice(id int64) *model.AskAdvice {
+	p, _ := s.planFor(id)
+	return p.Ask
+}
+
+// whyNotAsk says why `a` does nothing on a ticket ("" when it may ask). It builds the plan
+// once: the help line asks it on every key.
 func whyNotAsk(s *session, id int64) string {
 	ev, ok := s.evals[id]
 	switch {
@@ -77,27 +85,23 @@ func whyNotAsk(s *session, id int64) string {
 		return "no ticket selected"
 	case ev.Skipped != "":
 		return fmt.Sprintf("#%d is not a partner ticket in the queue (%s): nothing to ask", id, ev.Skipped)
-	case s.askAdvice(id) != nil:
+	}
+	p, _ := s.planFor(id)
+	switch {
+	case p.Ask != nil:
 		return ""
-	case len(ev.Findings) > 0:
-		t := s.tickets[id]
-		if p := model.BuildPlan(s.rules, t, ev, s.dir, model.PlanOptions{}); len(p.Manual) > 0 && !hasChange(p) {
-			// The same plan f shows: what it cannot do is done by hand, not asked in public.
-			return fmt.Sprintf("#%d needs a person, not a public question (f lists what to do by hand): %s", id, p.Manual[0])
+	case len(ev.Findings) > 0 && p.NeedsPerson():
+		// The same plan f shows (and the bulk review's "need a person"): what it cannot do
+		// is done by hand, not asked in public.
+		why := p.Refused
+		if len(p.Manual) > 0 {
+			why = p.Manual[0]
 		}
+		return fmt.Sprintf("#%d needs a person, not a public question (f lists what to do by hand): %s", id, why)
+	case len(ev.Findings) > 0:
 		return fmt.Sprintf("#%d is not an ask ticket: its findings say what to fix — f walks through the fix", id)
 	}
 	return fmt.Sprintf("#%d is not an ask ticket: it follows the handbook (%s), nothing to ask the submitter", id, ev.Scenario)
-}
-
-// hasChange reports whether a plan proposes a change (a step other than the note).
-func hasChange(p model.Plan) bool {
-	for _, st := range p.Steps {
-		if st.Kind != model.StepNote {
-			return true
-		}
-	}
-	return false
 }
 
 // askBinding is `a` as the help lists it: enabled only where it works.
