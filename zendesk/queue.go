@@ -107,6 +107,12 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 				return false
 			}
 		}
+		// fail delivers err in p's place and ends the listing.
+		fail := func(p *pending, err error) {
+			p.err = err
+			close(p.done)
+			push(p)
+		}
 		early := c.cfg.ListedFirst
 		// showEarly delivers the first listed page pending; false when the load is cancelled.
 		showEarly := func(raw rawPage) bool {
@@ -132,18 +138,14 @@ func (c *Client) loadQueue(ctx context.Context, onPage func(model.QueuePage)) er
 				announced = raw.total // a view's count may change under a load: see listView
 			}
 			if raw.err != nil {
-				p.err = raw.err
-				close(p.done)
-				push(p)
+				fail(p, raw.err)
 				return
 			}
 			if !showEarly(raw) {
 				return
 			}
 			if err := waitDir(); err != nil {
-				p.err = err
-				close(p.done)
-				push(p)
+				fail(p, err)
 				return
 			}
 			// Resolving starts before the page waits for its turn in ordered: an earlier page
