@@ -32,15 +32,9 @@ func (m *Model) startLoad() tea.Cmd {
 	}
 	m.load++
 	m.loading, m.loaded, m.listed, m.total = true, 0, 0, -1
-	if dropped := m.s.dropChecking(); len(dropped) > 0 {
-		// Rows without a verdict do not outlive the load that was to judge them: the new
-		// load brings them again.
-		m.queue.update(dropped)
-		m.queue.refresh()
-		if m.current == screenDetail {
-			m.detail.render()
-		}
-	}
+	// Rows without a verdict do not outlive the load that was to judge them: the new load
+	// brings them again.
+	m.redrawRows(m.s.dropChecking())
 	m.refreshing = false // a refresh of the previous load is dropped when it answers
 	ctx, cancel := context.WithCancel(context.Background())
 	m.cancel = cancel
@@ -77,16 +71,23 @@ func waitStream(ch chan tea.Msg) tea.Cmd {
 // (model.QueuePage.Pending) and its row goes; after a failed load such rows stay, marked
 // "not checked", so no row waits for a verdict that will not come.
 func (m *Model) stopChecking(finished bool) {
-	ids := m.s.stopChecking()
 	if finished {
-		ids = m.s.dropChecking()
+		m.redrawRows(m.s.dropChecking())
+	} else {
+		m.redrawRows(m.s.stopChecking())
 	}
-	if len(ids) > 0 {
-		m.queue.update(ids)
-		m.queue.refresh()
-		if m.current == screenDetail {
-			m.detail.render()
-		}
+}
+
+// redrawRows prepares the rows of ids again (dropping those no longer shown) and redraws
+// an open detail, which may show one of them.
+func (m *Model) redrawRows(ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	m.queue.update(ids)
+	m.queue.refresh()
+	if m.current == screenDetail {
+		m.detail.render()
 	}
 }
 
